@@ -1,0 +1,175 @@
+"""CLI handlers for projects, imports, records and deduplication."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from screener.cli.output import emit_json, info, run_with_progress, table
+from screener.core.project import Project
+from screener.core.types import ScreenerError
+
+
+@contextmanager
+def opened(target: str) -> Iterator[Project]:
+    project = Project.open(target)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from screener.gui.app import run_app
+
+    return run_app(args.project)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from screener.core.demo import demo_project_path, ensure_demo_project
+
+    path = ensure_demo_project(args.dir or demo_project_path().parent)
+    if args.no_gui:
+        print(path)
+        return 0
+    from screener.gui.app import run_app
+
+    return run_app(str(path))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    Project.create(
+        args.project,
+        title=args.title,
+        question=args.question,
+        include_criteria=args.include_criterion,
+        exclude_criteria=args.exclude_criterion,
+        reasons=args.reason,
+        reviewers_per_record=args.reviewers_per_record,
+    ).close()
+    info(f"created {args.project}")
+    return 0
+
+
+def cmd_reviewer_add(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        r = p.settings.add_reviewer(args.name, args.role)
+    info(f"added {r.role} {r.name}")
+    return 0
+
+
+def cmd_reviewer_list(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        reviewers = p.settings.reviewers()
+    if args.json:
+        emit_json([{"name": r.name, "role": r.role} for r in reviewers])
+    else:
+        table([[r.name, r.role] for r in reviewers], ["name", "role"])
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    for f in args.files:
+        if not os.path.isfile(f):
+            raise ScreenerError(f"{f}: no such file")
+    with opened(args.project) as p:
+        report = run_with_progress(
+            p.imports.import_files(
+                args.files,
+                source=args.source,
+                kind=args.kind,
+                search_date=args.date,
+                search_string=args.search_string,
+                fmt=args.format,
+                batch_id=args.batch,
+                strict=args.strict,
+            )
+        )
+        for w in report.warnings:
+            info(f"warning: {w}")
+        merged = None
+        if args.dedup:
+            merged = run_with_progress(p.dedup.run()).merged
+    if args.json:
+        out = {
+            "batch_id": report.batch_id,
+            "records": report.records,
+            "files": [{"file": f.file, "records": f.records, "skipped": f.skipped} for f in report.files],
+            "warnings": report.warnings,
+        }
+        if merged is not None:
+            out["merged"] = merged
+        emit_json(out)
+    else:
+        info(f"batch {report.batch_id}: imported {report.records} records from {len(report.files)} file(s)")
+    return 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        batches = p.imports.batches()
+    if args.json:
+        emit_json(batches)
+    else:
+        table(
+            [[b.id, b.source, b.kind, b.search_date, ", ".join(b.files), b.records] for b in batches],
+            ["id", "source", "kind", "date", "files", "records"],
+        )
+    return 0
+
+
+def cmd_delete_batch(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        n = p.imports.delete_batch(args.batch_id)
+    info(f"deleted batch {args.batch_id} ({n} records)")
+    return 0
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        rows = p.records.listing(args.stage, args.status)
+    if args.json:
+        emit_json(
+            [
+                {"record_id": r.record_id, "title": r.title, "year": r.year,
+                 "first_author": r.first_author, "status": r.status}
+                for r in rows
+            ]
+        )
+    else:
+        table([[r.record_id, r.status, r.year, r.first_author, r.title] for r in rows],
+              ["id", "status", "year", "first author", "title"])
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        summary = run_with_progress(p.dedup.run())
+    if args.json:
+        emit_json({
+            "merged": summary.merged,
+            "candidates": [[a, b, round(score, 4)] for a, b, score in summary.candidates],
+            "flagged": summary.flagged,
+        })
+    else:
+        info(f"merged {summary.merged} duplicates; {len(summary.candidates)} candidate pairs to review")
+        for rid in summary.flagged:
+            info(f"warning: records merged into {rid} had different decisions; check record {rid}")
+        table([[a, b, f"{score:.3f}"] for a, b, score in summary.candidates], ["id_a", "id_b", "score"])
+    return 0
+
+
+def cmd_duplicate(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        p.dedup.mark(args.id_a, args.id_b, args.is_duplicate)
+    info(f"records {args.id_a} and {args.id_b}: {'duplicate' if args.is_duplicate else 'not duplicate'}")
+    return 0
+
+
+def cmd_unmerge(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        separated = p.dedup.unmerge(args.record_id)
+    info(f"unmerged {', '.join(map(str, separated))}")
+    return 0

@@ -1,0 +1,130 @@
+"""The ``screener`` command: the parser, and turning errors into exit statuses.
+
+Exit 0 on success, 1 on a user error (one line on stderr naming the file and line
+where there is one), 2 on a usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from screener import __version__
+from screener.cli import commands, review_commands
+from screener.core.types import ScreenerError
+
+STAGES = ["title_abstract", "full_text"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="screener", description="Screening for systematic reviews.")
+    p.add_argument("--version", action="version", version=f"screener {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("gui", help="open the GUI (on PROJECT if given)")
+    c.add_argument("project", nargs="?")
+    c.set_defaults(func=commands.cmd_gui)
+
+    c = sub.add_parser("demo", help="create the demo project and open it")
+    c.add_argument("dir", nargs="?")
+    c.add_argument("--no-gui", action="store_true", help="only create it and print its path")
+    c.set_defaults(func=commands.cmd_demo)
+
+    c = sub.add_parser("new", help="create a project")
+    c.add_argument("project")
+    c.add_argument("--title", required=True)
+    c.add_argument("--question", default="")
+    c.add_argument("--include-criterion", action="append", default=[])
+    c.add_argument("--exclude-criterion", action="append", default=[])
+    c.add_argument("--reason", action="append", default=[], help="a full-text exclusion reason")
+    c.add_argument("--reviewers-per-record", type=int, choices=[1, 2], default=1)
+    c.set_defaults(func=commands.cmd_new)
+
+    c = sub.add_parser("reviewer", help="manage reviewers")
+    rsub = c.add_subparsers(dest="action", required=True)
+    ra = rsub.add_parser("add", help="add a reviewer")
+    ra.add_argument("project")
+    ra.add_argument("name")
+    ra.add_argument("--role", choices=["reviewer", "resolver"], default="reviewer")
+    ra.set_defaults(func=commands.cmd_reviewer_add)
+    rl = rsub.add_parser("list", help="list reviewers")
+    rl.add_argument("project")
+    rl.add_argument("--json", action="store_true")
+    rl.set_defaults(func=commands.cmd_reviewer_list)
+
+    c = sub.add_parser("import", help="import files as one batch")
+    c.add_argument("project")
+    c.add_argument("files", nargs="+")
+    c.add_argument("--source", required=True)
+    c.add_argument("--kind", default="database",
+                   choices=["database", "register", "website", "organisation", "citation"])
+    c.add_argument("--date", default=None, help="search date, YYYY-MM-DD")
+    c.add_argument("--search-string", default="")
+    c.add_argument("--format", default="auto", choices=["auto", "ris", "nbib", "csv"])
+    c.add_argument("--batch", type=int, default=None, help="add the files to this batch")
+    c.add_argument("--strict", action="store_true", help="refuse the import if any record is skipped")
+    c.add_argument("--dedup", action="store_true", help="run deduplication after the import")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=commands.cmd_import)
+
+    c = sub.add_parser("batches", help="list batches")
+    c.add_argument("project")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=commands.cmd_batches)
+
+    c = sub.add_parser("delete-batch", help="delete a batch none of whose records is screened")
+    c.add_argument("project")
+    c.add_argument("batch_id", type=int)
+    c.set_defaults(func=commands.cmd_delete_batch)
+
+    c = sub.add_parser("records", help="list records at a stage")
+    c.add_argument("project")
+    c.add_argument("--stage", choices=STAGES, default="title_abstract")
+    c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate"])
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=commands.cmd_records)
+
+    c = sub.add_parser("dedup", help="find duplicates: merge the certain ones, list candidates")
+    c.add_argument("project")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=commands.cmd_dedup)
+
+    c = sub.add_parser("duplicate", help="record a manual dedup decision on a pair")
+    c.add_argument("project")
+    c.add_argument("id_a", type=int)
+    c.add_argument("id_b", type=int)
+    g = c.add_mutually_exclusive_group(required=True)
+    g.add_argument("--is-duplicate", dest="is_duplicate", action="store_true")
+    g.add_argument("--not-duplicate", dest="is_duplicate", action="store_false")
+    c.set_defaults(func=commands.cmd_duplicate)
+
+    c = sub.add_parser("unmerge", help="undo a merge")
+    c.add_argument("project")
+    c.add_argument("record_id", type=int)
+    c.set_defaults(func=commands.cmd_unmerge)
+
+    review_commands.add_review_commands(sub, STAGES)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["gui"])
+    try:
+        return int(args.func(args) or 0)
+    except ScreenerError as e:
+        print(f"screener: error: {e}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeError) as e:
+        print(f"screener: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("screener: cancelled; nothing was changed", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

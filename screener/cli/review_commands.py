@@ -1,0 +1,263 @@
+"""CLI handlers for screening, conflicts, agreement, history, PRISMA and export."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from typing import Any
+
+from screener.cli.commands import opened
+from screener.cli.output import emit_json, info, table
+from screener.core.types import ScreenerError
+
+DECISION_COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note")
+
+
+def add_review_commands(sub: Any, stages: list[str]) -> None:
+    c = sub.add_parser("decide", help="record a reviewer's decision")
+    c.add_argument("project")
+    c.add_argument("record_id", nargs="?", type=int)
+    c.add_argument("decision", nargs="?", choices=["include", "exclude", "maybe"])
+    c.add_argument("--reviewer")
+    c.add_argument("--stage", choices=stages, default="title_abstract")
+    c.add_argument("--reason", default="")
+    c.add_argument("--note", default="")
+    c.add_argument("--from-csv", dest="from_csv")
+    c.set_defaults(func=cmd_decide)
+
+    c = sub.add_parser("retrieval", help="full text: was the report retrieved")
+    c.add_argument("project")
+    c.add_argument("record_id", type=int)
+    c.add_argument("state", choices=["retrieved", "not-retrieved"])
+    c.add_argument("--pdf")
+    c.set_defaults(func=cmd_retrieval)
+
+    c = sub.add_parser("conflicts", help="list open conflicts")
+    c.add_argument("project")
+    c.add_argument("--stage", choices=stages, default="title_abstract")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_conflicts)
+
+    c = sub.add_parser("resolve", help="record the final decision for a conflict")
+    c.add_argument("project")
+    c.add_argument("record_id", type=int)
+    c.add_argument("decision", choices=["include", "exclude"])
+    c.add_argument("--reviewer", required=True)
+    c.add_argument("--stage", choices=stages, default="title_abstract")
+    c.add_argument("--reason", default="")
+    c.add_argument("--note", default="")
+    c.set_defaults(func=cmd_resolve)
+
+    c = sub.add_parser("reopen", help="reopen a resolved conflict")
+    c.add_argument("project")
+    c.add_argument("record_id", type=int)
+    c.add_argument("--reviewer", required=True)
+    c.add_argument("--stage", choices=stages, default="title_abstract")
+    c.set_defaults(func=cmd_reopen)
+
+    c = sub.add_parser("agreement", help="agreement between reviewers")
+    c.add_argument("project")
+    c.add_argument("--stage", choices=stages, default="title_abstract")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_agreement)
+
+    c = sub.add_parser("history", help="a record's full history")
+    c.add_argument("project")
+    c.add_argument("record_id", type=int)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_history)
+
+    c = sub.add_parser("prisma", help="the PRISMA 2020 flow")
+    c.add_argument("project")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--csv")
+    c.add_argument("--svg")
+    c.add_argument("--png")
+    c.add_argument("--pdf")
+    c.add_argument("--updated-review", action="store_true", help="the updated-review template")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=N",
+                   help="enter a box by hand (excluded_automatic, excluded_other, previous_studies, "
+                        "previous_reports); KEY= clears it")
+    c.set_defaults(func=cmd_prisma)
+
+    c = sub.add_parser("export", help="write records or the decision log")
+    c.add_argument("project")
+    c.add_argument("--what", required=True, choices=["included", "excluded", "all", "decisions"])
+    c.add_argument("--stage", choices=stages, default=None)
+    c.add_argument("--format", required=True, choices=["ris", "csv", "bibtex", "asreview"])
+    c.add_argument("-o", "--output", required=True)
+    c.set_defaults(func=cmd_export)
+
+    c = sub.add_parser("simulate", help="replay a labelled dataset through the ranking model")
+    c.add_argument("labelled_file")
+    c.add_argument("--seed", type=int, required=True)
+    c.add_argument("--prior-included", type=int, default=1)
+    c.add_argument("--prior-excluded", type=int, default=1)
+    c.add_argument("--output", required=True)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_simulate)
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    if args.from_csv:
+        if args.record_id is not None or args.decision:
+            raise ScreenerError("give either --from-csv or RECORD_ID DECISION, not both")
+        rows = read_decisions_csv(args.from_csv)
+        with opened(args.project) as p:
+            n = p.screening.decide_many(rows, source=args.from_csv)
+        info(f"applied {n} decisions from {args.from_csv}")
+        return 0
+    if args.record_id is None or not args.decision:
+        raise ScreenerError("decide needs RECORD_ID and include|exclude|maybe (or --from-csv FILE)")
+    if not args.reviewer:
+        raise ScreenerError("decide needs --reviewer NAME")
+    with opened(args.project) as p:
+        d = p.screening.decide(args.record_id, args.reviewer, args.decision, args.stage, args.reason, args.note)
+    info(f"record {d.record_id}: {d.reviewer} {d.decision}d at {d.stage}".replace("maybed", "said maybe"))
+    return 0
+
+
+def read_decisions_csv(path: str) -> list[dict[str, str]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in ("record_id", "reviewer", "decision") if c not in header]
+            if missing:
+                raise ScreenerError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
+            rows = []
+            for row in reader:
+                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                clean["line"] = str(reader.line_num)
+                rows.append(clean)
+            return rows
+    except UnicodeDecodeError as e:
+        raise ScreenerError(f"{path}: not UTF-8 text ({e.reason})") from None
+    except csv.Error as e:
+        raise ScreenerError(f"{path}: not a readable CSV ({e})") from None
+
+
+def cmd_retrieval(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        pdf = p.retrieval.set_retrieval(args.record_id, args.state == "retrieved", args.pdf)
+    info(f"record {args.record_id}: {args.state}" + (f", PDF at {pdf}" if pdf else ""))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        conflicts = p.conflicts.conflicts(args.stage)
+    if args.json:
+        emit_json([{"record_id": c.record_id, "stage": c.stage, "kind": c.kind, "title": c.title,
+                    "decisions": c.decisions} for c in conflicts])
+    else:
+        rows = [[c.record_id, c.kind, "; ".join(f"{d['reviewer']}: {d['decision']}"
+                 + (f" ({d['reason']})" if d["reason"] else "") for d in c.decisions), c.title]
+                for c in conflicts]
+        table(rows, ["id", "on", "decisions", "title"])
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        r = p.conflicts.resolve(args.record_id, args.decision, args.reviewer, args.stage, args.reason, args.note)
+    info(f"record {r.record_id}: resolved as {r.decision} at {r.stage} by {r.reviewer}")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        p.conflicts.reopen(args.record_id, args.reviewer, args.stage)
+    info(f"record {args.record_id}: conflict reopened at {args.stage}")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        pairs = p.conflicts.agreement(args.stage)
+        n_all, fleiss = p.conflicts.fleiss(args.stage)
+    if args.json:
+        out = [
+            {"reviewers": list(a.reviewers), "stage": a.stage, "n": a.n,
+             "percent_agreement": a.percent_agreement, "kappa": a.kappa,
+             "pabak": a.pabak, "gwet_ac1": a.gwet_ac1}
+            for a in pairs
+        ]
+        emit_json(out)
+    else:
+        table([[" & ".join(a.reviewers), a.stage, a.n, f"{a.percent_agreement:.1f}",
+                _fmt(a.kappa), _fmt(a.pabak), _fmt(a.gwet_ac1)] for a in pairs],
+              ["reviewers", "stage", "n", "% agree", "kappa", "PABAK", "AC1"])
+        if fleiss is not None:
+            print(f"Fleiss' kappa over {n_all} records decided by every reviewer: {fleiss:.3f}")
+    return 0
+
+
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        entries = p.history.history(args.record_id)
+    if args.json:
+        emit_json(entries)
+    else:
+        for e in entries:
+            what = ", ".join(f"{k}={v}" for k, v in e.detail.items() if v not in (None, "", []))
+            print(f"{e.at[:19]}  {e.kind:<12} {e.reviewer:<12} {e.stage:<15} {what}")
+    return 0
+
+
+def cmd_prisma(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        for item in args.set:
+            key, _, value = item.partition("=")
+            try:
+                p.prisma.set_manual(key.strip(), int(value) if value.strip() else None)
+            except ValueError:
+                raise ScreenerError(f"--set {item}: the value must be a whole number") from None
+        counts = p.prisma.counts()
+    from screener.core.export.atomic import atomic_write
+    from screener.core.prisma_csv import write_prisma_csv
+    from screener.core.prisma_diagram import render_svg
+
+    if args.csv:
+        with atomic_write(args.csv) as fp:
+            write_prisma_csv(counts, fp)
+    svg = render_svg(counts, updated_review=args.updated_review)
+    if args.svg:
+        with atomic_write(args.svg) as fp:
+            fp.write(svg)
+    if args.png or args.pdf:
+        from screener.gui.prisma_render import ensure_gui_application, render_pdf, render_png
+
+        ensure_gui_application()
+        if args.png:
+            render_png(svg, args.png)
+        if args.pdf:
+            render_pdf(svg, args.pdf)
+    if args.json:
+        emit_json(counts)
+    elif not (args.csv or args.svg or args.png or args.pdf):
+        for key, value in counts.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        n = p.export.export(args.what, args.format, args.output, args.stage)
+    info(f"wrote {n} rows to {args.output}")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from screener.core.simulation import run_simulation
+
+    result = run_simulation(args.labelled_file, args.seed, args.prior_included, args.prior_excluded, args.output)
+    if args.json:
+        emit_json(result)
+    else:
+        info(f"WSS@95: {result['wss95']:.3f}  recall@10%: {result['recall_at_10']:.3f}")
+    return 0

@@ -1,0 +1,300 @@
+"""Comparison of one pair of prepared records: certain duplicate, candidate, or neither.
+
+The rules, strongest first:
+
+* same PMID, or the same DOI with the same title: certain;
+* identical title, authors, year and pages: certain;
+* fuzzy: a near-identical title, the same year and agreeing authors is certain, unless
+  the title is short or generic, in which case the same pages are needed too;
+* a title variant (translation, typo, subtitle, truncation) with agreeing authors is
+  certain when the pages and volume say it is the same item;
+* a different kind of notice (correction, retraction, reply, comment, protocol) is never
+  a duplicate of a record that is not the same notice, whatever the title says;
+* near-identical titles that fail the rules above only on year, authors, or a number in
+  the title become candidates for a reviewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
+from .features import Prepared
+from .normalise import tokens_match
+
+# Title similarity (rapidfuzz normalised Indel, as fuzz.ratio / 100) thresholds.
+SAME_TITLE = 0.93
+VARIANT_TITLE = 0.80
+CANDIDATE_TITLE = 0.90
+# A shorter title contained in a longer one counts as a variant from this length on.
+MIN_CONTAINED_CHARS = 30
+# A title at least this long (without spaces) that another one continues may have been
+# cut short by a database.
+MIN_TRUNCATED_CHARS = 80
+# Author agreement (share of leading authors found in the other record).
+AUTHORS_AGREE = 0.5
+SURNAME_FUZZY_CUTOFF = 0.84
+MIN_FUZZY_SURNAME = 4
+# Two title words this similar are spelling variants ("haemolytic" / "hemolytic").
+WORD_VARIANT = 0.8
+STOPWORDS = frozenset(
+    "a an the of in on for and or with to at by from as is are vs versus its their".split()
+)
+
+
+class Match(IntEnum):
+    NONE = 0
+    CANDIDATE = 1
+    CERTAIN = 2
+
+
+def title_similarity(a: Prepared, b: Prepared) -> float:
+    """Normalised Indel similarity of the titles; 0 when below VARIANT_TITLE."""
+    if a.title == b.title:
+        return 1.0
+    return Indel.normalized_similarity(a.title, b.title, score_cutoff=VARIANT_TITLE)
+
+
+def title_contained(a: Prepared, b: Prepared) -> bool:
+    """One title starts or ends the other (a dropped subtitle, prefix or truncation)."""
+    short, long = sorted((a.compact_title, b.compact_title), key=len)
+    if len(short) < MIN_CONTAINED_CHARS or short == long:
+        return False
+    return long.startswith(short) or long.endswith(short)
+
+
+def _share_found(surnames: tuple[str, ...], tokens: frozenset[str], fuzzy: bool) -> float:
+    found = 0
+    for surname in surnames:
+        if surname in tokens:
+            found += 1
+        elif (
+            fuzzy
+            and len(surname) >= MIN_FUZZY_SURNAME
+            and process.extractOne(
+                surname,
+                tokens,
+                scorer=Indel.normalized_similarity,
+                score_cutoff=SURNAME_FUZZY_CUTOFF,
+            )
+        ):
+            found += 1
+    return found / len(surnames)
+
+
+def author_agreement(a: Prepared, b: Prepared) -> float | None:
+    """Share of one record's leading authors found among the other's names (the better of
+    both directions, so a truncated list still agrees); ``None`` when either has none.
+    Surnames are matched exactly, and with a spelling tolerance ("Nürnberger" /
+    "Nuernberger") only when exact matching does not already show agreement."""
+    if not a.surnames or not b.surnames:
+        return None
+    exact = max(
+        _share_found(a.surnames, b.name_tokens, False),
+        _share_found(b.surnames, a.name_tokens, False),
+    )
+    if exact >= AUTHORS_AGREE:
+        return exact
+    return max(
+        _share_found(a.surnames, b.name_tokens, True),
+        _share_found(b.surnames, a.name_tokens, True),
+    )
+
+
+def pages_agree(a: Prepared, b: Prepared) -> bool | None:
+    """Same first page ("c37" and "37" agree); ``None`` when either has no pages."""
+    if not a.page_start or not b.page_start:
+        return None
+    if a.page_start == b.page_start:
+        return True
+    return a.page_start.strip("abcdefghijklmnopqrstuvwxyz") == b.page_start.strip(
+        "abcdefghijklmnopqrstuvwxyz"
+    )
+
+
+def _number_agrees(x: str, y: str) -> bool | None:
+    """Volumes and issues are only compared when both are numbers ("Ph.D.", "(Jul)")."""
+    if not x.isdigit() or not y.isdigit():
+        return None
+    return x == y
+
+
+def _numbers_conflict(a: Prepared, b: Prepared, contained: bool) -> bool:
+    """The titles number different things ("part 1" / "part 2", "phase II" / "phase III").
+    A number only one title has is no conflict when the other is a long title that was
+    cut short."""
+    only_a, only_b = a.numbers - b.numbers, b.numbers - a.numbers
+    if only_a and only_b:
+        return True
+    if not only_a and not only_b:
+        return False
+    shorter = min(len(a.compact_title), len(b.compact_title))
+    return not (contained and shorter >= MIN_TRUNCATED_CHARS)
+
+
+def _unmatched_words(words: set[str], others: set[str], other_compact: str) -> bool:
+    """Some word has no spelling variant among ``others`` nor occurs inside the other
+    title ("multicentre" / "multi centre")."""
+    for word in words:
+        if word in other_compact:
+            continue
+        if not process.extractOne(
+            word, others, scorer=Indel.normalized_similarity, score_cutoff=WORD_VARIANT
+        ):
+            return True
+    return False
+
+
+def words_conflict(a: Prepared, b: Prepared) -> bool:
+    """Each title has a word the other lacks that is not a spelling variant of one of its
+    own: "...in adult patients" / "...in pediatric patients", "resistant" / "sensitive".
+    Words that only one title has (a subtitle, a truncation) are no conflict."""
+    words_a = {w for w in a.title.split() if len(w) > 1 and w not in STOPWORDS}
+    words_b = {w for w in b.title.split() if len(w) > 1 and w not in STOPWORDS}
+    only_a, only_b = words_a - words_b, words_b - words_a
+    if not only_a or not only_b:
+        return False
+    return _unmatched_words(only_a, only_b, b.compact_title) and _unmatched_words(
+        only_b, only_a, a.compact_title
+    )
+
+
+def same_first_author(a: Prepared, b: Prepared) -> bool:
+    if not a.surnames or not b.surnames:
+        return False
+    first_a, first_b = a.surnames[0], b.surnames[0]
+    if first_a == first_b or first_a in b.name_tokens or first_b in a.name_tokens:
+        return True
+    return Indel.normalized_similarity(first_a, first_b) >= SURNAME_FUZZY_CUTOFF
+
+
+def classify(a: Prepared, b: Prepared) -> tuple[Match, float]:
+    """Decide one pair. The score (0..1) orders candidates for a reviewer."""
+    if a.pmid and a.pmid == b.pmid:
+        return Match.CERTAIN, 1.0
+    if not a.title or not b.title:
+        if a.doi and a.doi == b.doi:
+            return Match.CANDIDATE, 0.9
+        return Match.NONE, 0.0
+    similarity = title_similarity(a, b)
+    contained = title_contained(a, b)
+    if contained:
+        similarity = max(similarity, VARIANT_TITLE)
+    if a.doi and a.doi == b.doi:
+        if similarity >= SAME_TITLE or contained:
+            return Match.CERTAIN, max(similarity, 0.95)
+        return Match.CANDIDATE, similarity
+
+    pages = pages_agree(a, b)
+    volume = _number_agrees(a.volume, b.volume)
+    if similarity < VARIANT_TITLE and not (pages and volume and _prefix(a, b)):
+        return Match.NONE, 0.0  # no rule below can apply
+    evidence = Evidence(
+        similarity=similarity,
+        contained=contained,
+        authors=author_agreement(a, b),
+        year_gap=abs(a.year - b.year) if a.year is not None and b.year is not None else None,
+        pages=pages,
+        volume=volume,
+        issue=_number_agrees(a.issue, b.issue),
+        journal=journals_agree(a, b),
+    )
+    if a.notices != b.notices and not (evidence.pages and evidence.volume):
+        return Match.NONE, 0.0
+    score = evidence.score()
+    verdict = _decide(a, b, evidence)
+    identifiers_conflict = bool(
+        (a.pmid and b.pmid and a.pmid != b.pmid) or (a.doi and b.doi and a.doi != b.doi)
+    )
+    if verdict is Match.CERTAIN and identifiers_conflict:
+        verdict = Match.CANDIDATE
+    return verdict, score
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What two records say about each other; ``None`` where either lacks the field."""
+
+    similarity: float
+    contained: bool
+    authors: float | None
+    year_gap: int | None
+    pages: bool | None
+    volume: bool | None
+    issue: bool | None
+    journal: bool | None
+
+    def score(self) -> float:
+        title_part = max(self.similarity, 0.9 if self.contained else 0.0)
+        author_part = 0.5 if self.authors is None else self.authors
+        item_part = sum(0.5 if f is None else float(f) for f in (self.pages, self.volume)) / 2
+        year_part = 0.5 if self.year_gap is None else max(0.0, 1.0 - self.year_gap / 2)
+        return round(0.55 * title_part + 0.2 * author_part + 0.15 * item_part + 0.1 * year_part, 4)
+
+
+def _decide(a: Prepared, b: Prepared, e: Evidence) -> Match:
+    generic = a.generic or b.generic
+    if a.title == b.title and a.year == b.year and a.pages == b.pages and (a.pages or not generic):
+        if (a.surnames, a.initials) == (b.surnames, b.initials):
+            return Match.CERTAIN
+    authors_agree = e.authors is not None and e.authors >= AUTHORS_AGREE
+    same_item = bool(e.pages and e.volume)  # same volume and first page
+    same_title = (
+        (e.similarity >= SAME_TITLE or e.contained)
+        and not _numbers_conflict(a, b, e.contained)
+        and not words_conflict(a, b)
+    )
+    venue_conflict = e.volume is False or (e.journal is False and e.volume is not True)
+
+    if authors_agree and e.year_gap == 0:
+        if same_title and not generic:
+            if e.pages and e.volume is not False:
+                return Match.CERTAIN
+            if e.pages is None and not venue_conflict:
+                return Match.CERTAIN
+            # Different pages in the same volume of the same journal: an abstract and the
+            # article, unless one of them is the erratum that a note announces.
+            if (
+                e.pages is False
+                and e.journal
+                and e.volume
+                and same_first_author(a, b)
+                and not (a.erratum_noted or b.erratum_noted)
+            ):
+                return Match.CERTAIN
+        # A title variant (translation, typo, subtitle) of the same volume and page.
+        if same_item and (e.similarity >= VARIANT_TITLE or e.contained or _prefix(a, b)):
+            return Match.CERTAIN
+    if authors_agree and e.year_gap == 1 and same_title and e.volume and (e.pages or e.issue):
+        if e.journal is not False:
+            return Match.CERTAIN
+    if e.authors is None and e.year_gap == 0 and same_title and same_item:
+        return Match.CERTAIN
+
+    # Candidates: near-identical titles that failed the rules above on one count only.
+    if e.year_gap is not None and e.year_gap > 1:
+        return Match.NONE
+    if e.authors is not None and not authors_agree and not same_item:
+        return Match.NONE
+    if e.pages is False and e.journal is False:  # the same work at another venue
+        return Match.NONE
+    if (e.similarity >= CANDIDATE_TITLE or e.contained) and not words_conflict(a, b):
+        return Match.CANDIDATE
+    if same_item and e.similarity >= VARIANT_TITLE:
+        return Match.CANDIDATE
+    return Match.NONE
+
+
+def _prefix(a: Prepared, b: Prepared) -> bool:
+    """One title starts or ends the other, however short."""
+    short, long = sorted((a.compact_title, b.compact_title), key=len)
+    return bool(short) and (long.startswith(short) or long.endswith(short))
+
+
+def journals_agree(a: Prepared, b: Prepared) -> bool | None:
+    if not a.journal or not b.journal:
+        return None
+    return tokens_match(a.journal, b.journal)

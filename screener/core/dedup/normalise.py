@@ -1,0 +1,239 @@
+"""Normalisation of the bibliographic fields that deduplication compares.
+
+Every function here is pure and cheap: they run once per record, before any pair is
+compared, so that comparisons only ever see canonical strings.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Letters that NFKD does not decompose into ASCII plus a combining mark.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+# Hyphens, dashes and minus signs of every kind become an ASCII hyphen.
+_DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u00ad]")
+_APOSTROPHES = re.compile("['\u2018\u2019\u201b\u02bc`\u00b4]")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Decode HTML entities, drop tags, diacritics and apostrophes, unify dashes, lower case.
+
+    Punctuation other than apostrophes is kept; callers decide what to do with it.
+    """
+    if not text:
+        return ""
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _DASHES.sub("-", text)
+    text = _APOSTROPHES.sub("", text)
+    return text.lower()
+
+
+def words(text: str) -> str:
+    """Folded text with every run of punctuation and space turned into one space."""
+    return NON_WORD.sub(" ", fold(text)).strip()
+
+
+def normalise_title(title: str) -> str:
+    """Case, punctuation, HTML entities, Unicode dashes, diacritics and the trailing
+    period removed: ``"Hemolytic&ndash;Uremic  Syndrome."`` -> ``"hemolytic uremic syndrome"``.
+    """
+    return words(title)
+
+
+# --- authors -----------------------------------------------------------------------------
+
+# Lower-case words that belong to a surname when they stand before it ("van der Berg").
+_PARTICLES = frozenset(
+    "van von der den de del della di da dos das du le la los las ter ten st bin ibn al el".split()
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
+_EMPTY_NAMES = frozenset({"null", "none", "nan", "et al", "et", "al"})
+_SPLIT_GIVEN = re.compile(r"[\s.\-]+")
+
+
+def _initials(given: str) -> str:
+    """``"Galia S."`` -> ``"gs"``; ``"GS"`` -> ``"gs"``; ``"Shi-fen"`` -> ``"sf"``."""
+    letters = []
+    for part in _SPLIT_GIVEN.split(given):
+        if not part or part in _EMPTY_NAMES or part in _SUFFIXES:
+            continue
+        if part.isupper() and len(part) <= 3:  # Vancouver style run of initials: "GS"
+            letters.extend(part.lower())
+        else:
+            letters.append(part[0].lower())
+    return "".join(ch for ch in letters if ch.isalpha())
+
+
+def split_author(name: str) -> tuple[str, str]:
+    """Split one author name into (surname, initials), both lower case ASCII.
+
+    Handles "Moran, G.S.", "Moran GS", "Galia S. Moran", "van der Berg, Jan" and
+    "Jan van der Berg". Organisations come back whole as the surname.
+    """
+    text = html.unescape(name) if "&" in name else name
+    if not text.isascii():  # fold without lower-casing: case tells initials apart
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+        text = _DASHES.sub("-", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    text = _APOSTROPHES.sub("", text).strip().strip(",;.")
+    if not text or text.lower() in _EMPTY_NAMES:
+        return "", ""
+    if "," in text:
+        surname, _, given = text.partition(",")
+        given_parts = [p.strip() for p in given.split(",")]
+        given = " ".join(p for p in given_parts if p.lower().strip(".") not in _SUFFIXES)
+    else:
+        tokens = text.split()
+        if len(tokens) >= 2 and tokens[-1].strip(".").isupper() and len(tokens[-1]) <= 4:
+            # Vancouver: "Moran GS", "Moran G.S."
+            surname, given = " ".join(tokens[:-1]), tokens[-1]
+        else:
+            while len(tokens) > 1 and tokens[-1].lower().strip(".") in _SUFFIXES:
+                tokens.pop()
+            start = len(tokens) - 1
+            while start > 0 and tokens[start - 1].lower() in _PARTICLES:
+                start -= 1
+            surname, given = " ".join(tokens[start:]), " ".join(tokens[:start])
+    surname = words(surname)
+    if given.strip().lower() in _EMPTY_NAMES:
+        given = ""
+    return surname, _initials(given)
+
+
+def normalise_author(name: str) -> str:
+    """Surname plus initials: "Moran, G.S.", "Moran GS" and "Galia S. Moran" all give
+    ``"moran gs"``. Empty for an empty or placeholder name."""
+    surname, initials = split_author(name)
+    return f"{surname} {initials}".strip()
+
+
+# --- pages, DOI, journal -----------------------------------------------------------------
+
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*", re.IGNORECASE)
+_PAGE_DASH = re.compile(r"\s*-+\s*")
+_SPACES = re.compile(r"\s+")
+_PAGE_RANGE = re.compile(r"^([a-z]*)(\d+)([a-z]*)-([a-z]*)(\d+)([a-z]*)$")
+
+
+def _normalise_range(part: str) -> str:
+    match = _PAGE_RANGE.match(part)
+    if not match:
+        return part
+    start_prefix, start, start_suffix, end_prefix, end, end_suffix = match.groups()
+    if len(end) < len(start):  # "850-57" -> "850-857"
+        end = start[: len(start) - len(end)] + end
+    if not end_prefix and not end_suffix:
+        end_prefix, end_suffix = start_prefix, start_suffix
+    first = f"{start_prefix}{start}{start_suffix}"
+    last = f"{end_prefix}{end}{end_suffix}"
+    return first if first == last else f"{first}-{last}"
+
+
+def normalise_pages(pages: str) -> str:
+    """Canonical page range: ``"850-57"`` -> ``"850-857"``, ``"pp. 23–35"`` -> ``"23-35"``,
+    ``"1875-1875"`` -> ``"1875"``, ``"e158-66"`` -> ``"e158-e166"``."""
+    text = _PAGE_PREFIX.sub("", fold(pages).strip())
+    text = _PAGE_DASH.sub("-", text)
+    parts = [_SPACES.sub("", p) for p in text.split(",")]
+    return ",".join(_normalise_range(p) for p in parts if p)
+
+
+def first_page(pages: str) -> str:
+    """The first page of an already normalised range: ``"850-857"`` -> ``"850"``."""
+    return pages.split(",", 1)[0].split("-", 1)[0]
+
+
+_DOI_PREFIX = re.compile(
+    r"^(?:doi\s*:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/|urn:doi:)", re.IGNORECASE
+)
+
+
+def normalise_doi(doi: str) -> str:
+    """Lower-case DOI without "doi:", "https://doi.org/" or "dx.doi.org/" prefixes."""
+    text = doi.strip()
+    while True:
+        stripped = _DOI_PREFIX.sub("", text).strip()
+        if stripped == text:
+            break
+        text = stripped
+    return text.rstrip(".").lower()
+
+
+_JOURNAL_STOPWORDS = frozenset(
+    "the of and for in on a an de la le des du der die und et journal j".split()
+)
+_JOURNAL_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|[.:]\s*conference\b.*$", re.IGNORECASE)
+
+
+def normalise_journal(journal: str) -> str:
+    """Lower case, no punctuation or brackets, "&" as "and", conference suffix cut:
+    ``"Stroke (00392499)"`` -> ``"stroke"``, ``"J. Am. Soc. Nephrol."`` -> ``"j am soc nephrol"``."""
+    text = _JOURNAL_NOISE.sub(" ", fold(journal).replace("&", " and "))
+    return NON_WORD.sub(" ", text).strip()
+
+
+def journal_tokens(normalised: str) -> tuple[str, ...]:
+    """Content words of a normalised journal name, for abbreviation matching."""
+    tokens = tuple(t for t in normalised.split() if t not in _JOURNAL_STOPWORDS)
+    return tokens or tuple(normalised.split())
+
+
+def journals_match(a: str, b: str) -> bool:
+    """True when two journal names are the same journal written differently.
+
+    Either the names are equal once spaces go ("Zhongguo Zhenjiu" / "Zhongguo zhen jiu"),
+    or each word of the shorter is a prefix of the matching word of the longer, in order
+    ("Nat Rev Nephrol" / "Nature Reviews Nephrology"; "J Am Soc Nephrol" / "Journal of the
+    American Society of Nephrology"). Both arguments are raw journal names.
+    """
+    return tokens_match(journal_tokens(normalise_journal(a)), journal_tokens(normalise_journal(b)))
+
+
+def tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """:func:`journals_match` on already tokenised names."""
+    if not a or not b:
+        return False
+    if a == b or "".join(a) == "".join(b):
+        return True
+    return _abbreviates(a, b) or _abbreviates(b, a)
+
+
+def _abbreviates(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Each word of ``short`` starts the next matching word of ``long``, the first words
+    aligned; words of ``long`` may be skipped ("Stroke" / "Stroke: a journal of ...")."""
+    if len(short) > len(long) or not long[0].startswith(short[0]):
+        return False
+    position = 1
+    for token in short[1:]:
+        while position < len(long) and not long[position].startswith(token):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True

@@ -1,0 +1,57 @@
+"""File readers: RIS (via rispy), PubMed MEDLINE/nbib and CSV.
+
+Public API::
+
+    read_file(path, fmt="auto") -> ReadResult      # fmt: auto | ris | nbib | csv
+    detect_format(path) -> "ris" | "nbib" | "csv"
+
+Both raise ImportFormatError for a file that is not a bibliography at all (empty, PDF,
+binary, HTML, Web of Science plain text, RIS without records, …) or, when a format is
+forced, for a file that clearly is another format. A file in which only some records
+are broken is read: the good ones are in ``ReadResult.records``, the others in
+``ReadResult.skipped`` (with their line numbers and the reason).
+"""
+
+from __future__ import annotations
+
+import os
+
+from screener.core.readers.csv_reader import read_csv
+from screener.core.readers.decoding import DecodedText, read_text
+from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
+from screener.core.readers.nbib import read_nbib
+from screener.core.readers.ris import read_ris
+from screener.core.types import ImportFormatError, ReadResult
+
+__all__ = ["FORMATS", "detect_format", "read_file"]
+
+FORMATS = ("auto", *READABLE)
+_ALIASES = {"medline": "nbib", "pubmed": "nbib", "tsv": "csv", "txt": "auto"}
+_READERS = {"ris": read_ris, "nbib": read_nbib, "csv": read_csv}
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """'ris', 'nbib' or 'csv'; ImportFormatError naming the file and what it looks like."""
+    name = os.fspath(path)
+    decoded = read_text(name)
+    return require(name, sniff(decoded.text, name))
+
+
+def _choose_format(name: str, decoded: DecodedText, fmt: str) -> str:
+    kind = sniff(decoded.text, name)
+    if fmt == "auto":
+        return require(name, kind)
+    if kind != fmt and kind != "unknown":
+        raise ImportFormatError(name, DESCRIPTIONS[kind])
+    return fmt
+
+
+def read_file(path: str | os.PathLike[str], fmt: str = "auto") -> ReadResult:
+    """Read every record of a RIS, PubMed MEDLINE (nbib) or CSV file."""
+    fmt = _ALIASES.get(fmt.lower(), fmt.lower())
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    name = os.fspath(path)
+    decoded = read_text(name)
+    chosen = _choose_format(name, decoded, fmt)
+    return _READERS[chosen](name, decoded)

@@ -1,0 +1,261 @@
+"""From a RIS record's (tag, value) pairs to the fields of a ParsedRecord.
+
+Decisions (each follows what databases actually write; see tests/core/test_readers_ris*.py):
+
+* title: the first TI or T1 (then CT, then BT); line breaks become spaces.
+* T2 for journal-like types (JOUR, EJOUR, MGZN, …): the journal when there is no JF/JO/JA;
+  nothing when it repeats one of them; the full journal name when JO is only its
+  abbreviation ("J. Chem. Phys." for "The Journal of Chemical Physics"); otherwise, with the
+  journal already in JF/JO, it is the title's subtitle and is appended as "title: T2".
+  For other types (CHAP, CONF, BOOK, GEN, …) T2 is the secondary title (book, proceedings)
+  and becomes the journal field.
+* authors: AU and A1 (primary authors) in file order; A2–A4 (editors, series editors,
+  translators) stay in ``raw`` and are used only when a record has no AU/A1 at all.
+* abstract: the first non-empty AB or N2; another AB/N2 with different text (CINAHL's
+  copyright line) goes to ``notes`` after the N1 notes.
+* year: the first PY, then Y1, then DA value holding a plausible year.
+* DOI: DO, DI, L3, M3 (when it holds a DOI), then DOI links in UR, L2, LK, L1, L4.
+* PMID: PMID; digits-only C2 (Scopus); digits-only C5 in Embase records; digits-only AN in
+  PubMed/MEDLINE records (DB or DP names PubMed, MEDLINE or NLM); a labelled value
+  ('23690738[pmid]', 'PMID: …', 'PUBMED …') in AN, U1–U5, C1–C8 or N1; a PubMed link in UR/L2.
+"""
+
+from __future__ import annotations
+
+import re
+
+from screener.core.readers.identifiers import (
+    doi_from_text,
+    doi_from_url,
+    join_pages,
+    parse_year,
+    pmid_from_digits,
+    pmid_from_labelled,
+    pmid_from_url,
+)
+from screener.core.readers.ris_parser import RawRecord
+from screener.core.types import ParsedRecord
+
+JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "MGZN", "NEWS", "INPR", "ABST", "JOURNAL ARTICLE"})
+_DOI_TAGS = ("DO", "DI", "L3", "M3")
+_URL_TAGS_FOR_DOI = ("UR", "L2", "LK", "L1", "L4")
+_LABELLED_PMID_TAGS = ("AN", "U1", "U2", "U3", "U4", "U5", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "N1")
+_PUBMED_SOURCES = ("pubmed", "medline", "nlm")
+_URL_SPLIT = re.compile(r";\s*(?=https?://|www\.)")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "le", "&"})
+
+
+def one_line(value: str) -> str:
+    """Collapse line breaks and runs of blanks into single spaces."""
+    return " ".join(value.split())
+
+
+def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for tag, value in pairs:
+        if value:
+            found = values.get(tag)
+            if found is None:
+                values[tag] = [value]
+            else:
+                found.append(value)
+    return values
+
+
+def _first_in_order(pairs: list[tuple[str, str]], tags: tuple[str, ...]) -> str:
+    for tag, value in pairs:
+        if value and tag in tags:
+            return value
+    return ""
+
+
+def _first(values: dict[str, list[str]], *tags: str) -> str:
+    for tag in tags:
+        found = values.get(tag)
+        if found:
+            return found[0]
+    return ""
+
+
+def _key(name: str) -> str:
+    return _NON_ALNUM.sub("", name.casefold())
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """True when every word of ``short`` starts a later word of ``full``, in order
+    ("J. Chem. Phys." → "The Journal of Chemical Physics")."""
+    short_words = [w for w in _NON_ALNUM.split(short.casefold()) if w]
+    full_words = [w for w in _NON_ALNUM.split(full.casefold()) if w and w not in _STOPWORDS]
+    if not short_words or len(short_words) > len(full_words):
+        return False
+    i = 0
+    for word in short_words:
+        while i < len(full_words) and not full_words[i].startswith(word):
+            i += 1
+        if i == len(full_words):
+            return False
+        i += 1
+    return True
+
+
+def _join_subtitle(title: str, subtitle: str) -> str:
+    if not title:
+        return subtitle
+    if _key(subtitle) in _key(title):
+        return title
+    if title.endswith((":", "?", "!", ".")):
+        return f"{title} {subtitle}"
+    return f"{title}: {subtitle}"
+
+
+def _title_and_journal(kind: str, values: dict[str, list[str]], title: str) -> tuple[str, str]:
+    secondary = one_line(_first(values, "T2"))
+    full = one_line(_first(values, "JF", "JO"))
+    abbreviation = one_line(_first(values, "JA", "J2"))
+    if kind.upper() not in JOURNAL_TYPES:
+        journal = secondary or full or abbreviation
+        if not journal and kind.upper() != "BOOK":
+            journal = one_line(_first(values, "BT"))
+        return title, journal
+    if not full:
+        return title, secondary or abbreviation
+    if not secondary:
+        return title, full
+    known = {_key(v) for tag in ("JF", "JO", "JA", "J2") for v in values.get(tag, ())}
+    if _key(secondary) in known:
+        return title, full
+    if "JF" not in values and _abbreviates(full, secondary):
+        return title, secondary  # JO is the abbreviation of the journal in T2
+    return _join_subtitle(title, secondary), full
+
+
+def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list[str]:
+    names = [value for tag, value in pairs if value and (tag == "AU" or tag == "A1")]
+    if not names:
+        for tag in ("A2", "A3", "A4"):
+            names = values.get(tag, [])
+            if names:
+                break
+    authors = []
+    for name in names:
+        name = one_line(name)
+        if "," in name and ", " not in name:
+            name = name.replace(",", ", ")
+        if name:
+            authors.append(name)
+    return authors
+
+
+def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> tuple[str, str]:
+    abstracts: list[str] = []
+    seen: set[str] = set()
+    for tag, value in pairs:
+        if value and (tag == "AB" or tag == "N2"):
+            key = _key(value)
+            if key and key not in seen:
+                seen.add(key)
+                abstracts.append(value.strip())
+    notes = [value.strip() for value in values.get("N1", ())]
+    notes.extend(abstracts[1:])
+    return (abstracts[0] if abstracts else ""), "\n\n".join(n for n in notes if n)
+
+
+def _doi(values: dict[str, list[str]]) -> str:
+    for tag in _DOI_TAGS:
+        for value in values.get(tag, ()):
+            doi = doi_from_text(value)
+            if doi:
+                return doi
+    for tag in _URL_TAGS_FOR_DOI:
+        for value in values.get(tag, ()):
+            doi = doi_from_url(value)
+            if doi:
+                return doi
+    return ""
+
+
+def _pmid(values: dict[str, list[str]]) -> str:
+    for value in values.get("PMID", ()):
+        if pmid := pmid_from_digits(value.split("\n", 1)[0]):
+            return pmid
+    for value in values.get("C2", ()):
+        if pmid := pmid_from_digits(value):
+            return pmid
+    source = " ".join(values.get("DB", []) + values.get("DP", [])).lower()
+    if "embase" in source:
+        for value in values.get("C5", ()):
+            if pmid := pmid_from_digits(value):
+                return pmid
+    if any(name in source for name in _PUBMED_SOURCES):
+        for value in values.get("AN", ()):
+            if pmid := pmid_from_digits(value):
+                return pmid
+    for tag in _LABELLED_PMID_TAGS:
+        for value in values.get(tag, ()):
+            if pmid := pmid_from_labelled(value):
+                return pmid
+    for tag in ("UR", "L2"):
+        for value in values.get(tag, ()):
+            if pmid := pmid_from_url(value):
+                return pmid
+    return ""
+
+
+def _urls(values: dict[str, list[str]]) -> list[str]:
+    urls: list[str] = []
+    for tag in ("UR", "L2"):
+        for value in values.get(tag, ()):
+            for url in _URL_SPLIT.split(value):
+                url = url.strip()
+                if url and url not in urls:
+                    urls.append(url)
+    return urls
+
+
+def _keywords(values: dict[str, list[str]]) -> list[str]:
+    keywords: list[str] = []
+    seen: set[str] = set()
+    for value in values.get("KW", ()):
+        keyword = one_line(value)
+        if keyword and keyword not in seen:
+            seen.add(keyword)
+            keywords.append(keyword)
+    return keywords
+
+
+def _year(values: dict[str, list[str]]) -> int | None:
+    for tag in ("PY", "Y1", "DA"):
+        for value in values.get(tag, ()):
+            year = parse_year(value)
+            if year is not None:
+                return year
+    return None
+
+
+def to_parsed_record(raw: RawRecord) -> ParsedRecord:
+    pairs = raw.pairs
+    values = _group(pairs)
+    kind = one_line(pairs[0][1])
+    title = one_line(_first_in_order(pairs, ("TI", "T1")) or _first(values, "CT", "BT"))
+    title, journal = _title_and_journal(kind, values, title)
+    abstract, notes = _abstract_and_notes(pairs, values)
+    return ParsedRecord(
+        position=raw.position,
+        line=raw.line,
+        type=kind,
+        title=title,
+        authors=_authors(pairs, values),
+        year=_year(values),
+        journal=journal,
+        volume=one_line(_first(values, "VL", "VO")),
+        issue=one_line(_first(values, "IS")),
+        pages=join_pages(_first(values, "SP"), _first(values, "EP")) or join_pages(_first(values, "PG"), ""),
+        doi=_doi(values),
+        pmid=_pmid(values),
+        abstract=abstract,
+        keywords=_keywords(values),
+        urls=_urls(values),
+        notes=notes,
+        raw=pairs,
+    )

@@ -1,0 +1,137 @@
+"""rispy's RisParser, taught to keep everything and to survive real exports.
+
+rispy 0.10.0 drives the parse: its ``parse_lines`` loop reads each line through
+``parse_line``, sends tag lines and continuation lines to ``_add_tag``, and calls
+``_iter_till_start`` at the start of the file and after every ``ER``. This subclass
+overrides those three hooks:
+
+* ``parse_line`` accepts the irregular tag forms of ``ris_tags`` besides ``XX  - value``,
+  and records the line number (lines arrive as ``(number, text)`` pairs).
+* ``_add_tag`` appends every (tag, value) to the current record's ``pairs`` in file order
+  (so repeated tags are all kept), joins an untagged line to the previous value with "\\n"
+  (or, after ``KW`` and the author tags, makes it an item of its own), splits two tags jammed on one line, and
+  when a ``TY`` line arrives inside a record, ends that record there (its ``ER`` is missing)
+  and starts the next: rispy would instead fold the next record into this one.
+* ``_iter_till_start`` skips text between records, as rispy does, except that tag lines
+  straight after an ``ER`` (Ovid's ``NL``; a second ``ER`` after ``UK``) are added to the
+  record they follow, and a block of tag lines that ends with ``ER`` but never had a ``TY``
+  is counted as a record that cannot be read.
+
+Records are collected in ``self.records`` as they start, so a record missing its final
+``ER`` at the end of the file is kept too; rispy's own result list is not used. ``ER`` lines
+themselves are not stored: they mark structure, not data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rispy import RisParser
+
+from screener.core.readers.ris_tags import END_TAG, START_TAG, VALID_TAGS, parse_irregular, split_jammed
+
+NumberedLine = tuple[int, str]
+# Untagged lines after these tags are further items (one keyword or author per line, as
+# Rayyan and EndNote write them), not the continuation of the previous value.
+LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
+
+
+class RawRecord:
+    """A record as tagged in the file: (tag, value) pairs in order, TY first."""
+
+    __slots__ = ("position", "line", "pairs", "closed")
+
+    def __init__(self, position: int, line: int, type_value: str) -> None:
+        self.position = position
+        self.line = line
+        self.pairs: list[tuple[str, str]] = [(START_TAG, type_value)]
+        self.closed = False
+
+
+class ScreenerRisParser(RisParser):
+    """Collects RawRecords (``records``), records without TY (``orphans``) and warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(mapping={}, list_tags=[], delimiter_tags_mapping={}, ignore=[], newline="\n")
+        self.records: list[RawRecord] = []
+        self.orphans: list[tuple[int, int]] = []  # (position, line) of TY-less records
+        self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
+        self._current: RawRecord | None = None
+        self._line = 0
+        self._positions = 0
+
+    def read(self, lines: list[str]) -> None:
+        self.parse_lines(enumerate(lines, 1))  # type: ignore[arg-type]
+
+    # -- rispy hooks --------------------------------------------------------------------
+
+    def parse_line(self, line: NumberedLine) -> tuple[str, str] | tuple[None, str]:  # type: ignore[override]
+        self._line, text = line
+        if text[2:6] == "  - " and text[:2] in VALID_TAGS:
+            return text[:2], text[6:].strip()
+        return parse_irregular(text)
+
+    def _add_tag(  # type: ignore[override]
+        self, record: object, tag: str | None, content: str, extend_multiline: bool = False
+    ) -> None:
+        # ``record`` is rispy's idea of the current record; after a missing ER it is stale,
+        # so the parser's own ``_current`` is used instead.
+        current = self._current
+        assert current is not None
+        pairs = current.pairs
+        if extend_multiline:
+            if content:
+                last_tag, last_value = pairs[-1]
+                if last_tag in LIST_TAGS:
+                    pairs.append((last_tag, content))
+                elif last_value:
+                    pairs[-1] = (last_tag, f"{last_value}\n{content}")
+                else:
+                    pairs[-1] = (last_tag, content)
+            return
+        if tag == START_TAG:
+            self._start(content)
+            return
+        if "  - " in content:
+            pairs.extend(split_jammed(tag or "", content))
+        else:
+            pairs.append((tag or "", content))
+
+    def _iter_till_start(self, lines: Iterator[NumberedLine]) -> RawRecord:  # type: ignore[override]
+        previous = self._current
+        if previous is not None:
+            previous.closed = True
+        attach = previous is not None  # tag lines right after ER still belong to it
+        block_line = 0  # first line of a tag block found outside any record
+        while True:
+            try:
+                numbered = next(lines)
+            except StopIteration:
+                if block_line:
+                    self.ignored_lines.append(block_line)
+                raise
+            tag, content = self.parse_line(numbered)
+            if tag == START_TAG:
+                if block_line:
+                    self.ignored_lines.append(block_line)
+                return self._start(content)
+            if tag is None:
+                attach = False
+            elif tag == END_TAG:
+                if block_line:
+                    self._positions += 1
+                    self.orphans.append((self._positions, block_line))
+                    block_line = 0
+            elif attach and previous is not None:
+                previous.pairs.extend(split_jammed(tag, content) if "  - " in content else [(tag, content)])
+            elif not block_line:
+                block_line = self._line
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _start(self, type_value: str) -> RawRecord:
+        self._positions += 1
+        record = RawRecord(self._positions, self._line, type_value)
+        self.records.append(record)
+        self._current = record
+        return record

@@ -1,0 +1,47 @@
+"""A record's full history: import, merges, every decision and change, resolutions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from screener.core.services.base import Service
+from screener.core.types import ScreenerError
+from screener.store.models import Batch, Event, Record, SourceFile
+
+
+@dataclass
+class HistoryEntry:
+    at: str
+    kind: str
+    reviewer: str = ""
+    stage: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class HistoryService(Service):
+    def history(self, record_id: int) -> list[HistoryEntry]:
+        with self.reading() as s:
+            r = s.get(Record, record_id)
+            if r is None:
+                raise ScreenerError(f"no record {record_id}")
+            batch = s.get(Batch, r.batch_id)
+            sf = s.get(SourceFile, r.file_id)
+            entries = [
+                HistoryEntry(
+                    at=sf.imported_at.isoformat() if sf else "",
+                    kind="import",
+                    detail={
+                        "batch_id": r.batch_id,
+                        "source": batch.source if batch else "",
+                        "file": sf.name if sf else "",
+                        "position": r.position,
+                        "line": r.line,
+                    },
+                )
+            ]
+            for e in s.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id)):
+                entries.append(HistoryEntry(e.at.isoformat(), e.kind, e.reviewer, e.stage, dict(e.detail or {})))
+            return entries

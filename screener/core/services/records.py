@@ -1,0 +1,276 @@
+"""Finding and reading records: queues, lists, search, the reading pane, tags, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, delete, exists, func, select, text
+from sqlalchemy.orm import Session, aliased
+
+from screener.core.services.base import Service, get_reviewer, log_event
+from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
+from screener.core.types import ScreenerError, Stage, Status
+from screener.store.models import (
+    Batch,
+    Decision,
+    Record,
+    RecordNote,
+    RecordTag,
+    SourceFile,
+    StageStatus,
+)
+from screener.store.search import matching_ids_sql
+
+VIEWS = ("my_queue", "all")
+SORTS = {
+    "id": Record.id,
+    "title": func.lower(Record.title),
+    "year": Record.year,
+    "first_author": func.lower(Record.first_author),
+}
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    record_id: int
+    title: str
+    year: int | None
+    first_author: str
+    status: str
+    mine: str = ""  # the viewer's own decision at the stage, if any
+
+
+@dataclass
+class RecordDetail:
+    record_id: int
+    type: str
+    title: str
+    authors: list[str]
+    year: int | None
+    journal: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    abstract: str
+    keywords: list[str]
+    urls: list[str]
+    batch_id: int
+    source: str
+    source_file: str
+    source_position: int
+    duplicate_of: int | None
+    status: dict[str, str] = field(default_factory=dict)  # stage -> status (blind-safe)
+    decisions: list[DecisionInfo] = field(default_factory=list)  # visible to the viewer
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def reached_stage(stage: str):  # type: ignore[no-untyped-def]
+    """The condition for a record to be screened at ``stage``."""
+    if stage == Stage.TITLE_ABSTRACT:
+        return StageStatus.status != Status.DUPLICATE.value
+    ta = aliased(StageStatus)
+    return exists().where(
+        ta.record_id == StageStatus.record_id,
+        ta.stage == Stage.TITLE_ABSTRACT.value,
+        ta.status == Status.INCLUDED.value,
+    )
+
+
+class RecordService(Service):
+    def ids(
+        self,
+        stage: str = Stage.TITLE_ABSTRACT.value,
+        *,
+        view: str = "all",
+        reviewer: str | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        search: str | None = None,
+        sort: str = "id",
+        descending: bool = False,
+    ) -> list[int]:
+        """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
+        that still need that reviewer's decision at this stage."""
+        stage = check_stage(stage)
+        if view not in VIEWS:
+            raise ScreenerError(f"view must be one of {VIEWS}")
+        with self.reading() as s:
+            q = (
+                select(StageStatus.record_id)
+                .join(Record, Record.id == StageStatus.record_id)
+                .where(StageStatus.stage == stage)
+            )
+            if status == Status.DUPLICATE:
+                q = q.where(StageStatus.status == Status.DUPLICATE.value)
+            else:
+                q = q.where(reached_stage(stage))
+                if status:
+                    q = q.where(StageStatus.status == Status(status).value)
+            if view == "my_queue":
+                if not reviewer:
+                    raise ScreenerError("my queue needs a reviewer")
+                me = get_reviewer(s, reviewer)
+                q = q.where(
+                    StageStatus.status == Status.UNDECIDED.value,
+                    ~exists().where(
+                        Decision.record_id == StageStatus.record_id,
+                        Decision.reviewer_id == me.id,
+                        Decision.stage == stage,
+                    ),
+                )
+            if tag:
+                q = q.where(
+                    exists().where(RecordTag.record_id == StageStatus.record_id, RecordTag.tag == tag)
+                )
+            if search:
+                found = matching_ids_sql(s, search)
+                if found is not None:
+                    sql, params = found
+                    q = q.where(StageStatus.record_id.in_(text(sql).bindparams(**params)))
+            order = SORTS.get(sort, Record.id)
+            q = q.order_by(order.desc() if descending else order, Record.id)
+            return list(s.scalars(q))
+
+    def summaries(
+        self, ids: list[int], stage: str = Stage.TITLE_ABSTRACT.value, viewer: str | None = None
+    ) -> list[RecordSummary]:
+        """Rows for a list, in the order of ``ids``. With a viewer the status is blind-safe."""
+        stage = check_stage(stage)
+        with self.reading() as s:
+            rows = {
+                rid: (title, year, fa, st)
+                for rid, title, year, fa, st in s.execute(
+                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status)
+                    .join(StageStatus, and_(StageStatus.record_id == Record.id, StageStatus.stage == stage))
+                    .where(Record.id.in_(ids))
+                )
+            }
+            if viewer is None:
+                return [RecordSummary(rid, *rows[rid]) for rid in ids if rid in rows]
+            mine = self._my_decisions(s, ids, stage, viewer)
+            return [
+                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""))
+                for rid in ids
+                if rid in rows
+            ]
+
+    @staticmethod
+    def _my_decisions(s: Session, ids: list[int], stage: str, viewer: str) -> dict[int, str]:
+        me = get_reviewer(s, viewer)
+        return dict(
+            s.execute(
+                select(Decision.record_id, Decision.decision).where(
+                    Decision.reviewer_id == me.id, Decision.stage == stage, Decision.record_id.in_(ids)
+                )
+            ).all()
+        )
+
+    def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None) -> list[RecordSummary]:
+        ids = self.ids(stage, status=status)
+        out: list[RecordSummary] = []
+        for start in range(0, len(ids), 5000):
+            out += self.summaries(ids[start : start + 5000], stage)
+        return out
+
+    def detail(self, record_id: int, viewer: str | None = None) -> RecordDetail:
+        with self.reading() as s:
+            r = s.get(Record, record_id)
+            if r is None:
+                raise ScreenerError(f"no record {record_id}")
+            batch = s.get(Batch, r.batch_id)
+            sf = s.get(SourceFile, r.file_id)
+            decisions = visible_decisions(s, record_id, viewer)
+            status = {}
+            for st in s.scalars(select(StageStatus).where(StageStatus.record_id == record_id)):
+                mine = next((d.decision for d in decisions if d.stage == st.stage and d.reviewer == viewer), None)
+                status[st.stage] = blind_status(st.status, mine) if viewer else st.status
+            note = ""
+            if viewer:
+                me = get_reviewer(s, viewer)
+                n = s.get(RecordNote, (record_id, me.id))
+                note = n.text if n else ""
+            return RecordDetail(
+                record_id=r.id,
+                type=r.type,
+                title=r.title,
+                authors=list(r.authors or []),
+                year=r.year,
+                journal=r.journal,
+                volume=r.volume,
+                issue=r.issue,
+                pages=r.pages,
+                doi=r.doi,
+                pmid=r.pmid,
+                abstract=r.abstract,
+                keywords=list(r.keywords or []),
+                urls=list(r.urls or []),
+                batch_id=r.batch_id,
+                source=batch.source if batch else "",
+                source_file=sf.name if sf else "",
+                source_position=r.position,
+                duplicate_of=r.duplicate_of,
+                status=status,
+                decisions=decisions,
+                tags=list(s.scalars(select(RecordTag.tag).where(RecordTag.record_id == record_id).order_by(RecordTag.tag))),
+                note=note,
+            )
+
+    def counts(self, stage: str, reviewer: str | None = None) -> dict[str, int]:
+        """Progress for a stage: records at the stage, and (for a reviewer) how many they
+        decided and how many remain in their queue. Blind-safe: no other reviewer's counts."""
+        stage = check_stage(stage)
+        with self.reading() as s:
+            total = s.scalar(
+                select(func.count()).select_from(StageStatus).where(StageStatus.stage == stage, reached_stage(stage))
+            ) or 0
+            out = {"total": total}
+            if reviewer:
+                me = get_reviewer(s, reviewer)
+                mine = s.scalar(
+                    select(func.count())
+                    .select_from(Decision)
+                    .join(StageStatus, and_(StageStatus.record_id == Decision.record_id, StageStatus.stage == stage))
+                    .where(Decision.reviewer_id == me.id, Decision.stage == stage, reached_stage(stage))
+                ) or 0
+                out["decided_by_me"] = mine
+            return out
+
+    def queue_size(self, stage: str, reviewer: str) -> int:
+        return len(self.ids(stage, view="my_queue", reviewer=reviewer))
+
+    # tags and notes
+    def tags(self) -> list[str]:
+        with self.reading() as s:
+            return list(s.scalars(select(RecordTag.tag).distinct().order_by(RecordTag.tag)))
+
+    def set_tags(self, record_id: int, tags: list[str], reviewer: str = "") -> None:
+        with self.writing() as s:
+            if s.get(Record, record_id) is None:
+                raise ScreenerError(f"no record {record_id}")
+            s.execute(delete(RecordTag).where(RecordTag.record_id == record_id))
+            for tag in sorted({t.strip() for t in tags if t.strip()}):
+                s.add(RecordTag(record_id=record_id, tag=tag))
+            log_event(s, "tags", record_id=record_id, reviewer=reviewer, tags=tags)
+
+    def set_note(self, record_id: int, reviewer: str, note: str) -> None:
+        with self.writing() as s:
+            me = get_reviewer(s, reviewer)
+            row = s.get(RecordNote, (record_id, me.id))
+            if row is None:
+                s.add(RecordNote(record_id=record_id, reviewer_id=me.id, text=note))
+            else:
+                row.text = note
+            log_event(s, "note", record_id=record_id, reviewer=reviewer, note=note)
+
+
+def blind_status(status: str, my_decision: str | None) -> str:
+    """What a blind reviewer may see of a record's status: nothing beyond their own
+    decision until every required reviewer has decided."""
+    if status in (Status.DUPLICATE, Status.INCLUDED, Status.EXCLUDED, Status.CONFLICT):
+        if my_decision is None and status == Status.CONFLICT:
+            return Status.UNDECIDED.value
+        return status
+    return Status.UNDECIDED.value

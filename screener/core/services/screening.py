@@ -1,0 +1,268 @@
+"""Deciding on records: one reviewer, one record, one stage at a time; and undo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from screener.core.services.base import Service, get_reviewer, log_event, now
+from screener.core.services.status import lock_records, recompute
+from screener.core.types import Choice, ScreenerError, Stage, Status
+from screener.store.models import (
+    Decision,
+    Event,
+    ExclusionReason,
+    Record,
+    Resolution,
+    Reviewer,
+    StageStatus,
+)
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    record_id: int
+    reviewer: str
+    stage: str
+    decision: str
+    reason: str = ""
+    note: str = ""
+    decided_at: str = ""
+
+
+def check_stage(stage: str) -> str:
+    try:
+        return Stage(stage).value
+    except ValueError:
+        raise ScreenerError(
+            f"stage must be title_abstract or full_text, not {stage!r}"
+        ) from None
+
+
+def check_choice(decision: str, allowed: tuple[str, ...] = ("include", "exclude", "maybe")) -> str:
+    if decision not in allowed:
+        raise ScreenerError(f"decision must be one of {', '.join(allowed)}, not {decision!r}")
+    return decision
+
+
+def status_at(s: Session, record_id: int, stage: str) -> str:
+    row = s.get(StageStatus, (record_id, stage))
+    return row.status if row is not None else Status.UNDECIDED.value
+
+
+def check_record_at_stage(s: Session, record_id: int, stage: str) -> Record:
+    record = s.get(Record, record_id)
+    if record is None:
+        raise ScreenerError(f"no record {record_id}")
+    if record.duplicate_of is not None:
+        raise ScreenerError(
+            f"record {record_id} is a duplicate of record {record.duplicate_of}; decide on that one"
+        )
+    if stage == Stage.FULL_TEXT and status_at(s, record_id, Stage.TITLE_ABSTRACT) != Status.INCLUDED:
+        raise ScreenerError(
+            f"record {record_id} is not included at title/abstract, so it is not at full text"
+        )
+    return record
+
+
+def check_reason(s: Session, stage: str, decision: str, reason: str) -> str:
+    reason = (reason or "").strip()
+    if stage == Stage.FULL_TEXT and decision == Choice.EXCLUDE:
+        reasons = list(s.scalars(select(ExclusionReason.text)))
+        if not reason:
+            raise ScreenerError(
+                "a full-text exclusion needs a reason: one of " + "; ".join(reasons)
+                if reasons
+                else "a full-text exclusion needs a reason; add reasons in the project settings"
+            )
+        if reason not in reasons:
+            raise ScreenerError(
+                f"reason {reason!r} is not in the project's list: " + "; ".join(reasons)
+            )
+    return reason
+
+
+class ScreeningService(Service):
+    def decide(
+        self,
+        record_id: int,
+        reviewer: str,
+        decision: str,
+        stage: str = Stage.TITLE_ABSTRACT.value,
+        reason: str = "",
+        note: str = "",
+    ) -> DecisionInfo:
+        """Record one reviewer's decision; committed before this returns."""
+        stage = check_stage(stage)
+        check_choice(decision)
+        with self.writing() as s:
+            info = apply_decision(s, record_id, reviewer, decision, stage, reason, note)
+        return info
+
+    def decide_many(self, rows: list[dict[str, str]], source: str = "") -> int:
+        """Apply many decisions in one transaction: all of them, or none.
+
+        Each row has record_id, reviewer, stage, decision, reason, note and, optionally,
+        ``line`` (for the error message)."""
+        with self.writing() as s:
+            for row in rows:
+                where = f"{source}, line {row.get('line', '?')}: " if source else ""
+                try:
+                    rid = int(str(row.get("record_id", "")).strip())
+                except ValueError:
+                    raise ScreenerError(f"{where}record_id {row.get('record_id')!r} is not a number") from None
+                try:
+                    stage = check_stage(row.get("stage") or Stage.TITLE_ABSTRACT.value)
+                    check_choice((row.get("decision") or "").strip())
+                    apply_decision(
+                        s,
+                        rid,
+                        (row.get("reviewer") or "").strip(),
+                        (row.get("decision") or "").strip(),
+                        stage,
+                        row.get("reason") or "",
+                        row.get("note") or "",
+                    )
+                    s.flush()
+                except ScreenerError as e:
+                    raise ScreenerError(f"{where}{e}") from None
+        return len(rows)
+
+    def undo_last(self, reviewer: str) -> DecisionInfo | None:
+        """Undo this reviewer's most recent decision still in force; None if nothing to undo."""
+        with self.writing() as s:
+            events = s.scalars(
+                select(Event)
+                .where(Event.reviewer == reviewer, Event.kind.in_(("decision", "undo")))
+                .order_by(Event.id.desc())
+                .limit(500)
+            ).all()
+            undone = {e.detail.get("undoes") for e in events if e.kind == "undo"}
+            target = next((e for e in events if e.kind == "decision" and e.id not in undone), None)
+            if target is None or target.record_id is None:
+                return None
+            r = get_reviewer(s, reviewer)
+            lock_records(s, [target.record_id])
+            row = s.scalar(
+                select(Decision).where(
+                    Decision.record_id == target.record_id,
+                    Decision.reviewer_id == r.id,
+                    Decision.stage == target.stage,
+                )
+            )
+            previous = target.detail.get("previous")
+            if previous is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is not None:
+                row.decision = previous["decision"]
+                row.reason = previous.get("reason", "")
+                row.note = previous.get("note", "")
+                row.decided_at = now()
+            log_event(
+                s,
+                "undo",
+                record_id=target.record_id,
+                reviewer=reviewer,
+                stage=target.stage,
+                undoes=target.id,
+                decision=target.detail.get("decision"),
+                restored=previous,
+            )
+            s.flush()
+            recompute(s, [target.record_id])
+            return DecisionInfo(
+                target.record_id, reviewer, target.stage, target.detail.get("decision", "")
+            )
+
+    def decisions_of(self, record_id: int, viewer: str | None = None) -> list[DecisionInfo]:
+        """The current decisions on a record. With a ``viewer`` in a blind project, other
+        reviewers' decisions at a stage are hidden until the record's required
+        reviewers have all decided there."""
+        with self.reading() as s:
+            return visible_decisions(s, record_id, viewer)
+
+
+def apply_decision(
+    s: Session,
+    record_id: int,
+    reviewer: str,
+    decision: str,
+    stage: str,
+    reason: str = "",
+    note: str = "",
+) -> DecisionInfo:
+    r = get_reviewer(s, reviewer)
+    lock_records(s, [record_id])
+    check_record_at_stage(s, record_id, stage)
+    reason = check_reason(s, stage, decision, reason)
+    if decision != Choice.EXCLUDE and stage == Stage.FULL_TEXT:
+        reason = ""
+    row = s.scalar(
+        select(Decision).where(
+            Decision.record_id == record_id, Decision.reviewer_id == r.id, Decision.stage == stage
+        )
+    )
+    previous = None
+    if row is None:
+        row = Decision(record_id=record_id, reviewer_id=r.id, stage=stage)
+        s.add(row)
+    else:
+        previous = {"decision": row.decision, "reason": row.reason, "note": row.note}
+    row.decision, row.reason, row.note, row.decided_at = decision, reason, note, now()
+    log_event(
+        s,
+        "decision",
+        record_id=record_id,
+        reviewer=reviewer,
+        stage=stage,
+        decision=decision,
+        reason=reason,
+        note=note,
+        previous=previous,
+    )
+    changed = previous is not None and (previous["decision"], previous["reason"]) != (decision, reason)
+    if changed:
+        resolution = s.scalar(
+            select(Resolution).where(Resolution.record_id == record_id, Resolution.stage == stage)
+        )
+        if resolution is not None:
+            s.execute(delete(Resolution).where(Resolution.id == resolution.id))
+            log_event(
+                s,
+                "reopened",
+                record_id=record_id,
+                reviewer=reviewer,
+                stage=stage,
+                why="a reviewer changed a decision after the conflict was resolved",
+                resolution=resolution.decision,
+            )
+    s.flush()
+    recompute(s, [record_id])
+    return DecisionInfo(record_id, reviewer, stage, decision, reason, note, row.decided_at.isoformat())
+
+
+def visible_decisions(s: Session, record_id: int, viewer: str | None) -> list[DecisionInfo]:
+    from screener.store.models import Project
+
+    rows = s.execute(
+        select(Decision, Reviewer.name)
+        .join(Reviewer, Reviewer.id == Decision.reviewer_id)
+        .where(Decision.record_id == record_id)
+        .order_by(Decision.stage, Reviewer.name)
+    ).all()
+    project = s.get(Project, 1)
+    blind = project.blind if project is not None else True
+    out = []
+    for d, name in rows:
+        if viewer is not None and blind and name != viewer:
+            status = status_at(s, record_id, d.stage)
+            mine = any(n == viewer and dd.stage == d.stage for dd, n in rows)
+            if not mine or status == Status.UNDECIDED:
+                continue
+        out.append(
+            DecisionInfo(record_id, name, d.stage, d.decision, d.reason, d.note, d.decided_at.isoformat())
+        )
+    return out

@@ -1,0 +1,110 @@
+"""Record text as safe rich text, with the project's include and exclude terms marked.
+
+Pure functions, no widgets: every character of the record is escaped, so a title such as
+``<b>x</b><script>…`` is shown as those characters, never interpreted. Terms are marked
+with colour *and* weight/underline (include) or weight/italic/underline (exclude), from a
+palette readable by colour-blind reviewers (blue and orange, Okabe & Ito 2008).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TermStyle:
+    include_fg: str
+    include_bg: str
+    exclude_fg: str
+    exclude_bg: str
+
+
+LIGHT = TermStyle(include_fg="#00508a", include_bg="#dcecf9", exclude_fg="#8a3b00", exclude_bg="#fde6cf")
+DARK = TermStyle(include_fg="#9fd0ff", include_bg="#17324a", exclude_fg="#ffc58f", exclude_bg="#4a2a10")
+
+
+def escape(text: str) -> str:
+    """Plain text as HTML: everything escaped, line breaks kept."""
+    return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _term_regex(term: str) -> str:
+    """One term as a regex: words matched whole, any run of spaces between them, and a
+    trailing ``*`` meaning "any ending" (``diagnos*`` matches diagnosis, diagnostic)."""
+    term = term.strip()
+    prefix = term.endswith("*")
+    words = term.rstrip("*").split()
+    if not words:
+        return ""
+    body = r"\s+".join(re.escape(w) for w in words)
+    tail = r"\w*" if prefix else r"(?!\w)"
+    return rf"(?<!\w){body}{tail}"
+
+
+def term_pattern(include: Iterable[str], exclude: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern with groups ``inc`` and ``exc``; longer terms win,
+    and a term in both lists counts as an include term."""
+
+    def alternation(terms: Iterable[str]) -> str:
+        parts = {_term_regex(t) for t in terms}
+        parts.discard("")
+        return "|".join(sorted(parts, key=lambda p: (-len(p), p)))
+
+    inc, exc = alternation(include), alternation(exclude)
+    groups = [f"(?P<inc>{inc})" if inc else "", f"(?P<exc>{exc})" if exc else ""]
+    joined = "|".join(g for g in groups if g)
+    return re.compile(joined, re.IGNORECASE) if joined else None
+
+
+def span_styles(style: TermStyle) -> dict[str, str]:
+    common = "font-weight:700; text-decoration:underline;"
+    return {
+        "inc": f"color:{style.include_fg}; background-color:{style.include_bg}; {common}",
+        "exc": f"color:{style.exclude_fg}; background-color:{style.exclude_bg}; {common} font-style:italic;",
+    }
+
+
+def highlight_html(
+    text: str,
+    include_terms: Sequence[str] = (),
+    exclude_terms: Sequence[str] = (),
+    style: TermStyle = LIGHT,
+    pattern: re.Pattern[str] | None = None,
+) -> str:
+    """``text`` as safe HTML with the terms wrapped in styled spans.
+
+    Pass a precompiled ``pattern`` (from :func:`term_pattern`) when highlighting many texts.
+    """
+    if pattern is None:
+        pattern = term_pattern(include_terms, exclude_terms)
+    if pattern is None or not text:
+        return escape(text)
+    styles = span_styles(style)
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        kind = "inc" if "inc" in pattern.groupindex and m.group("inc") else "exc"
+        out.append(escape(text[pos : m.start()]))
+        label = "include term" if kind == "inc" else "exclude term"
+        out.append(f'<span style="{styles[kind]}" title="{label}">{escape(m.group(0))}</span>')
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def count_terms(text: str, pattern: re.Pattern[str] | None) -> tuple[int, int]:
+    """How many include and exclude terms occur in ``text``."""
+    if pattern is None:
+        return 0, 0
+    inc = exc = 0
+    for m in pattern.finditer(text):
+        if "inc" in pattern.groupindex and m.group("inc"):
+            inc += 1
+        else:
+            exc += 1
+    return inc, exc

@@ -1,0 +1,68 @@
+"""Per-user GUI memory in QSettings: recent projects, the last reviewer per project,
+window geometry. Nothing about a review lives here; that travels in the project file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from screener.paths import APP
+from screener.store.engine import is_url
+
+MAX_RECENT = 10
+
+
+def app_settings() -> QSettings:
+    """The one QSettings store of the GUI (an INI file in the user's config folder)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP, APP)
+
+
+def normalise(target: str | Path) -> str:
+    target = str(target)
+    return target if is_url(target) else str(Path(target).expanduser().resolve())
+
+
+class RecentProjects:
+    """The most recently opened projects, newest first, and who last worked on each."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.settings = settings or app_settings()
+
+    def paths(self) -> list[str]:
+        """Recent projects that still exist (URLs are kept as they are)."""
+        return [p for p in self._stored() if is_url(p) or Path(p).exists()]
+
+    def _stored(self) -> list[str]:
+        value = self.settings.value("recent/projects", [])
+        if isinstance(value, str):  # QSettings turns a one-item list into a string
+            value = [value]
+        return [str(v) for v in value or [] if v]
+
+    def add(self, target: str | Path) -> None:
+        target = normalise(target)
+        items = [target] + [p for p in self._stored() if p != target]
+        self.settings.setValue("recent/projects", items[:MAX_RECENT])
+        self.settings.sync()
+
+    def remove(self, target: str | Path) -> None:
+        target = normalise(target)
+        self.settings.setValue("recent/projects", [p for p in self._stored() if p != target])
+        self.settings.sync()
+
+    def _reviewers(self) -> dict[str, str]:
+        try:
+            value = json.loads(str(self.settings.value("recent/reviewers", "{}")))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def last_reviewer(self, target: str | Path) -> str | None:
+        return self._reviewers().get(normalise(target))
+
+    def set_last_reviewer(self, target: str | Path, reviewer: str) -> None:
+        reviewers = self._reviewers()
+        reviewers[normalise(target)] = reviewer
+        self.settings.setValue("recent/reviewers", json.dumps(reviewers))
+        self.settings.sync()

@@ -1,0 +1,157 @@
+"""Opening a project: a ``.screener`` SQLite file or a PostgreSQL URL.
+
+Creates the engine with the right settings per backend, runs the Alembic migrations
+(backing the file up first), and refuses a project written by a newer Screener.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from alembic import command
+from screener.core.types import ScreenerError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class ProjectVersionError(ScreenerError):
+    pass
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def project_url(target: str | Path) -> str:
+    target = str(target)
+    if is_url(target):
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # Take transaction control from pysqlite so SQLAlchemy's BEGIN is the one used.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")  # in WAL: durable against a crash of the app
+    cur.execute("PRAGMA busy_timeout=15000")  # a second window waits, never corrupts
+    cur.close()
+
+
+def make_engine(target: str | Path, *, writer: bool = False) -> Engine:
+    """An engine for reading, or (``writer``) one whose transactions take the write lock
+    at BEGIN, so that two processes writing the same SQLite file queue instead of failing."""
+    url = project_url(target)
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_connect)
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revisions() -> set[str]:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def migrate(engine: Engine, target: str | Path) -> None:
+    """Bring the schema to head. Backs a SQLite file up before changing an old schema."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and current not in _known_revisions():
+        raise ProjectVersionError(
+            f"{target}: this project was saved by a newer version of Screener "
+            f"(schema {current}); please update Screener to open it."
+        )
+    if current is not None and not is_url(str(target)):
+        path = Path(target)
+        backup = path.with_name(f"{path.name}.backup-{current}")
+        engine.dispose()
+        shutil.copy2(path, backup)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+@dataclass
+class Store:
+    """An open project: its engine and a session factory."""
+
+    target: str
+    engine: Engine
+    Session: sessionmaker[Session]  # for reads
+    WriteSession: sessionmaker[Session]  # for units of work that write
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder beside a project file where attachments (PDFs) go."""
+        if is_url(self.target):
+            return None
+        p = Path(self.target)
+        return p.with_name(p.stem + "_files")
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.WriteSession.kw["bind"].dispose()
+
+
+def open_store(target: str | Path, *, create: bool = False) -> Store:
+    target = str(target)
+    if not is_url(target):
+        path = Path(target)
+        if not create and not path.exists():
+            raise ScreenerError(f"{target}: no such project file")
+        if create and path.exists() and path.stat().st_size > 0:
+            raise ScreenerError(f"{target}: a file already exists there")
+    engine = make_engine(target)
+    writer = make_engine(target, writer=True) if engine.dialect.name == "sqlite" else engine
+    try:
+        migrate(writer, target)
+    except Exception:
+        engine.dispose()
+        writer.dispose()
+        raise
+    return Store(
+        target,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(writer, expire_on_commit=False),
+    )
