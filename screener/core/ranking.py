@@ -1,8 +1,8 @@
 """Screening prioritisation: put the records most likely to be relevant first.
 
 The model is the one ASReview made the default for active-learning screening:
-TF-IDF features (unigrams, English stop words removed, accents stripped) over each
-record's text, usually ``title + " " + abstract`` (:func:`record_text`), and a
+TF-IDF features (unigrams, English stop words removed, accents stripped, terms that
+occur in only one text dropped) over each record's text, usually ``title + " " + abstract`` (:func:`record_text`), and a
 multinomial Naive Bayes classifier trained on the decisions made so far. The two
 classes are balanced by sample weights (each class carries half of the total
 weight), because includes are rare (often 1-5 %) and an unbalanced model would
@@ -50,13 +50,18 @@ def record_text(title: str | None, abstract: str | None) -> str:
 
 
 def _features(texts: Sequence[str]) -> sparse.csr_matrix | None:
-    vectorizer = TfidfVectorizer(
-        stop_words="english", strip_accents="unicode", lowercase=True, sublinear_tf=True
-    )
-    try:
-        return sparse.csr_matrix(vectorizer.fit_transform([t or "" for t in texts]))
-    except ValueError:  # empty vocabulary: no text at all, or only stop words
-        return None
+    docs = [t or "" for t in texts]
+    # A term in one text only cannot link two records, so min_df=2 drops it; a tiny
+    # list (where that may leave nothing) falls back to every term.
+    for min_df in (2, 1):
+        vectorizer = TfidfVectorizer(
+            stop_words="english", strip_accents="unicode", lowercase=True, min_df=min_df
+        )
+        try:
+            return sparse.csr_matrix(vectorizer.fit_transform(docs))
+        except ValueError:  # empty vocabulary
+            continue
+    return None  # no words at all, or only stop words
 
 
 def _order(scores: np.ndarray, candidates: np.ndarray) -> list[int]:

@@ -34,8 +34,10 @@ MIN_CONTAINED_CHARS = 30
 # A title at least this long (without spaces) that another one continues may have been
 # cut short by a database.
 MIN_TRUNCATED_CHARS = 80
-# Author agreement (share of leading authors found in the other record).
-AUTHORS_AGREE = 0.5
+# Author agreement (share of leading authors found in the other record) needed to call
+# the authors the same; less will do when the first authors are the same.
+AUTHORS_AGREE = 0.75
+AUTHORS_AGREE_SAME_FIRST = 0.5
 SURNAME_FUZZY_CUTOFF = 0.84
 MIN_FUZZY_SURNAME = 4
 # Two title words this similar are spelling variants ("haemolytic" / "hemolytic").
@@ -88,15 +90,15 @@ def _share_found(surnames: tuple[str, ...], tokens: frozenset[str], fuzzy: bool)
 def author_agreement(a: Prepared, b: Prepared) -> float | None:
     """Share of one record's leading authors found among the other's names (the better of
     both directions, so a truncated list still agrees); ``None`` when either has none.
-    Surnames are matched exactly, and with a spelling tolerance ("Nürnberger" /
-    "Nuernberger") only when exact matching does not already show agreement."""
+    Surnames are matched exactly, then with a spelling tolerance ("Nürnberger" /
+    "Nuernberger") when some are missing."""
     if not a.surnames or not b.surnames:
         return None
     exact = max(
         _share_found(a.surnames, b.name_tokens, False),
         _share_found(b.surnames, a.name_tokens, False),
     )
-    if exact >= AUTHORS_AGREE:
+    if exact == 1.0:
         return exact
     return max(
         _share_found(a.surnames, b.name_tokens, True),
@@ -240,7 +242,10 @@ def _decide(a: Prepared, b: Prepared, e: Evidence) -> Match:
     if a.title == b.title and a.year == b.year and a.pages == b.pages and (a.pages or not generic):
         if (a.surnames, a.initials) == (b.surnames, b.initials):
             return Match.CERTAIN
-    authors_agree = e.authors is not None and e.authors >= AUTHORS_AGREE
+    authors_agree = e.authors is not None and (
+        e.authors >= AUTHORS_AGREE
+        or (e.authors >= AUTHORS_AGREE_SAME_FIRST and same_first_author(a, b))
+    )
     same_item = bool(e.pages and e.volume)  # same volume and first page
     same_title = (
         (e.similarity >= SAME_TITLE or e.contained)

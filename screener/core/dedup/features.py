@@ -117,6 +117,8 @@ _NOTICE_SUFFIXES: tuple[tuple[str, str], ...] = (
 )
 # "[Erratum appears in ...]": an original whose erratum is a separate record.
 _ERRATUM_NOTE = re.compile(r"\[\s*(?:erratum|corrigendum|correction)s? (?:appears|published) in")
+_NOTICE_FIRST_WORDS = frozenset(prefix.split()[0] for prefix, _ in _NOTICE_PREFIXES)
+_NOTICE_LAST_WORDS = frozenset(suffix.split()[-1] for suffix, _ in _NOTICE_SUFFIXES)
 _PROTOCOL = re.compile(r"\bprotocols?\b|\brationale and design\b|\bdesign and rationale\b")
 # "Title (vol 360, pg 542, 2009)" (Web of Science) and "Title (Journal (2009) 360 (542-544))"
 # (Embase) are how correction notices cite the corrected article.
@@ -174,25 +176,27 @@ def analyse_title(raw: str) -> tuple[str, frozenset[str]]:
 def _analyse_folded_title(folded: str) -> tuple[str, frozenset[str]]:
     text = strip_bracket_notes(folded).strip()
     kinds: set[str] = set()
-    if _CITED_CORRECTION.search(text):
+    if text.endswith((")", ").")) and _CITED_CORRECTION.search(text):
         kinds.add(CORRECTION)
         text = _CITED_CORRECTION.sub("", text)
-    text = _TRAILING_CITATION.sub("", text)
+    if "..." in text:
+        text = _TRAILING_CITATION.sub("", text)
     title = NON_WORD.sub(" ", text).strip()
-    changed = True
-    while changed:
-        changed = False
+    while title[: title.find(" ")] in _NOTICE_FIRST_WORDS:
         for prefix, kind in _NOTICE_PREFIXES:
             if title.startswith(prefix):
-                title, changed = title[len(prefix) :], True
+                title = title[len(prefix) :]
                 kinds.add(kind)
                 break
-    for suffix, kind in _NOTICE_SUFFIXES:
-        if title.endswith(suffix) and len(title) > len(suffix) + 10:
-            title = title[: -len(suffix)]
-            kinds.add(kind)
+        else:
             break
-    if _PROTOCOL.search(title):
+    if title[title.rfind(" ") + 1 :] in _NOTICE_LAST_WORDS:
+        for suffix, kind in _NOTICE_SUFFIXES:
+            if title.endswith(suffix) and len(title) > len(suffix) + 10:
+                title = title[: -len(suffix)]
+                kinds.add(kind)
+                break
+    if ("protocol" in title or "rationale" in title) and _PROTOCOL.search(title):
         kinds.add(PROTOCOL)
     return title, frozenset(kinds)
 

@@ -75,20 +75,22 @@ _PARTICLES = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 _EMPTY_NAMES = frozenset({"null", "none", "nan", "et al", "et", "al"})
+_SKIPPED_GIVEN = _EMPTY_NAMES | _SUFFIXES
 _SPLIT_GIVEN = re.compile(r"[\s.\-]+")
 
 
 def _initials(given: str) -> str:
     """``"Galia S."`` -> ``"gs"``; ``"GS"`` -> ``"gs"``; ``"Shi-fen"`` -> ``"sf"``."""
     letters = []
+    shouting = given.isupper() and len(given) > 3  # "GALIA S": words, not runs of initials
     for part in _SPLIT_GIVEN.split(given):
-        if not part or part in _EMPTY_NAMES or part in _SUFFIXES:
+        if not part or part.lower() in _SKIPPED_GIVEN:
             continue
-        if part.isupper() and len(part) <= 3:  # Vancouver style run of initials: "GS"
-            letters.extend(part.lower())
-        else:
+        if part.isupper() and len(part) <= (2 if shouting else 3):  # Vancouver: "GS"
+            letters.append(part.lower())
+        elif part[0].isalpha():
             letters.append(part[0].lower())
-    return "".join(ch for ch in letters if ch.isalpha())
+    return "".join(letters)
 
 
 def split_author(name: str) -> tuple[str, str]:
@@ -101,28 +103,31 @@ def split_author(name: str) -> tuple[str, str]:
     if not text.isascii():  # fold without lower-casing: case tells initials apart
         text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
         text = _DASHES.sub("-", "".join(ch for ch in text if not unicodedata.combining(ch)))
-    text = _APOSTROPHES.sub("", text).strip().strip(",;.")
+        text = _APOSTROPHES.sub("", text)
+    elif "'" in text or "`" in text:
+        text = text.replace("'", "").replace("`", "")
+    text = text.strip(" \t,;.")
     if not text or text.lower() in _EMPTY_NAMES:
         return "", ""
     if "," in text:
         surname, _, given = text.partition(",")
-        given_parts = [p.strip() for p in given.split(",")]
-        given = " ".join(p for p in given_parts if p.lower().strip(".") not in _SUFFIXES)
+        if "," in given:
+            parts = given.split(",")
+            given = " ".join(p for p in parts if p.strip(" .").lower() not in _SUFFIXES)
     else:
         tokens = text.split()
-        if len(tokens) >= 2 and tokens[-1].strip(".").isupper() and len(tokens[-1]) <= 4:
+        last = tokens[-1]
+        if len(tokens) >= 2 and len(last) <= 4 and last.strip(".").isupper():
             # Vancouver: "Moran GS", "Moran G.S."
-            surname, given = " ".join(tokens[:-1]), tokens[-1]
+            surname, given = " ".join(tokens[:-1]), last
         else:
-            while len(tokens) > 1 and tokens[-1].lower().strip(".") in _SUFFIXES:
+            while len(tokens) > 1 and tokens[-1].strip(".").lower() in _SUFFIXES:
                 tokens.pop()
             start = len(tokens) - 1
             while start > 0 and tokens[start - 1].lower() in _PARTICLES:
                 start -= 1
             surname, given = " ".join(tokens[start:]), " ".join(tokens[:start])
-    surname = words(surname)
-    if given.strip().lower() in _EMPTY_NAMES:
-        given = ""
+    surname = NON_WORD.sub(" ", surname.lower()).strip()
     return surname, _initials(given)
 
 

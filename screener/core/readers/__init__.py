@@ -19,6 +19,7 @@ import os
 from screener.core.readers.csv_reader import read_csv
 from screener.core.readers.decoding import DecodedText, read_text
 from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
+from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import read_ris
 from screener.core.types import ImportFormatError, ReadResult
@@ -54,4 +55,5 @@ def read_file(path: str | os.PathLike[str], fmt: str = "auto") -> ReadResult:
     name = os.fspath(path)
     decoded = read_text(name)
     chosen = _choose_format(name, decoded, fmt)
-    return _READERS[chosen](name, decoded)
+    with gc_paused():
+        return _READERS[chosen](name, decoded)

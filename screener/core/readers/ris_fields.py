@@ -147,15 +147,23 @@ def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list
     return authors
 
 
+def _loose(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> tuple[str, str]:
-    abstracts: list[str] = []
-    seen: set[str] = set()
-    for tag, value in pairs:
-        if value and (tag == "AB" or tag == "N2"):
-            key = _key(value)
+    found = values.get("AB", []) + values.get("N2", [])
+    if len(found) > 1:  # keep file order, drop copies (Scopus/Pure write N2 and AB alike)
+        found = [value for tag, value in pairs if value and (tag == "AB" or tag == "N2")]
+        seen: set[str] = set()
+        distinct = []
+        for value in found:
+            key = _loose(value)
             if key and key not in seen:
                 seen.add(key)
-                abstracts.append(value.strip())
+                distinct.append(value)
+        found = distinct
+    abstracts = [value.strip() for value in found]
     notes = [value.strip() for value in values.get("N1", ())]
     notes.extend(abstracts[1:])
     return (abstracts[0] if abstracts else ""), "\n\n".join(n for n in notes if n)

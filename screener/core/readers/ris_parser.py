@@ -5,8 +5,7 @@ rispy 0.10.0 drives the parse: its ``parse_lines`` loop reads each line through
 ``_iter_till_start`` at the start of the file and after every ``ER``. This subclass
 overrides those three hooks:
 
-* ``parse_line`` accepts the irregular tag forms of ``ris_tags`` besides ``XX  - value``,
-  and records the line number (lines arrive as ``(number, text)`` pairs).
+* ``parse_line`` accepts the irregular tag forms of ``ris_tags`` besides ``XX  - value``.
 * ``_add_tag`` appends every (tag, value) to the current record's ``pairs`` in file order
   (so repeated tags are all kept), joins an untagged line to the previous value with "\\n"
   (or, after ``KW`` and the author tags, makes it an item of its own), splits two tags jammed on one line, and
@@ -24,13 +23,15 @@ themselves are not stored: they mark structure, not data.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 
 from rispy import RisParser
 
 from screener.core.readers.ris_tags import END_TAG, START_TAG, VALID_TAGS, parse_irregular, split_jammed
 
-NumberedLine = tuple[int, str]
+# "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line.
+_CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS}
 # Untagged lines after these tags are further items (one keyword or author per line, as
 # Rayyan and EndNote write them), not the continuation of the previous value.
 LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
@@ -57,30 +58,37 @@ class ScreenerRisParser(RisParser):
         self.orphans: list[tuple[int, int]] = []  # (position, line) of TY-less records
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
         self._current: RawRecord | None = None
-        self._line = 0
+        self._append = self.records.append  # replaced by the current record's pairs.append
         self._positions = 0
+        self._lines: Iterator[str] = iter(())
+        self._total = 0
 
     def read(self, lines: list[str]) -> None:
-        self.parse_lines(enumerate(lines, 1))  # type: ignore[arg-type]
+        self._lines = iter(lines)
+        self._total = len(lines)
+        self.parse_lines(self._lines)  # type: ignore[arg-type]
+
+    @property
+    def line_number(self) -> int:
+        """1-based number of the line read last (a list iterator knows how many are left)."""
+        return self._total - operator.length_hint(self._lines)
 
     # -- rispy hooks --------------------------------------------------------------------
 
-    def parse_line(self, line: NumberedLine) -> tuple[str, str] | tuple[None, str]:  # type: ignore[override]
-        self._line, text = line
-        if text[2:6] == "  - " and text[:2] in VALID_TAGS:
-            return text[:2], text[6:].strip()
-        return parse_irregular(text)
+    def parse_line(self, line: str) -> tuple[str, str] | tuple[None, str]:
+        tag = _CANONICAL.get(line[:6])
+        if tag is not None:
+            return tag, line[6:].strip()
+        return parse_irregular(line)
 
     def _add_tag(  # type: ignore[override]
         self, record: object, tag: str | None, content: str, extend_multiline: bool = False
     ) -> None:
         # ``record`` is rispy's idea of the current record; after a missing ER it is stale,
         # so the parser's own ``_current`` is used instead.
-        current = self._current
-        assert current is not None
-        pairs = current.pairs
         if extend_multiline:
             if content:
+                pairs = self._current.pairs  # type: ignore[union-attr]
                 last_tag, last_value = pairs[-1]
                 if last_tag in LIST_TAGS:
                     pairs.append((last_tag, content))
@@ -93,11 +101,11 @@ class ScreenerRisParser(RisParser):
             self._start(content)
             return
         if "  - " in content:
-            pairs.extend(split_jammed(tag or "", content))
+            self._current.pairs.extend(split_jammed(tag or "", content))  # type: ignore[union-attr]
         else:
-            pairs.append((tag or "", content))
+            self._append((tag, content))
 
-    def _iter_till_start(self, lines: Iterator[NumberedLine]) -> RawRecord:  # type: ignore[override]
+    def _iter_till_start(self, lines: Iterator[str]) -> RawRecord:  # type: ignore[override]
         previous = self._current
         if previous is not None:
             previous.closed = True
@@ -105,12 +113,12 @@ class ScreenerRisParser(RisParser):
         block_line = 0  # first line of a tag block found outside any record
         while True:
             try:
-                numbered = next(lines)
+                line = next(lines)
             except StopIteration:
                 if block_line:
                     self.ignored_lines.append(block_line)
                 raise
-            tag, content = self.parse_line(numbered)
+            tag, content = self.parse_line(line)
             if tag == START_TAG:
                 if block_line:
                     self.ignored_lines.append(block_line)
@@ -125,13 +133,14 @@ class ScreenerRisParser(RisParser):
             elif attach and previous is not None:
                 previous.pairs.extend(split_jammed(tag, content) if "  - " in content else [(tag, content)])
             elif not block_line:
-                block_line = self._line
+                block_line = self.line_number
 
     # -- helpers ------------------------------------------------------------------------
 
     def _start(self, type_value: str) -> RawRecord:
         self._positions += 1
-        record = RawRecord(self._positions, self._line, type_value)
+        record = RawRecord(self._positions, self.line_number, type_value)
         self.records.append(record)
         self._current = record
+        self._append = record.pairs.append
         return record

@@ -182,7 +182,7 @@ def merge_clusters(s: Session, clusters: list[list[int]]) -> tuple[int, list[int
                     StageStatus.stage == Stage.TITLE_ABSTRACT.value,
                     StageStatus.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)),
                 )
-            )
+            ).all()
         )
     links: list[dict[str, int]] = []
     flagged: list[int] = []

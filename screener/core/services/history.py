@@ -45,3 +45,26 @@ class HistoryService(Service):
             for e in s.scalars(select(Event).where(Event.record_id == record_id).order_by(Event.id)):
                 entries.append(HistoryEntry(e.at.isoformat(), e.kind, e.reviewer, e.stage, dict(e.detail or {})))
             return entries
+
+    def visible_history(self, record_id: int, viewer: str) -> list[HistoryEntry]:
+        """The history as ``viewer`` may see it. In a blind project another reviewer's
+        decisions and undos at a stage stay hidden until that reviewer's decision there is
+        visible to the viewer (both have decided), and other reviewers' notes stay private."""
+        from screener.core.services.screening import visible_decisions
+        from screener.store.models import Project
+
+        entries = self.history(record_id)
+        with self.reading() as s:
+            p = s.get(Project, 1)
+            if p is not None and not p.blind:
+                return entries
+            seen = {(d.reviewer, d.stage) for d in visible_decisions(s, record_id, viewer)}
+        out = []
+        for e in entries:
+            if e.reviewer and e.reviewer != viewer:
+                if e.kind == "note":
+                    continue
+                if e.kind in ("decision", "undo") and (e.reviewer, e.stage) not in seen:
+                    continue
+            out.append(e)
+        return out

@@ -1,0 +1,271 @@
+"""The right-hand column of the screen: criteria, the decision buttons with their keys,
+full-text exclusion reasons (1–9), retrieval, and the History toggle.
+
+It holds no data and calls no service: it shows what it is given and emits what the
+reviewer asked for. The screen view does the deciding.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screener.core.services.screening import DecisionInfo
+from screener.core.types import Stage
+from screener.gui.highlight import escape
+from screener.gui.record_list_model import status_icon
+
+CHOICE_LABELS = {"include": "Include", "exclude": "Exclude", "maybe": "Maybe"}
+CHOICE_KEYS = {"include": "I", "exclude": "E", "maybe": "M"}
+
+
+class KeyButton(QPushButton):
+    """A button that shows its keyboard key as a small chip at its right edge."""
+
+    def __init__(self, text: str, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(f"{text} ({key})")
+        self.setToolTip(f"{text} — key {key}")
+        self.setMinimumHeight(38)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys drive the loop; focus stays on the list
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 4, 8, 4)
+        self.text_label = QLabel(text, self)
+        chip = QLabel(key, self)
+        chip.setObjectName("keyChip")
+        chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        chip.setMinimumWidth(24)
+        chip.setStyleSheet(
+            "QLabel#keyChip { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px;"
+            " font-family: monospace; }"
+        )
+        for label in (self.text_label, chip):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row.addWidget(self.text_label, 1)
+        row.addWidget(chip)
+
+
+def _heading(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    f = label.font()
+    f.setBold(True)
+    label.setFont(f)
+    return label
+
+
+def _bullets(items: list[str], empty: str) -> str:
+    if not items:
+        return f"<i>{escape(empty)}</i>"
+    return "".join(f"<div style='margin:2px 0 4px 0'>•&nbsp;{escape(i)}</div>" for i in items)
+
+
+class DecisionPanel(QWidget):
+    decided = Signal(str, str)  # choice, reason ("" unless a full-text exclusion)
+    exclude_pressed = Signal()
+    not_retrieved_toggled = Signal(bool)
+    attach_pdf_requested = Signal()
+    open_pdf_requested = Signal()
+    history_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = Stage.TITLE_ABSTRACT.value
+        self.reasons: list[str] = []
+        self.awaiting_reason = False
+        self.setMinimumWidth(240)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 14, 12, 12)
+        layout.setSpacing(6)
+
+        layout.addWidget(_heading(self.tr("Inclusion criteria"), self))
+        self.include_label = QLabel(self)
+        self.include_label.setWordWrap(True)
+        layout.addWidget(self.include_label)
+        layout.addSpacing(4)
+        layout.addWidget(_heading(self.tr("Exclusion criteria"), self))
+        self.exclude_label = QLabel(self)
+        self.exclude_label.setWordWrap(True)
+        layout.addWidget(self.exclude_label)
+        layout.addSpacing(10)
+
+        self.buttons: dict[str, KeyButton] = {}
+        for choice in ("include", "exclude", "maybe"):
+            b = KeyButton(self.tr(CHOICE_LABELS[choice]), CHOICE_KEYS[choice], self)
+            b.setIcon(status_icon(choice))
+            b.setIconSize(QSize(16, 16))
+            b.text_label.setContentsMargins(22, 0, 0, 0)
+            b.clicked.connect(lambda _=False, c=choice: self._button(c))
+            self.buttons[choice] = b
+            layout.addWidget(b)
+        self.mine_label = QLabel(self)
+        self.mine_label.setWordWrap(True)
+        self.mine_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.mine_label)
+
+        # full text only
+        self.reason_box = QFrame(self)
+        self.reason_box.setObjectName("reasonBox")
+        rb = QVBoxLayout(self.reason_box)
+        rb.setContentsMargins(8, 8, 8, 8)
+        rb.setSpacing(2)
+        self.reason_prompt = QLabel(self.tr("Exclusion reason (full text): press 1–9"), self.reason_box)
+        self.reason_prompt.setWordWrap(True)
+        rb.addWidget(self.reason_prompt)
+        self.reason_buttons_layout = rb
+        self.reason_buttons: list[QPushButton] = []
+        layout.addWidget(self.reason_box)
+
+        self.retrieval_box = QWidget(self)
+        rl = QVBoxLayout(self.retrieval_box)
+        rl.setContentsMargins(0, 6, 0, 0)
+        self.not_retrieved = QPushButton(self.tr("Report not retrieved"), self.retrieval_box)
+        self.not_retrieved.setCheckable(True)
+        self.not_retrieved.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.not_retrieved.toggled.connect(self.not_retrieved_toggled)
+        pdf_row = QHBoxLayout()
+        self.attach_pdf = QPushButton(self.tr("Attach PDF…"), self.retrieval_box)
+        self.open_pdf = QPushButton(self.tr("Open PDF"), self.retrieval_box)
+        for b in (self.attach_pdf, self.open_pdf):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            pdf_row.addWidget(b)
+        self.attach_pdf.clicked.connect(self.attach_pdf_requested)
+        self.open_pdf.clicked.connect(self.open_pdf_requested)
+        self.pdf_label = QLabel(self.retrieval_box)
+        self.pdf_label.setWordWrap(True)
+        rl.addWidget(self.not_retrieved)
+        rl.addLayout(pdf_row)
+        rl.addWidget(self.pdf_label)
+        layout.addWidget(self.retrieval_box)
+
+        self.history_button = QToolButton(self)
+        self.history_button.setText(self.tr("History ▸"))
+        self.history_button.setCheckable(True)
+        self.history_button.setAutoRaise(True)
+        self.history_button.setAccessibleName(self.tr("Show the record's history"))
+        self.history_button.toggled.connect(self._history)
+        layout.addSpacing(6)
+        layout.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.history_slot = QVBoxLayout()
+        layout.addLayout(self.history_slot, 1)
+        layout.addStretch(0)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.set_stage(self.stage)
+
+    # set-up
+    def set_criteria(self, include: list[str], exclude: list[str]) -> None:
+        self.include_label.setText(_bullets(include, self.tr("None set (Settings)")))
+        self.exclude_label.setText(_bullets(exclude, self.tr("None set (Settings)")))
+
+    def set_reasons(self, reasons: list[str]) -> None:
+        if reasons == self.reasons and self.reason_buttons:
+            return
+        self.reasons = list(reasons)
+        for b in self.reason_buttons:
+            b.deleteLater()
+        self.reason_buttons = []
+        for i, reason in enumerate(self.reasons[:9], 1):
+            b = QPushButton(f"{i}   {reason}", self.reason_box)
+            b.setFlat(True)
+            b.setStyleSheet("text-align: left; padding: 3px 4px;")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setAccessibleName(self.tr("Exclude: {reason} (key {n})").format(reason=reason, n=i))
+            b.clicked.connect(lambda _=False, n=i: self.pick_reason(n))
+            self.reason_buttons_layout.addWidget(b)
+            self.reason_buttons.append(b)
+        if not self.reasons:
+            self.reason_prompt.setText(self.tr("No exclusion reasons yet: add them in Settings."))
+        self._style_reason_box()
+
+    def set_stage(self, stage: str) -> None:
+        self.stage = stage
+        full = stage == Stage.FULL_TEXT.value
+        self.reason_box.setVisible(full)
+        self.retrieval_box.setVisible(full)
+        self.cancel_reason_wait()
+
+    # the record shown
+    def show_state(
+        self,
+        decisions: list[DecisionInfo],
+        viewer: str,
+        retrieved: bool | None = None,
+        pdf: str | None = None,
+        enabled: bool = True,
+    ) -> None:
+        for b in self.buttons.values():
+            b.setEnabled(enabled)
+        here = [d for d in decisions if d.stage == self.stage]
+        lines = []
+        for d in sorted(here, key=lambda d: (d.reviewer != viewer, d.reviewer)):
+            who = self.tr("You") if d.reviewer == viewer else escape(d.reviewer)
+            what = self.tr(CHOICE_LABELS.get(d.decision, d.decision))
+            reason = f" — {escape(d.reason)}" if d.reason else ""
+            lines.append(f"<b>{who}</b>: {escape(what)}{reason}")
+        self.mine_label.setText("<br>".join(lines))
+        self.mine_label.setVisible(bool(lines))
+        self.not_retrieved.blockSignals(True)
+        self.not_retrieved.setChecked(retrieved is False)
+        self.not_retrieved.blockSignals(False)
+        self.open_pdf.setEnabled(bool(pdf))
+        self.pdf_label.setText(self.tr("PDF: {name}").format(name=pdf) if pdf else "")
+        self.pdf_label.setVisible(bool(pdf))
+        self.cancel_reason_wait()
+
+    # full-text exclusion
+    def begin_reason_wait(self) -> None:
+        self.awaiting_reason = True
+        n = min(9, len(self.reasons))
+        self.reason_prompt.setText(
+            self.tr("Exclude — why? Press 1–{n} · Esc cancels").format(n=n)
+            if n else self.tr("No exclusion reasons yet: add them in Settings.")
+        )
+        self._style_reason_box()
+
+    def cancel_reason_wait(self) -> None:
+        self.awaiting_reason = False
+        if self.reasons:
+            self.reason_prompt.setText(self.tr("Exclusion reason (full text): press 1–{n}").format(
+                n=min(9, len(self.reasons))))
+        self._style_reason_box()
+
+    def pick_reason(self, number: int) -> bool:
+        """Exclude with reason ``number`` (1-based); False if there is no such reason."""
+        if self.stage != Stage.FULL_TEXT.value or not 1 <= number <= min(9, len(self.reasons)):
+            return False
+        self.awaiting_reason = False
+        self._style_reason_box()
+        self.decided.emit("exclude", self.reasons[number - 1])
+        return True
+
+    def _style_reason_box(self) -> None:
+        if self.awaiting_reason:
+            self.reason_box.setStyleSheet(
+                "QFrame#reasonBox { border: 2px solid #D55E00; border-radius: 6px; }"
+            )
+            f = self.reason_prompt.font()
+            f.setBold(True)
+            self.reason_prompt.setFont(f)
+        else:
+            self.reason_box.setStyleSheet(
+                "QFrame#reasonBox { border: 1px solid palette(mid); border-radius: 6px; }"
+            )
+            self.reason_prompt.setFont(self.font())
+
+    def _button(self, choice: str) -> None:
+        if choice == "exclude" and self.stage == Stage.FULL_TEXT.value:
+            self.exclude_pressed.emit()
+            return
+        self.decided.emit(choice, "")
+
+    def _history(self, shown: bool) -> None:
+        self.history_button.setText(self.tr("History ▾") if shown else self.tr("History ▸"))
+        self.history_toggled.emit(shown)

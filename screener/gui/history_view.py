@@ -1,0 +1,106 @@
+"""A record's history: import, merges, decisions and undos, resolutions, as the reviewer may
+see it (blind-safe: ``HistoryService.visible_history``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
+
+from screener.core.services.history import HistoryEntry
+from screener.core.types import ScreenerError
+from screener.gui.context import Workspace
+from screener.gui.highlight import escape
+
+STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
+
+
+def when(at: str) -> str:
+    """Stored UTC time as local time, to the minute."""
+    try:
+        return datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def describe(e: HistoryEntry) -> str:
+    """One line of plain text for an entry."""
+    d: dict[str, Any] = e.detail
+    stage = STAGE_NAMES.get(e.stage, e.stage)
+    who = e.reviewer or "Screener"
+    if e.kind == "import":
+        return f"Imported from {d.get('source', '?')} (batch {d.get('batch_id')}), {d.get('file', '?')} record {d.get('position')}"
+    if e.kind == "decision":
+        reason = f" — {d['reason']}" if d.get("reason") else ""
+        return f"{who}: {d.get('decision', '?')}{reason} at {stage}"
+    if e.kind == "undo":
+        return f"{who} undid {d.get('decision', 'a decision')} at {stage}"
+    if e.kind == "resolution":
+        reason = f" — {d['reason']}" if d.get("reason") else ""
+        return f"{who} resolved the conflict: {d.get('decision')}{reason} at {stage}"
+    if e.kind == "reopened":
+        return f"Conflict at {stage} reopened ({d.get('why', '')})"
+    if e.kind == "merge":
+        if "into" in d:
+            return f"Merged into #{d['into']} as a duplicate ({d.get('how', '')})"
+        merged = ", ".join(f"#{i}" for i in d.get("merged", []))
+        return f"Kept as the record for its duplicates {merged} ({d.get('how', '')})"
+    if e.kind == "unmerge":
+        return f"{who} separated it from #{d.get('other')}"
+    if e.kind == "not_duplicate":
+        return f"{who}: not a duplicate of #{d.get('other')}"
+    if e.kind == "tags":
+        return f"{who} set tags: {', '.join(d.get('tags', [])) or '(none)'}"
+    if e.kind == "note":
+        return f"{who} edited their note"
+    if e.kind == "retrieval":
+        got = "report retrieved" if d.get("retrieved") else "report not retrieved"
+        pdf = f", PDF {d['pdf']}" if d.get("pdf") else ""
+        return f"{who}: {got}{pdf}"
+    return f"{who}: {e.kind}"
+
+
+class HistoryView(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.record_id: int | None = None
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenLinks(False)
+        self.browser.setFrameShape(QFrame.Shape.StyledPanel)
+        self.browser.setAccessibleName(self.tr("Record history"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        workspace.data_changed.connect(self.refresh)
+        workspace.reviewer_changed.connect(self.refresh)
+        workspace.stage_changed.connect(self.refresh)
+
+    def show_record(self, record_id: int | None) -> None:
+        self.record_id = record_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.isVisible() or self.record_id is None:
+            if self.record_id is None:
+                self.browser.clear()
+            return
+        try:
+            entries = self.workspace.project.history.visible_history(self.record_id, self.workspace.reviewer)
+        except ScreenerError as e:
+            self.browser.setPlainText(str(e))
+            return
+        rows = "".join(
+            f"<tr><td style='padding:2px 8px 2px 0; white-space:nowrap; color:gray'>{escape(when(e.at))}</td>"
+            f"<td style='padding:2px 0'>{escape(describe(e))}</td></tr>"
+            for e in entries
+        )
+        self.browser.setHtml(f"<table>{rows}</table>")
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def entries_text(self) -> str:
+        return self.browser.toPlainText()

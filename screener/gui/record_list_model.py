@@ -1,0 +1,236 @@
+"""The record list: a thin adapter over record ids that builds rows only as they are painted.
+
+It holds the ids of the current list (one query) and fetches summaries in blocks when a
+row is first asked for, keeping them in a bounded least-recently-used cache. 100,000
+records cost a list of ints, never 100,000 row objects.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+from screener.core.services.records import RecordSummary
+
+IdsFetcher = Callable[[str, bool], list[int]]  # (sort key, descending) -> ids
+RowsFetcher = Callable[[list[int]], list[RecordSummary]]
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("status", ""),
+    ("title", "Title"),
+    ("year", "Year"),
+    ("first_author", "First author"),
+)
+SORTABLE = {"title", "year", "first_author"}
+RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Okabe-Ito colours; every status also has its own shape.
+_ICON_SPEC = {
+    "include": ("#0072B2", "circle"),
+    "exclude": ("#D55E00", "square"),
+    "maybe": ("#9a6a00", "diamond"),
+    "duplicate": ("#7a7a7a", "stack"),
+    "": ("#8c8c8c", "ring"),
+}
+_ICON_TEXT = {
+    "include": "Your decision: include",
+    "exclude": "Your decision: exclude",
+    "maybe": "Your decision: maybe",
+    "duplicate": "Duplicate of another record",
+    "": "Not decided by you",
+}
+_icons: dict[str, QIcon] = {}
+
+
+def status_icon(kind: str) -> QIcon:
+    """A small shape-and-colour icon, drawn at 2x so it stays crisp at 200% scaling."""
+    if kind in _icons:
+        return _icons[kind]
+    colour, shape = _ICON_SPEC.get(kind, _ICON_SPEC[""])
+    icon = QIcon()
+    for size in (16, 32):
+        pm = QPixmap(size, size)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        s = size / 16.0
+        c = QColor(colour)
+        p.setPen(QPen(c, 1.6 * s))
+        p.setBrush(QBrush(c))
+        white = QPen(QColor("white"), 1.8 * s)
+        if shape == "circle":  # include: filled circle with a tick
+            p.drawEllipse(QPointF(8 * s, 8 * s), 6 * s, 6 * s)
+            p.setPen(white)
+            path = QPainterPath(QPointF(4.8 * s, 8.2 * s))
+            path.lineTo(7.2 * s, 10.6 * s)
+            path.lineTo(11.2 * s, 5.6 * s)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+        elif shape == "square":  # exclude: filled square with a cross
+            p.drawRoundedRect(2.5 * s, 2.5 * s, 11 * s, 11 * s, 1.5 * s, 1.5 * s)
+            p.setPen(white)
+            p.drawLine(QPointF(5.5 * s, 5.5 * s), QPointF(10.5 * s, 10.5 * s))
+            p.drawLine(QPointF(10.5 * s, 5.5 * s), QPointF(5.5 * s, 10.5 * s))
+        elif shape == "diamond":  # maybe: outlined diamond with a dot
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPolygon(QPolygonF([QPointF(8 * s, 1.5 * s), QPointF(14.5 * s, 8 * s),
+                                     QPointF(8 * s, 14.5 * s), QPointF(1.5 * s, 8 * s)]))
+            p.setBrush(QBrush(c))
+            p.drawEllipse(QPointF(8 * s, 8 * s), 1.6 * s, 1.6 * s)
+        elif shape == "stack":  # duplicate: two overlapping outlines
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(2 * s, 2 * s, 8 * s, 8 * s)
+            p.drawRect(6 * s, 6 * s, 8 * s, 8 * s)
+        else:  # not decided: an empty ring
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(QPointF(8 * s, 8 * s), 5 * s, 5 * s)
+        p.end()
+        icon.addPixmap(pm)
+    _icons[kind] = icon
+    return icon
+
+
+def icon_kind(summary: RecordSummary) -> str:
+    """Blind-safe: the icon shows the viewer's own decision, never another reviewer's."""
+    if summary.status == "duplicate":
+        return "duplicate"
+    return summary.mine or ""
+
+
+class RecordListModel(QAbstractTableModel):
+    def __init__(
+        self,
+        fetch_ids: IdsFetcher,
+        fetch_rows: RowsFetcher,
+        block: int = 64,
+        cache_rows: int = 512,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch_ids = fetch_ids
+        self._fetch_rows = fetch_rows
+        self.block = block
+        self.cache_rows = max(cache_rows, 2 * block)
+        self._ids: list[int] = []
+        self._cache: OrderedDict[int, RecordSummary] = OrderedDict()
+        self.sort_key = "id"
+        self.descending = False
+        self.fetch_calls = 0  # how many times rows were fetched (for tests and the bench)
+        self.rows_built = 0
+
+    # the list
+    def reload(self) -> None:
+        """Query the ids again (filters or sort changed, or the data did)."""
+        ids = self._fetch_ids(self.sort_key, self.descending)
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "id"
+        self.sort_key = key if key in SORTABLE else "id"
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    @property
+    def cache_size(self) -> int:
+        return len(self._cache)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def remove_id(self, record_id: int) -> int:
+        """Drop one record from the list without querying again; returns its old row."""
+        row = self.row_of(record_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self._cache.pop(record_id, None)
+            self.endRemoveRows()
+        return row
+
+    def refresh_id(self, record_id: int) -> None:
+        """Forget one cached row (its decision changed) so it is built again when painted."""
+        self._cache.pop(record_id, None)
+        row = self.row_of(record_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def summary(self, row: int) -> RecordSummary | None:
+        rid = self.id_at(row)
+        if rid is None:
+            return None
+        hit = self._cache.get(rid)
+        if hit is not None:
+            self._cache.move_to_end(rid)
+            return hit
+        start = row - row % self.block
+        wanted = [i for i in self._ids[start : start + self.block] if i not in self._cache]
+        self.fetch_calls += 1
+        for s in self._fetch_rows(wanted):
+            self._cache[s.record_id] = s
+            self.rows_built += 1
+        while len(self._cache) > self.cache_rows:
+            self._cache.popitem(last=False)
+        return self._cache.get(rid)
+
+    # Qt
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.tr(COLUMNS[section][1]) if COLUMNS[section][1] else ""
+            if role == Qt.ItemDataRole.ToolTipRole and section == 0:
+                return self.tr("Your own decision (other reviewers' stay hidden)")
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == RECORD_ID_ROLE:
+            return self.id_at(index.row())
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return None
+        s = self.summary(index.row())
+        if s is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if key == "status":
+            kind = icon_kind(s)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return status_icon(kind)
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self.tr(_ICON_TEXT.get(kind, ""))
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return None
+        if key == "title":
+            return s.title or self.tr("(no title)")
+        if key == "year":
+            return "" if s.year is None else str(s.year)
+        return s.first_author

@@ -1,0 +1,38 @@
+"""Small widget helpers shared by the shell's pages and dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFileDialog, QLabel, QPlainTextEdit, QWidget
+
+# Non-native file dialogs look the same everywhere and can be driven in tests.
+FILE_DIALOG_OPTIONS = QFileDialog.Option.DontUseNativeDialog
+
+
+def heading(text: str, parent: QWidget | None = None, scale: float = 1.1) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+def muted(label: QLabel) -> QLabel:
+    """Secondary text: the palette's placeholder colour, still readable and enabled."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def lines(edit: QPlainTextEdit) -> list[str]:
+    """The non-empty lines of a multi-line field, stripped."""
+    return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
+
+
+def list_edit(parent: QWidget, items: list[str], placeholder: str, name: str) -> QPlainTextEdit:
+    """A multi-line field holding one item per line."""
+    edit = QPlainTextEdit("\n".join(items), parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    return edit
