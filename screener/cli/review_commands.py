@@ -88,6 +88,18 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("-o", "--output", required=True)
     c.set_defaults(func=cmd_export)
 
+    c = sub.add_parser("package", help="write a reviewer's screening package to work apart")
+    c.add_argument("project")
+    c.add_argument("--reviewer", required=True)
+    c.add_argument("-o", "--output", required=True)
+    c.set_defaults(func=cmd_package)
+
+    c = sub.add_parser("merge-package", help="merge the decisions of a returned screening package")
+    c.add_argument("project")
+    c.add_argument("package")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_merge_package)
+
     c = sub.add_parser("simulate", help="replay a labelled dataset through the ranking model")
     c.add_argument("labelled_file")
     c.add_argument("--seed", type=int, required=True)
@@ -260,4 +272,24 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         emit_json(result)
     else:
         info(f"WSS@95: {result['wss95']:.3f}  recall@10%: {result['recall_at_10']:.3f}")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        report = p.packages.create_package(args.reviewer, args.output)
+    info(f"wrote {report.records} records for {report.reviewer} to {report.path}")
+    return 0
+
+
+def cmd_merge_package(args: argparse.Namespace) -> int:
+    with opened(args.project) as p:
+        report = p.packages.merge_package(args.package)
+    if args.json:
+        emit_json(report)
+    else:
+        info(f"{report.reviewer}: {report.applied} decisions merged, {report.unchanged} unchanged, "
+             f"{len(report.changed_in_both)} changed in both places (kept as in the project)")
+        for c in report.changed_in_both:
+            info(f"  record {c['record_id']} at {c['stage']}: package {c['package']}, project {c['project']}")
     return 0

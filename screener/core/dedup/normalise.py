@@ -75,7 +75,6 @@ _PARTICLES = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 _EMPTY_NAMES = frozenset({"null", "none", "nan", "et al", "et", "al"})
-_SKIPPED_GIVEN = _EMPTY_NAMES | _SUFFIXES
 _SPLIT_GIVEN = re.compile(r"[\s.\-]+")
 
 
@@ -84,13 +83,19 @@ def _initials(given: str) -> str:
     letters = []
     shouting = given.isupper() and len(given) > 3  # "GALIA S": words, not runs of initials
     for part in _SPLIT_GIVEN.split(given):
-        if not part or part.lower() in _SKIPPED_GIVEN:
+        if not part or part.lower() in _EMPTY_NAMES or _is_suffix(part):
             continue
         if part.isupper() and len(part) <= (2 if shouting else 3):  # Vancouver: "GS"
             letters.append(part.lower())
         elif part[0].isalpha():
             letters.append(part[0].lower())
     return "".join(letters)
+
+
+def _is_suffix(token: str) -> bool:
+    """"Jr", "Sr.", "III"; but "JR" or "IV" in capitals may be initials."""
+    bare = token.strip(".")
+    return bare.lower() in _SUFFIXES and (not bare.isupper() or bare in ("II", "III"))
 
 
 def split_author(name: str) -> tuple[str, str]:
@@ -116,13 +121,13 @@ def split_author(name: str) -> tuple[str, str]:
             given = " ".join(p for p in parts if p.strip(" .").lower() not in _SUFFIXES)
     else:
         tokens = text.split()
+        while len(tokens) > 2 and _is_suffix(tokens[-1]):
+            tokens.pop()
         last = tokens[-1]
         if len(tokens) >= 2 and len(last) <= 4 and last.strip(".").isupper():
             # Vancouver: "Moran GS", "Moran G.S."
             surname, given = " ".join(tokens[:-1]), last
         else:
-            while len(tokens) > 1 and tokens[-1].strip(".").lower() in _SUFFIXES:
-                tokens.pop()
             start = len(tokens) - 1
             while start > 0 and tokens[start - 1].lower() in _PARTICLES:
                 start -= 1

@@ -153,9 +153,9 @@ def _row_to_record(position: int, line: int, row: list[str], columns: dict[str, 
 
 def read_csv(path: str, decoded: DecodedText) -> ReadResult:
     text = decoded.text
-    first_line = text.lstrip("\n").split("\n", 1)[0]
+    first_line = text.lstrip("\r\n")[:65536].splitlines()[0]
     delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []
     while not any(cell.strip() for cell in header):
         try:

@@ -11,6 +11,7 @@ those are decoded as cp1252, or Latin-1 when the bytes are not valid cp1252.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -39,7 +40,7 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 # charset-normalizer answers for which cp1252 (or Latin-1) is the better reading.
 _WESTERN = {
     "ascii", "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman",
@@ -49,11 +50,24 @@ _WESTERN = {
 }
 
 
+# Characters str.splitlines() also breaks at, besides \n, \r and \r\n.
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 @dataclass
 class DecodedText:
-    text: str  # "\n" line ends, no BOM
+    text: str  # the file's text without BOM; line ends as in the file
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    has_control_chars: bool = False  # C0 control characters other than tab, CR, LF, FF, VT
+
+    def lines(self) -> list[str]:
+        """The lines, split at LF, CRLF and bare CR only (what a text editor shows)."""
+        text = self.text
+        if not any(ch in text for ch in _OTHER_LINE_BREAKS):
+            return text.splitlines()  # one C pass; same result when no other breaks occur
+        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -136,11 +150,13 @@ def decode_bytes(path: str, data: bytes) -> DecodedText:
             text, encoding = _decode_utf8_or_legacy(data, warnings)
     if "\ufeff" in text:  # BOMs left inside (e.g. concatenated exports)
         text = text.replace("\ufeff", "")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ImportFormatError(path, "the file is empty")
-    return DecodedText(text, encoding, warnings)
+    if encoding.startswith(("utf-16", "utf-32")):
+        has_control = _CONTROL_TEXT.search(text) is not None
+    else:  # ASCII-compatible: control characters are single bytes, and bytes are quicker
+        has_control = len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    return DecodedText(text, encoding, warnings, has_control)
 
 
 def read_text(path: str) -> DecodedText:

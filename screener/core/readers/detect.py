@@ -37,7 +37,7 @@ DESCRIPTIONS = {
 
 def sniff(text: str, path: str = "") -> str:
     """One of READABLE or a key of DESCRIPTIONS for what the text is."""
-    head = text[:_HEAD_CHARS]
+    head = text[:_HEAD_CHARS].replace("\r\n", "\n").replace("\r", "\n")
     lead = head.lstrip()[:200].lower()
     if lead.startswith(("<!doctype html", "<html", "<head", "<body")):
         return "html"
@@ -45,7 +45,7 @@ def sniff(text: str, path: str = "") -> str:
         return "xml"
     if lead.startswith(("fn ", "vr ")) or (lead.startswith("pt ") and _WOS_RECORD.search(head)):
         return "wos"
-    if _RIS_START.search(head) or (len(text) > _HEAD_CHARS and _RIS_START.search(text)):
+    if _RIS_START.search(head) or (len(text) > _HEAD_CHARS and _RIS_START.search(text.replace("\r", "\n"))):
         return "ris"
     if _MEDLINE_START.search(head):
         return "nbib"

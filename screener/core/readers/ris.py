@@ -76,10 +76,7 @@ def parse_ris_lines(lines: list[str], check_binary: bool = True) -> tuple[
 
 
 def read_ris(path: str, decoded: DecodedText) -> ReadResult:
-    text = decoded.text
-    records, skipped, warnings = parse_ris_lines(
-        text.split("\n"), check_binary=_CONTROL.search(text) is not None
-    )
+    records, skipped, warnings = parse_ris_lines(decoded.lines(), check_binary=decoded.has_control_chars)
     if not records and not skipped:
         raise ImportFormatError(path, "no RIS records found: no line starts with 'TY  - '")
     return ReadResult(

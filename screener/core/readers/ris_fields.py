@@ -47,8 +47,10 @@ _STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", 
 
 
 def one_line(value: str) -> str:
-    """Collapse line breaks and runs of blanks into single spaces."""
-    return " ".join(value.split())
+    """Collapse line breaks and runs of blanks into single spaces (values are stripped)."""
+    if "\n" in value or "  " in value or "\t" in value:
+        return " ".join(value.split())
+    return value
 
 
 def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -222,14 +224,10 @@ def _urls(values: dict[str, list[str]]) -> list[str]:
 
 
 def _keywords(values: dict[str, list[str]]) -> list[str]:
-    keywords: list[str] = []
-    seen: set[str] = set()
-    for value in values.get("KW", ()):
-        keyword = one_line(value)
-        if keyword and keyword not in seen:
-            seen.add(keyword)
-            keywords.append(keyword)
-    return keywords
+    found = values.get("KW")
+    if not found:
+        return []
+    return list(dict.fromkeys(one_line(value) for value in found))
 
 
 def _year(values: dict[str, list[str]]) -> int | None:

@@ -58,7 +58,7 @@ class ScreenerRisParser(RisParser):
         self.orphans: list[tuple[int, int]] = []  # (position, line) of TY-less records
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
         self._current: RawRecord | None = None
-        self._append = self.records.append  # replaced by the current record's pairs.append
+        self._append = [].append  # the current record's pairs.append, once a record starts
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0

@@ -241,6 +241,24 @@ class RecordService(Service):
     def queue_size(self, stage: str, reviewer: str) -> int:
         return len(self.ids(stage, view="my_queue", reviewer=reviewer))
 
+    def waiting_for_others(self, stage: str, reviewer: str) -> int:
+        """Records this reviewer decided at ``stage`` that still wait for another
+        reviewer's decision (status undecided). Says nothing about what others decided."""
+        stage = check_stage(stage)
+        with self.reading() as s:
+            me = get_reviewer(s, reviewer)
+            return s.scalar(
+                select(func.count())
+                .select_from(Decision)
+                .join(StageStatus, and_(StageStatus.record_id == Decision.record_id, StageStatus.stage == stage))
+                .where(
+                    Decision.reviewer_id == me.id,
+                    Decision.stage == stage,
+                    StageStatus.status == Status.UNDECIDED.value,
+                    reached_stage(stage),
+                )
+            ) or 0
+
     # tags and notes
     def tags(self) -> list[str]:
         with self.reading() as s:

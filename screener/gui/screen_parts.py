@@ -1,0 +1,198 @@
+"""Small parts of the screen view: the filter row, the empty state, the session counter."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# (label, view, status)
+VIEWS: list[tuple[str, str, str | None]] = [
+    ("My queue", "my_queue", None),
+    ("All records", "all", None),
+    ("Undecided", "all", "undecided"),
+    ("Included", "all", "included"),
+    ("Excluded", "all", "excluded"),
+    ("Conflicts", "all", "conflict"),
+    ("Duplicates", "all", "duplicate"),
+]
+
+
+class SessionCounter:
+    """Decisions made in this sitting, and the pace."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.started: float | None = None
+
+    def add(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+        self.count += 1
+
+    def undo(self) -> None:
+        self.count = max(0, self.count - 1)
+
+    def reset(self) -> None:
+        self.count, self.started = 0, None
+
+    def rate(self, now: float | None = None) -> float:
+        if self.started is None or self.count == 0:
+            return 0.0
+        minutes = max((now or time.monotonic()) - self.started, 1.0) / 60.0
+        return self.count / minutes
+
+    def text(self) -> str:
+        if self.count == 0:
+            return ""
+        return f"{self.count:,} decided this session · {self.rate():.1f}/min"
+
+
+class EmptyState(QWidget):
+    """Says why there is nothing to read, and what to do about it."""
+
+    action = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        f = self.title.font()
+        f.setPointSizeF(max(f.pointSizeF(), 10.0) * 1.5)
+        self.title.setFont(f)
+        self.detail = QLabel(self)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.detail.setForegroundRole(self.detail.foregroundRole())
+        self.button = QPushButton(self)
+        self.button.clicked.connect(self.action)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addWidget(self.detail)
+        layout.addSpacing(12)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(3)
+
+    def show_state(self, title: str, detail: str = "", action: str = "") -> None:
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.button.setText(action)
+        self.button.setVisible(bool(action))
+
+    def text(self) -> str:
+        return f"{self.title.text()} {self.detail.text()}".strip()
+
+
+class FilterBar(QWidget):
+    """[My queue ▾] [tag ▾] [search …]: emits ``changed`` when the list must be queried again."""
+
+    changed = Signal()
+    leave_search = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view_combo = QComboBox(self)
+        self.view_combo.setAccessibleName(self.tr("Which records"))
+        for label, view, status in VIEWS:
+            self.view_combo.addItem(self.tr(label), (view, status))
+        self.view_combo.insertSeparator(2)
+        self.tag_combo = QComboBox(self)
+        self.tag_combo.setAccessibleName(self.tr("Tag filter"))
+        self.tag_combo.addItem(self.tr("Any tag"), None)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search  ( / )"))
+        self.search.setAccessibleName(self.tr("Search records"))
+        self.search.setClearButtonEnabled(True)
+        self.search.installEventFilter(self)
+        self._timer = QTimer(self, singleShot=True, interval=180)
+        self._timer.timeout.connect(self.changed)
+        self.search.textChanged.connect(self._timer.start)
+        self.search.returnPressed.connect(self._search_now)
+        self.view_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.tag_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 6, 6, 4)
+        row.setSpacing(4)
+        row.addWidget(self.view_combo)
+        row.addWidget(self.tag_combo)
+        row.addWidget(self.search, 1)
+
+    def _search_now(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.changed.emit()
+        self.leave_search.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+                self._search_now()
+                return True
+        return super().eventFilter(watched, event)
+
+    @property
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.changed.emit()
+
+    def view(self) -> str:
+        return self.view_combo.currentData()[0]
+
+    def status(self) -> str | None:
+        return self.view_combo.currentData()[1]
+
+    def tag(self) -> str | None:
+        return self.tag_combo.currentData()
+
+    def search_text(self) -> str:
+        return self.search.text().strip()
+
+    def is_filtered(self) -> bool:
+        return bool(self.tag() or self.search_text() or self.status())
+
+    def set_view(self, view: str, status: str | None = None) -> None:
+        for i in range(self.view_combo.count()):
+            if self.view_combo.itemData(i) == (view, status):
+                self.view_combo.setCurrentIndex(i)
+                return
+
+    def clear_filters(self) -> None:
+        self.blockSignals(True)
+        self.search.clear()
+        self._timer.stop()
+        self.tag_combo.setCurrentIndex(0)
+        if self.status():
+            self.set_view("my_queue")
+        self.blockSignals(False)
+        self.changed.emit()
+
+    def set_tags(self, tags: list[str]) -> None:
+        current = self.tag()
+        self.tag_combo.blockSignals(True)
+        self.tag_combo.clear()
+        self.tag_combo.addItem(self.tr("Any tag"), None)
+        for t in tags:
+            self.tag_combo.addItem(t, t)
+        i = self.tag_combo.findData(current) if current else 0
+        self.tag_combo.setCurrentIndex(max(0, i))
+        self.tag_combo.blockSignals(False)
+        if current and i < 0:
+            self.changed.emit()

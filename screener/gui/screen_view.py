@@ -1,0 +1,544 @@
+"""The screen: list on the left, the record in the middle, criteria and decisions on the right.
+
+One key, one decision: the decision is committed (``ScreeningService.decide`` returns after
+the commit) before the next record is shown. In My queue the decided record leaves the list
+without the list being queried again. Nothing here shows what another reviewer decided
+before both have: rows, details and history all come from blind-safe service calls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screener.core.services.records import RecordSummary
+from screener.core.types import ScreenerError, Stage
+from screener.gui.context import Workspace
+from screener.gui.decision_panel import DecisionPanel
+from screener.gui.history_view import HistoryView
+from screener.gui.reading_pane import ReadingPane
+from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel
+from screener.gui.screen_parts import EmptyState, FilterBar, SessionCounter
+from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
+
+DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
+
+
+def is_text_input(w: QWidget | None) -> bool:
+    """Typing goes to this widget, so single-key shortcuts must pause."""
+    if isinstance(w, QLineEdit | QAbstractSpinBox | QPlainTextEdit):
+        return not (isinstance(w, QPlainTextEdit) and w.isReadOnly())
+    if isinstance(w, QTextEdit):
+        return not w.isReadOnly()
+    return isinstance(w, QComboBox)
+
+
+class ScreenView(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.project = workspace.project
+        self.session = SessionCounter()
+        self._dirty = False
+        self._own_change = False
+        self._mine = 0
+        self._total = 0
+
+        self.filters = FilterBar(self)
+        self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
+        self.table = QTableView(self)
+        self._setup_table()
+        self.progress_label = QLabel(self)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(6)
+        self.progress_bar.setAccessibleName(self.tr("Screening progress"))
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.setSpacing(2)
+        ll.addWidget(self.filters)
+        pl = QVBoxLayout()
+        pl.setContentsMargins(8, 0, 8, 4)
+        pl.addWidget(self.progress_label)
+        pl.addWidget(self.progress_bar)
+        ll.addLayout(pl)
+        ll.addWidget(self.table, 1)
+
+        self.pane = ReadingPane(self)
+        self.empty = EmptyState(self)
+        self.empty.action.connect(self.filters.clear_filters)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.pane)
+        self.stack.addWidget(self.empty)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "QLabel { background: #fde6cf; color: #5a2600; border-left: 4px solid #D55E00; padding: 6px 10px; }"
+        )
+        self.error_label.setAccessibleName(self.tr("Problem"))
+        self.error_label.hide()
+        centre = QWidget(self)
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.error_label)
+        cl.addWidget(self.stack, 1)
+
+        self.panel = DecisionPanel(self)
+        self.history = HistoryView(workspace, self.panel)
+        self.history.setMinimumHeight(160)
+        self.history.hide()
+        self.panel.history_slot.addWidget(self.history)
+        right = QScrollArea(self)
+        right.setWidget(self.panel)
+        right.setWidgetResizable(True)
+        right.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for w, stretch in ((left, 0), (centre, 1), (right, 0)):
+            self.splitter.addWidget(w)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.splitter.setSizes([330, 760, 290])
+        self.splitter.setChildrenCollapsible(False)
+        self.session_label = QLabel(self)
+        self.session_label.setAccessibleName(self.tr("Session counter"))
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(8, 2, 8, 2)
+        bottom.addStretch(1)
+        bottom.addWidget(self.session_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)
+
+        self.overlay = ShortcutsOverlay(SCREEN_SHORTCUTS, self)
+        self._shortcuts: list[QShortcut] = []
+        self._make_shortcuts()
+        self._counts_timer = QTimer(self, singleShot=True, interval=1500)
+        self._counts_timer.timeout.connect(self._update_progress)
+        self._announce_timer = QTimer(self, singleShot=True, interval=400)
+        self._announce_timer.timeout.connect(self._announce)
+
+        self.filters.changed.connect(self._requery)
+        self.filters.leave_search.connect(self.table.setFocus)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
+        self.panel.decided.connect(self.decide)
+        self.panel.exclude_pressed.connect(lambda: self.decide("exclude"))
+        self.panel.not_retrieved_toggled.connect(self._not_retrieved)
+        self.panel.attach_pdf_requested.connect(self._attach_pdf)
+        self.panel.open_pdf_requested.connect(self._open_pdf)
+        self.panel.history_toggled.connect(self._toggle_history)
+        self.pane.note_edited.connect(self._save_note)
+        self.pane.tags_edited.connect(self._save_tags)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+        workspace.data_changed.connect(self._data_changed)
+        workspace.stage_changed.connect(lambda _s: self.refresh())
+        workspace.reviewer_changed.connect(self._reviewer_changed)
+        self.refresh()
+
+    # set-up
+    def _setup_table(self) -> None:
+        t = self.table
+        t.setModel(self.model)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setShowGrid(False)
+        t.setWordWrap(False)
+        t.setAlternatingRowColors(True)
+        t.setTextElideMode(Qt.TextElideMode.ElideRight)
+        t.setAccessibleName(self.tr("Records"))
+        v = t.verticalHeader()
+        v.hide()
+        v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        v.setDefaultSectionSize(t.fontMetrics().height() + 10)
+        h = t.horizontalHeader()
+        h.setSectionsClickable(True)
+        h.setSortIndicatorShown(True)
+        h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        h.setHighlightSections(False)
+        fm = t.fontMetrics()
+        h.setMinimumSectionSize(24)
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        h.resizeSection(0, 28)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        h.resizeSection(2, fm.horizontalAdvance("20000") + 14)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        h.resizeSection(3, fm.horizontalAdvance("Xxxxxxxxxxxx") + 14)
+
+    def _key(self, keys: str | QKeySequence.StandardKey, slot: Any) -> QShortcut:
+        sc = QShortcut(QKeySequence(keys), self)
+        sc.setContext(Qt.ShortcutContext.WindowShortcut)
+        sc.activated.connect(slot)
+        self._shortcuts.append(sc)
+        return sc
+
+    def _make_shortcuts(self) -> None:
+        self._key("I", lambda: self.decide("include"))
+        self._key("E", lambda: self.decide("exclude"))
+        self._key("M", lambda: self.decide("maybe"))
+        for k in ("J", "Down"):
+            self._key(k, lambda: self.move(1))
+        for k in ("K", "Up"):
+            self._key(k, lambda: self.move(-1))
+        self._key("/", self.focus_search)
+        self._key("Ctrl+Z", self.undo)
+        for n in range(1, 10):
+            self._key(str(n), lambda n=n: self.pick_reason(n))
+        self._key("?", self.overlay.toggle)
+        self._key("F1", self.overlay.toggle)
+        self.escape_key = self._key("Escape", self.panel.cancel_reason_wait)
+        self.escape_key.setEnabled(False)
+
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        self._set_shortcuts_enabled(not is_text_input(now) and not self.overlay.isVisible())
+
+    def _set_shortcuts_enabled(self, on: bool) -> None:
+        for sc in self._shortcuts:
+            sc.setEnabled(on and (sc is not self.escape_key or self.panel.awaiting_reason))
+
+    # the list
+    def _fetch_ids(self, sort: str, descending: bool) -> list[int]:
+        f = self.filters
+        view = f.view()
+        try:
+            return self.project.records.ids(
+                self.workspace.stage, view=view,
+                reviewer=self.workspace.reviewer if view == "my_queue" else None,
+                status=f.status(), tag=f.tag(), search=f.search_text() or None,
+                sort=sort, descending=descending,
+            )
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return []
+
+    def _fetch_rows(self, ids: list[int]) -> list[RecordSummary]:
+        return self.project.records.summaries(ids, self.workspace.stage, viewer=self.workspace.reviewer or None)
+
+    def _requery(self, keep: int | None = None) -> None:
+        keep = self.current_id() if keep is None else keep
+        self.model.reload()
+        row = self.model.row_of(keep) if keep is not None else -1
+        self.select_row(row if row >= 0 else 0, force=True)
+        self._update_empty_state()
+        self._update_progress()
+
+    def _sort_clicked(self, column: int) -> None:
+        key = COLUMNS[column][0]
+        if key not in SORTABLE:
+            return
+        desc = not self.model.descending if self.model.sort_key == key else False
+        order = Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        keep = self.current_id()
+        self.model.sort(column, order)
+        row = self.model.row_of(keep) if keep is not None else 0
+        self.select_row(max(row, 0), force=True)
+
+    def current_id(self) -> int | None:
+        return self.model.id_at(self.table.currentIndex().row())
+
+    def select_row(self, row: int, force: bool = False) -> None:
+        if self.model.rowCount() == 0:
+            self._show(None)
+            return
+        row = min(max(row, 0), self.model.rowCount() - 1)
+        index = self.model.index(row, 1)
+        if index != self.table.currentIndex():
+            self.table.setCurrentIndex(index)  # shows it through _current_changed
+        elif force or self.pane.record_id != self.model.id_at(row):
+            self._show(self.model.id_at(row))
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        rid = self.model.id_at(current.row()) if current.isValid() else None
+        if rid != self.pane.record_id:
+            self._show(rid)
+
+    def move(self, step: int) -> None:
+        if self.model.rowCount():
+            row = self.table.currentIndex().row()
+            self.select_row(row + step if row >= 0 else 0)
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    # the record
+    def _show(self, rid: int | None) -> None:
+        self.panel.cancel_reason_wait()
+        self.escape_key.setEnabled(False)
+        if rid is None:
+            self.pane.show_record(None)
+            self.panel.show_state([], self.workspace.reviewer, enabled=False)
+            self.history.show_record(None)
+            return
+        try:
+            d = self.project.records.detail(rid, viewer=self.workspace.reviewer or None)
+            retrieved, pdf = (None, None)
+            if self.workspace.stage == Stage.FULL_TEXT.value:
+                retrieved, pdf = self.project.retrieval.retrieval(rid)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        self.pane.show_record(d)
+        self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None)
+        self.history.show_record(rid)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    # deciding
+    def decide(self, choice: str, reason: str = "") -> bool:
+        """Record the reviewer's decision on the current record and move on."""
+        rid = self.current_id()
+        if rid is None or self.overlay.isVisible():
+            return False
+        stage = self.workspace.stage
+        if stage == Stage.FULL_TEXT.value and choice == "exclude" and not reason:
+            self.panel.begin_reason_wait()
+            self.escape_key.setEnabled(True)
+            return False
+        try:
+            self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return False
+        self.show_error("")
+        self.session.add()
+        self._mine += 1
+        extra = f" ({reason})" if reason else ""
+        self.workspace.notify(self.tr("{done} #{id}{extra} — Ctrl+Z to undo").format(
+            done=self.tr(DONE_WORDS[choice]), id=rid, extra=extra))
+        row = self.table.currentIndex().row()
+        if self.filters.view() == "my_queue":
+            self.model.remove_id(rid)
+            self.select_row(row, force=True)
+        else:
+            self.model.refresh_id(rid)
+            if row + 1 < self.model.rowCount():
+                self.select_row(row + 1)
+            else:
+                self._show(rid)
+        self._after_change()
+        return True
+
+    def pick_reason(self, number: int) -> None:
+        if self.workspace.stage != Stage.FULL_TEXT.value:
+            self.show_error(self.tr("Reasons 1–9 are for exclusions at full text; at title/abstract press E."))
+            return
+        if not self.panel.pick_reason(number):
+            self.show_error(self.tr("There is no reason {n}: the project has {k}.").format(
+                n=number, k=len(self.panel.reasons)))
+
+    def undo(self) -> None:
+        try:
+            info = self.project.screening.undo_last(self.workspace.reviewer)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        if info is None:
+            self.workspace.notify(self.tr("Nothing to undo"))
+            return
+        self.session.undo()
+        self._mine = max(0, self._mine - 1)
+        self.workspace.notify(self.tr("Undid {decision} on #{id}").format(decision=info.decision, id=info.record_id))
+        self.model.reload()
+        row = self.model.row_of(info.record_id)
+        self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.session_label.setText(self.session.text())
+        self._update_progress_label()
+        self._counts_timer.start()
+        self._announce_timer.start()
+        if self.model.rowCount() == 0:
+            self._update_empty_state()
+
+    def _announce(self) -> None:
+        """Tell the other views, a moment later, so the loop is never slowed by them."""
+        self._own_change = True
+        try:
+            self.workspace.data_changed.emit()
+        finally:
+            self._own_change = False
+
+    # notes, tags, full text
+    def _save_note(self, rid: int, text: str) -> None:
+        try:
+            self.project.records.set_note(rid, self.workspace.reviewer, text)
+        except ScreenerError as e:
+            self.show_error(str(e))
+
+    def _save_tags(self, rid: int, tags: list[str]) -> None:
+        try:
+            self.project.records.set_tags(rid, tags, self.workspace.reviewer)
+            self.filters.set_tags(self.project.records.tags())
+        except ScreenerError as e:
+            self.show_error(str(e))
+
+    def _not_retrieved(self, checked: bool) -> None:
+        rid = self.current_id()
+        if rid is None:
+            return
+        try:
+            self.project.retrieval.set_retrieval(rid, not checked, reviewer=self.workspace.reviewer)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        self.workspace.notify(self.tr("Report for #{id} marked {state}").format(
+            id=rid, state=self.tr("not retrieved") if checked else self.tr("retrieved")))
+        self._announce_timer.start()
+
+    def _ask_pdf_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), "", self.tr("PDF files (*.pdf);;All files (*)"))
+        return path
+
+    def _attach_pdf(self) -> None:
+        rid = self.current_id()
+        path = self._ask_pdf_path() if rid is not None else ""
+        if not path or rid is None:
+            return
+        try:
+            self.project.retrieval.set_retrieval(rid, True, pdf=path, reviewer=self.workspace.reviewer)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        self.workspace.notify(self.tr("PDF attached to #{id}").format(id=rid))
+        self._show(rid)
+        self._announce_timer.start()
+
+    def _open_pdf(self) -> None:
+        rid = self.current_id()
+        if rid is None:
+            return
+        _, pdf = self.project.retrieval.retrieval(rid)
+        if pdf is not None and Path(pdf).is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
+        else:
+            self.show_error(self.tr("The PDF for #{id} is missing from the project folder.").format(id=rid))
+
+    def _toggle_history(self, shown: bool) -> None:
+        self.history.setVisible(shown)
+        if shown:
+            self.history.show_record(self.pane.record_id)
+
+    # refreshing
+    def refresh(self) -> None:
+        """Read settings, the list and the counts again (after others changed the data)."""
+        self._dirty = False
+        try:
+            info = self.project.settings.info()
+            tags = self.project.records.tags()
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        self.pane.set_terms(info.include_terms, info.exclude_terms)
+        self.panel.set_criteria(info.include_criteria, info.exclude_criteria)
+        self.panel.set_reasons(info.reasons)
+        self.panel.set_stage(self.workspace.stage)
+        self.filters.set_tags(tags)
+        self._requery()
+
+    def _data_changed(self) -> None:
+        if self._own_change:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def _reviewer_changed(self, _name: str) -> None:
+        self.session.reset()
+        self.session_label.setText("")
+        self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+        if not is_text_input(QApplication.focusWidget()):
+            self.table.setFocus()
+
+    def _update_progress(self) -> None:
+        try:
+            c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
+        except ScreenerError:
+            c = {}
+        self._total, self._mine = c.get("total", 0), c.get("decided_by_me", 0)
+        self._update_progress_label()
+
+    def _update_progress_label(self) -> None:
+        total, mine = self._total, min(self._mine, self._total)
+        pct = round(100 * mine / total) if total else 0
+        text = self.tr("Decided {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        if self.filters.view() == "my_queue" and not self.filters.is_filtered():
+            text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
+        self.progress_label.setText(text)
+        self.progress_bar.setMaximum(max(total, 1))
+        self.progress_bar.setValue(mine)
+
+    def _update_empty_state(self) -> None:
+        if self.model.rowCount():
+            self.stack.setCurrentWidget(self.pane)
+            return
+        self.stack.setCurrentWidget(self.empty)
+        stage, me = self.workspace.stage, self.workspace.reviewer
+        try:
+            any_records = self.project.records.counts(Stage.TITLE_ABSTRACT.value)["total"] > 0
+            at_stage = self.project.records.counts(stage)["total"]
+            waiting = self.project.records.waiting_for_others(stage, me) if me else 0
+        except ScreenerError:
+            any_records, at_stage, waiting = True, 1, 0
+        if not any_records:
+            self.empty.show_state(self.tr("Import a search export to start (File ▸ Import…)"),
+                                  self.tr("RIS, PubMed (nbib) and CSV exports from any database work."))
+        elif self.filters.is_filtered():
+            self.empty.show_state(self.tr("No records match the filter"),
+                                  self.tr("Change the search or the tag, or clear them."), self.tr("Clear filter"))
+        elif self.filters.view() != "my_queue":
+            self.empty.show_state(self.tr("No records at this stage"))
+        elif stage == Stage.FULL_TEXT.value and at_stage == 0:
+            self.empty.show_state(self.tr("No records have reached full text yet"),
+                                  self.tr("Records included at title/abstract come here."))
+        elif waiting:
+            self.empty.show_state(self.tr("Waiting for the other reviewer: {n} records").format(n=f"{waiting:,}"),
+                                  self.tr("You have decided on every record in your queue at this stage."))
+        else:
+            self.empty.show_state(self.tr("All done at this stage"),
+                                  self.tr("Every record here has your decision."))
+
+    def empty_text(self) -> str:
+        return self.empty.text() if self.stack.currentWidget() is self.empty else ""
