@@ -76,7 +76,9 @@ class Ranker:
         self.n = len(texts)
         self._x = _features(texts)
 
-    def scores(self, labels: Mapping[int, int], candidates: Sequence[int]) -> np.ndarray:
+    def scores(
+        self, labels: Mapping[int, int], candidates: Sequence[int] | np.ndarray
+    ) -> np.ndarray:
         """Relevance scores (higher = more likely relevant) of ``candidates``.
 
         Zeros when the labels carry no signal (see the module docstring).

@@ -8,6 +8,7 @@ reviewer asked for. The screen view does the deciding.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,14 +32,20 @@ CHOICE_KEYS = {"include": "I", "exclude": "E", "maybe": "M"}
 class KeyButton(QPushButton):
     """A button that shows its keyboard key as a small chip at its right edge."""
 
-    def __init__(self, text: str, key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, text: str, key: str, icon: QIcon | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(f"{text} ({key})")
         self.setToolTip(f"{text} — key {key}")
         self.setMinimumHeight(38)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys drive the loop; focus stays on the list
         row = QHBoxLayout(self)
-        row.setContentsMargins(12, 4, 8, 4)
+        row.setContentsMargins(10, 4, 8, 4)
+        row.setSpacing(8)
+        if icon is not None:
+            pic = QLabel(self)
+            pic.setPixmap(icon.pixmap(QSize(16, 16), self.devicePixelRatioF()))
+            pic.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            row.addWidget(pic)
         self.text_label = QLabel(text, self)
         chip = QLabel(key, self)
         chip.setObjectName("keyChip")
@@ -99,10 +106,7 @@ class DecisionPanel(QWidget):
 
         self.buttons: dict[str, KeyButton] = {}
         for choice in ("include", "exclude", "maybe"):
-            b = KeyButton(self.tr(CHOICE_LABELS[choice]), CHOICE_KEYS[choice], self)
-            b.setIcon(status_icon(choice))
-            b.setIconSize(QSize(16, 16))
-            b.text_label.setContentsMargins(22, 0, 0, 0)
+            b = KeyButton(self.tr(CHOICE_LABELS[choice]), CHOICE_KEYS[choice], status_icon(choice), self)
             b.clicked.connect(lambda _=False, c=choice: self._button(c))
             self.buttons[choice] = b
             layout.addWidget(b)

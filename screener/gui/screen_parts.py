@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from screener.core.project import Project
+from screener.core.types import ScreenerError, Stage
 
 # (label, view, status)
 VIEWS: list[tuple[str, str, str | None]] = [
@@ -196,3 +199,32 @@ class FilterBar(QWidget):
         self.tag_combo.blockSignals(False)
         if current and i < 0:
             self.changed.emit()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ScreenView", text)
+
+
+def empty_state(project: Project, stage: str, reviewer: str, filters: FilterBar) -> tuple[str, str, str]:
+    """Why the list is empty, as (title, detail, action button text): it teaches."""
+    try:
+        any_records = project.records.counts(Stage.TITLE_ABSTRACT.value)["total"] > 0
+        at_stage = project.records.counts(stage)["total"]
+        waiting = project.records.waiting_for_others(stage, reviewer) if reviewer else 0
+    except ScreenerError:
+        any_records, at_stage, waiting = True, 1, 0
+    if not any_records:
+        return (_tr("Import a search export to start (File ▸ Import…)"),
+                _tr("RIS, PubMed (nbib) and CSV exports from any database work."), "")
+    if filters.is_filtered():
+        return (_tr("No records match the filter"), _tr("Change the search or the tag, or clear them."),
+                _tr("Clear filter"))
+    if filters.view() != "my_queue":
+        return _tr("No records at this stage"), "", ""
+    if stage == Stage.FULL_TEXT.value and at_stage == 0:
+        return (_tr("No records have reached full text yet"),
+                _tr("Records included at title/abstract come here."), "")
+    if waiting:
+        return (_tr("Waiting for the other reviewer: {n} records").format(n=f"{waiting:,}"),
+                _tr("You have decided on every record in your queue at this stage."), "")
+    return _tr("All done at this stage"), _tr("Every record here has your decision."), ""

@@ -8,17 +8,15 @@ before both have: rows, details and history all come from blind-safe service cal
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,10 +39,9 @@ from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel
-from screener.gui.screen_parts import EmptyState, FilterBar, SessionCounter
+from screener.gui.screen_actions import ScreenActions
+from screener.gui.screen_parts import EmptyState, FilterBar, SessionCounter, empty_state
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
-
-DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
 
 
 def is_text_input(w: QWidget | None) -> bool:
@@ -56,7 +53,7 @@ def is_text_input(w: QWidget | None) -> bool:
     return isinstance(w, QComboBox)
 
 
-class ScreenView(QWidget):
+class ScreenView(QWidget, ScreenActions):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -319,142 +316,6 @@ class ScreenView(QWidget):
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
 
-    # deciding
-    def decide(self, choice: str, reason: str = "") -> bool:
-        """Record the reviewer's decision on the current record and move on."""
-        rid = self.current_id()
-        if rid is None or self.overlay.isVisible():
-            return False
-        stage = self.workspace.stage
-        if stage == Stage.FULL_TEXT.value and choice == "exclude" and not reason:
-            self.panel.begin_reason_wait()
-            self.escape_key.setEnabled(True)
-            return False
-        try:
-            self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
-        except ScreenerError as e:
-            self.show_error(str(e))
-            return False
-        self.show_error("")
-        self.session.add()
-        self._mine += 1
-        extra = f" ({reason})" if reason else ""
-        self.workspace.notify(self.tr("{done} #{id}{extra} — Ctrl+Z to undo").format(
-            done=self.tr(DONE_WORDS[choice]), id=rid, extra=extra))
-        row = self.table.currentIndex().row()
-        if self.filters.view() == "my_queue":
-            self.model.remove_id(rid)
-            self.select_row(row, force=True)
-        else:
-            self.model.refresh_id(rid)
-            if row + 1 < self.model.rowCount():
-                self.select_row(row + 1)
-            else:
-                self._show(rid)
-        self._after_change()
-        return True
-
-    def pick_reason(self, number: int) -> None:
-        if self.workspace.stage != Stage.FULL_TEXT.value:
-            self.show_error(self.tr("Reasons 1–9 are for exclusions at full text; at title/abstract press E."))
-            return
-        if not self.panel.pick_reason(number):
-            self.show_error(self.tr("There is no reason {n}: the project has {k}.").format(
-                n=number, k=len(self.panel.reasons)))
-
-    def undo(self) -> None:
-        try:
-            info = self.project.screening.undo_last(self.workspace.reviewer)
-        except ScreenerError as e:
-            self.show_error(str(e))
-            return
-        if info is None:
-            self.workspace.notify(self.tr("Nothing to undo"))
-            return
-        self.session.undo()
-        self._mine = max(0, self._mine - 1)
-        self.workspace.notify(self.tr("Undid {decision} on #{id}").format(decision=info.decision, id=info.record_id))
-        self.model.reload()
-        row = self.model.row_of(info.record_id)
-        self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
-        self._after_change()
-
-    def _after_change(self) -> None:
-        self.session_label.setText(self.session.text())
-        self._update_progress_label()
-        self._counts_timer.start()
-        self._announce_timer.start()
-        if self.model.rowCount() == 0:
-            self._update_empty_state()
-
-    def _announce(self) -> None:
-        """Tell the other views, a moment later, so the loop is never slowed by them."""
-        self._own_change = True
-        try:
-            self.workspace.data_changed.emit()
-        finally:
-            self._own_change = False
-
-    # notes, tags, full text
-    def _save_note(self, rid: int, text: str) -> None:
-        try:
-            self.project.records.set_note(rid, self.workspace.reviewer, text)
-        except ScreenerError as e:
-            self.show_error(str(e))
-
-    def _save_tags(self, rid: int, tags: list[str]) -> None:
-        try:
-            self.project.records.set_tags(rid, tags, self.workspace.reviewer)
-            self.filters.set_tags(self.project.records.tags())
-        except ScreenerError as e:
-            self.show_error(str(e))
-
-    def _not_retrieved(self, checked: bool) -> None:
-        rid = self.current_id()
-        if rid is None:
-            return
-        try:
-            self.project.retrieval.set_retrieval(rid, not checked, reviewer=self.workspace.reviewer)
-        except ScreenerError as e:
-            self.show_error(str(e))
-            return
-        self.workspace.notify(self.tr("Report for #{id} marked {state}").format(
-            id=rid, state=self.tr("not retrieved") if checked else self.tr("retrieved")))
-        self._announce_timer.start()
-
-    def _ask_pdf_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), "", self.tr("PDF files (*.pdf);;All files (*)"))
-        return path
-
-    def _attach_pdf(self) -> None:
-        rid = self.current_id()
-        path = self._ask_pdf_path() if rid is not None else ""
-        if not path or rid is None:
-            return
-        try:
-            self.project.retrieval.set_retrieval(rid, True, pdf=path, reviewer=self.workspace.reviewer)
-        except ScreenerError as e:
-            self.show_error(str(e))
-            return
-        self.workspace.notify(self.tr("PDF attached to #{id}").format(id=rid))
-        self._show(rid)
-        self._announce_timer.start()
-
-    def _open_pdf(self) -> None:
-        rid = self.current_id()
-        if rid is None:
-            return
-        _, pdf = self.project.retrieval.retrieval(rid)
-        if pdf is not None and Path(pdf).is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
-        else:
-            self.show_error(self.tr("The PDF for #{id} is missing from the project folder.").format(id=rid))
-
-    def _toggle_history(self, shown: bool) -> None:
-        self.history.setVisible(shown)
-        if shown:
-            self.history.show_record(self.pane.record_id)
-
     # refreshing
     def refresh(self) -> None:
         """Read settings, the list and the counts again (after others changed the data)."""
@@ -515,30 +376,7 @@ class ScreenView(QWidget):
             self.stack.setCurrentWidget(self.pane)
             return
         self.stack.setCurrentWidget(self.empty)
-        stage, me = self.workspace.stage, self.workspace.reviewer
-        try:
-            any_records = self.project.records.counts(Stage.TITLE_ABSTRACT.value)["total"] > 0
-            at_stage = self.project.records.counts(stage)["total"]
-            waiting = self.project.records.waiting_for_others(stage, me) if me else 0
-        except ScreenerError:
-            any_records, at_stage, waiting = True, 1, 0
-        if not any_records:
-            self.empty.show_state(self.tr("Import a search export to start (File ▸ Import…)"),
-                                  self.tr("RIS, PubMed (nbib) and CSV exports from any database work."))
-        elif self.filters.is_filtered():
-            self.empty.show_state(self.tr("No records match the filter"),
-                                  self.tr("Change the search or the tag, or clear them."), self.tr("Clear filter"))
-        elif self.filters.view() != "my_queue":
-            self.empty.show_state(self.tr("No records at this stage"))
-        elif stage == Stage.FULL_TEXT.value and at_stage == 0:
-            self.empty.show_state(self.tr("No records have reached full text yet"),
-                                  self.tr("Records included at title/abstract come here."))
-        elif waiting:
-            self.empty.show_state(self.tr("Waiting for the other reviewer: {n} records").format(n=f"{waiting:,}"),
-                                  self.tr("You have decided on every record in your queue at this stage."))
-        else:
-            self.empty.show_state(self.tr("All done at this stage"),
-                                  self.tr("Every record here has your decision."))
+        self.empty.show_state(*empty_state(self.project, self.workspace.stage, self.workspace.reviewer, self.filters))
 
     def empty_text(self) -> str:
         return self.empty.text() if self.stack.currentWidget() is self.empty else ""

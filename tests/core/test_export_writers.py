@@ -247,10 +247,16 @@ def test_full_article_entry_parses_with_all_fields() -> None:
     assert people[2].last_names == ["{World Health Organization}"]  # kept whole
 
 
-def test_names_containing_and_are_not_split() -> None:
-    text, keys = bib([{"authors": ["Johnson and Johnson", "Anderson, Sandy"], "title": "T"}])
+def test_awkward_names_stay_whole_and_parseable() -> None:
+    names = ["Johnson and Johnson", "Anderson, Sandy", "a, b, c, d", ",", "Smith, J., Jr."]
+    text, keys = bib([{"authors": names, "title": "T"}])
     people = parse(text).entries[keys[0]].persons["author"]
-    assert len(people) == 2
+    assert [str(p) for p in people] == [
+        "{Johnson and Johnson}",
+        "Anderson, Sandy",
+        "{a, b, c, d}",
+        "Smith, J., Jr.",
+    ]
 
 
 def test_container_field_follows_entry_type() -> None:
@@ -301,7 +307,14 @@ def test_suffixes_go_past_z() -> None:
     assert len(parse(text).entries) == 30
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+_TEXT = st.text(
+    st.one_of(
+        st.characters(blacklist_categories=("Cs", "Cc")),
+        st.sampled_from(list("{}\\%&$#_~^,@\"' \n")),
+        st.sampled_from([" and ", "{}", "}{", "\\{"]),
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -32,7 +32,9 @@ Validity:
 * Non-ASCII text is written as it is (UTF-8), as biber and current BibTeX read it.
 * An author without a comma and with more than one word (an organisation, or a name
   in "Given Surname" order) is wrapped in braces so BibTeX keeps it whole; so is a
-  name containing the word "and", which would otherwise split it.
+  name containing the word "and", which would otherwise split it, and one with more
+  than two commas, which BibTeX cannot parse. A name without any letter or digit is
+  left out.
 * Titles are written in single braces, so a bibliography style may change their case.
 
 Keys are ``surnameYEARword``: the first author's surname, the year and the first
@@ -192,7 +194,8 @@ def unique_key(base: str, used: set[str]) -> str:
 def _author(name: str) -> str:
     name = _text(name)
     text = escape(name)
-    if _AND_WORD.search(name) or ("," not in name and len(name.split()) > 1):
+    commas = name.count(",")
+    if _AND_WORD.search(name) or commas > 2 or (commas == 0 and len(name.split()) > 1):
         return "{" + text + "}"
     return text
 
@@ -226,7 +229,7 @@ def entry_fields(record: Any) -> tuple[str, list[tuple[str, str]]]:
     keywords = _as_list(_get(record, "keywords"))
     urls = _as_list(_get(record, "urls")) or _as_list(_get(record, "url"))
     raw: list[tuple[str, str]] = [
-        ("author", " and ".join(_author(a) for a in authors)),
+        ("author", " and ".join(_author(a) for a in authors if any(c.isalnum() for c in a))),
         ("title", escape(_text(_get(record, "title")))),
         (CONTAINER_FIELD.get(kind, "journal"), escape(_text(_get(record, "journal")))),
         ("year", escape(_text(_get(record, "year")))),

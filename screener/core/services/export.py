@@ -147,7 +147,7 @@ class ExportService(Service):
             status: dict[tuple[int, str], tuple[str, str]] = {}
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                titles.update(s.execute(select(Record.id, Record.title).where(Record.id.in_(chunk))))
+                titles.update(s.execute(select(Record.id, Record.title).where(Record.id.in_(chunk))).all())
                 for st in s.scalars(select(StageStatus).where(StageStatus.record_id.in_(chunk))):
                     status[(st.record_id, st.stage)] = (st.status, st.reason)
         columns = ["record_id", "stage", "title"]
