@@ -40,7 +40,7 @@ from sklearn.naive_bayes import MultinomialNB
 # Smoothing of ASReview's Naive Bayes default.
 NB_ALPHA = 3.822
 # In simulation the model is retrained after max(1, RETRAIN_FRACTION * n_labelled)
-# new records: after every record for the first 20, then every 5 % more.
+# new records: after every record until 40 are labelled, then every 5 % more.
 RETRAIN_FRACTION = 0.05
 
 

@@ -42,6 +42,10 @@ def log_file() -> Path:
 def setup_logging(level: int = logging.INFO) -> Path:
     """Log to a rotating file in the user's log folder; returns the file's path."""
     path = log_file()
+    for h in list(log.handlers):
+        if getattr(h, "_screener", False) and Path(h.baseFilename) != path:  # type: ignore[attr-defined]
+            log.removeHandler(h)  # the log folder moved (tests, a changed XDG_STATE_HOME)
+            h.close()
     if not any(getattr(h, "_screener", False) for h in log.handlers):
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -129,6 +133,7 @@ def report_error(parent: QWidget | None, error: BaseException, title: str = "") 
         log.info("%s: %s", title or "User error", error)
         QMessageBox.warning(parent, title or tr("Errors", "Screener"), str(error))
         return
+    setup_logging()  # the log file named in the dialog must exist
     log.error(
         "Unexpected error%s:\n%s",
         f" ({title})" if title else "",

@@ -8,6 +8,7 @@ palette readable by colour-blind reviewers (blue and orange, Okabe & Ito 2008).
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -108,3 +109,31 @@ def count_terms(text: str, pattern: re.Pattern[str] | None) -> tuple[int, int]:
         else:
             exc += 1
     return inc, exc
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
+DIFF_STYLE = "background-color:#fde6cf; color:#5a2600; text-decoration:underline;"
+DIFF_STYLE_DARK = "background-color:#4a2a10; color:#ffd9b3; text-decoration:underline;"
+
+
+def word_diff_html(a: str, b: str, mark: str = DIFF_STYLE) -> tuple[str, str]:
+    """Both texts as safe HTML, with the words that differ between them marked
+    (background and underline). Compared word by word, ignoring case and spacing."""
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    wa = [(i, t.lower()) for i, t in enumerate(ta) if not t.isspace()]
+    wb = [(i, t.lower()) for i, t in enumerate(tb) if not t.isspace()]
+    diff_a: set[int] = set()
+    diff_b: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, [w for _, w in wa], [w for _, w in wb], autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op != "equal":
+            diff_a.update(wa[k][0] for k in range(a0, a1))
+            diff_b.update(wb[k][0] for k in range(b0, b1))
+
+    def render(tokens: list[str], marked: set[int]) -> str:
+        return "".join(
+            f'<span style="{mark}">{escape(t)}</span>' if i in marked else escape(t)
+            for i, t in enumerate(tokens)
+        )
+
+    return render(ta, diff_a), render(tb, diff_b)

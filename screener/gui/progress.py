@@ -94,11 +94,13 @@ class ProgressPanel(QWidget):
         self.started.emit(item.title)
 
         def finish(callback: Callable[..., None] | None, *args: Any) -> None:
+            self.job = None  # callbacks see the panel idle, and may start more work
             try:
                 if callback is not None:
                     callback(*args)
             finally:
-                self._next()
+                if self.job is None:
+                    self._next()
 
         self.job = self.runner.start(
             item.work,

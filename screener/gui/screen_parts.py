@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -32,33 +33,38 @@ VIEWS: list[tuple[str, str, str | None]] = [
 
 
 class SessionCounter:
-    """Decisions made in this sitting, and the pace."""
+    """Decisions made in this sitting, and the current pace (over the last 30 decisions)."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.started: float | None = None
+        self.times: deque[float] = deque(maxlen=30)
 
-    def add(self) -> None:
-        if self.started is None:
-            self.started = time.monotonic()
+    def add(self, now: float | None = None) -> None:
         self.count += 1
+        self.times.append(time.monotonic() if now is None else now)
 
     def undo(self) -> None:
         self.count = max(0, self.count - 1)
+        if self.times:
+            self.times.pop()
 
     def reset(self) -> None:
-        self.count, self.started = 0, None
+        self.count = 0
+        self.times.clear()
 
-    def rate(self, now: float | None = None) -> float:
-        if self.started is None or self.count == 0:
-            return 0.0
-        minutes = max((now or time.monotonic()) - self.started, 1.0) / 60.0
-        return self.count / minutes
+    def rate(self) -> float | None:
+        """Decisions per minute, once there are three to go by."""
+        if len(self.times) < 3:
+            return None
+        span = max(self.times[-1] - self.times[0], 1.0)
+        return (len(self.times) - 1) * 60.0 / span
 
     def text(self) -> str:
         if self.count == 0:
             return ""
-        return f"{self.count:,} decided this session · {self.rate():.1f}/min"
+        rate = self.rate()
+        pace = f" · {rate:.1f}/min" if rate is not None else ""
+        return f"{self.count:,} decided this session{pace}"
 
 
 class EmptyState(QWidget):

@@ -240,7 +240,11 @@ class ScreenView(QWidget, ScreenActions):
             return []
 
     def _fetch_rows(self, ids: list[int]) -> list[RecordSummary]:
-        return self.project.records.summaries(ids, self.workspace.stage, viewer=self.workspace.reviewer or None)
+        try:
+            return self.project.records.summaries(ids, self.workspace.stage, viewer=self.workspace.reviewer or None)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return []
 
     def _requery(self, keep: int | None = None) -> None:
         keep = self.current_id() if keep is None else keep

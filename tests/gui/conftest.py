@@ -68,3 +68,20 @@ def make_screen_project(tmp_path: Path) -> Callable[..., Project]:
     yield build  # type: ignore[misc]
     for project in opened:
         project.close()
+
+
+@pytest.fixture
+def show_view(qtbot):  # type: ignore[no-untyped-def]
+    """Show a view in its own active window (window shortcuts need an active window)."""
+    from PySide6.QtWidgets import QApplication
+
+    def show(view, size: tuple[int, int] = (1280, 800)):  # type: ignore[no-untyped-def]
+        qtbot.addWidget(view)
+        view.resize(*size)
+        view.show()
+        qtbot.waitExposed(view)
+        view.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is view.window())
+        return view
+
+    return show

@@ -1,17 +1,26 @@
 """Comparison of one pair of prepared records: certain duplicate, candidate, or neither.
 
-The rules, strongest first:
+The rules, in order:
 
-* same PMID, or the same DOI with the same title: certain;
-* identical title, authors, year and pages: certain;
-* fuzzy: a near-identical title, the same year and agreeing authors is certain, unless
-  the title is short or generic, in which case the same pages are needed too;
-* a title variant (translation, typo, subtitle, truncation) with agreeing authors is
-  certain when the pages and volume say it is the same item;
-* a different kind of notice (correction, retraction, reply, comment, protocol) is never
-  a duplicate of a record that is not the same notice, whatever the title says;
-* near-identical titles that fail the rules above only on year, authors, or a number in
-  the title become candidates for a reviewer.
+* same PMID: certain (only a candidate when the titles are unrelated, which points to
+  an accession number of another database read as a PMID);
+* same DOI: certain when the titles are the same and both are the same kind of notice
+  (or none), otherwise a candidate;
+* a notice (correction, erratum, retraction, reply, comment, protocol) and a record that
+  is not the same kind of notice: never, unless both sit at the same volume and page;
+* identical normalised title, authors, year and pages: certain;
+* the same title (near-identical or one continuing the other, with no differing number
+  or substantive word), the same year and agreeing authors: certain when the first pages
+  agree, or one is missing and volume and journal do not contradict; with different
+  pages only in the same volume of the same journal under the same first author (an
+  abstract and its article) and with no erratum note. Short and generic titles
+  ("Editorial") need the same volume and first page;
+* a title variant (translation, typo, truncation) at the same volume and first page, the
+  same year and agreeing authors: certain;
+* a year apart: certain only for the same title in the same volume and page or issue;
+* everything else is a candidate when the titles are near-identical, the years at most
+  one apart, the authors agree (or one record has none) and it is not the same work at
+  another venue; or nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ from .normalise import tokens_match
 SAME_TITLE = 0.93
 VARIANT_TITLE = 0.80
 CANDIDATE_TITLE = 0.90
+# Below this, titles are unrelated: a shared PMID between them is not trusted.
+RELATED_TITLE = 0.5
 # A shorter title contained in a longer one counts as a variant from this length on.
 MIN_CONTAINED_CHARS = 30
 # A title at least this long (without spaces) that another one continues may have been
@@ -60,6 +71,12 @@ def title_similarity(a: Prepared, b: Prepared) -> float:
     return Indel.normalized_similarity(a.title, b.title, score_cutoff=VARIANT_TITLE)
 
 
+def _titles_related(a: Prepared, b: Prepared) -> bool:
+    if Indel.normalized_similarity(a.title, b.title, score_cutoff=RELATED_TITLE):
+        return True
+    return _prefix(a, b)
+
+
 def title_contained(a: Prepared, b: Prepared) -> bool:
     """One title starts or ends the other (a dropped subtitle, prefix or truncation)."""
     short, long = sorted((a.compact_title, b.compact_title), key=len)
@@ -68,7 +85,7 @@ def title_contained(a: Prepared, b: Prepared) -> bool:
     return long.startswith(short) or long.endswith(short)
 
 
-def _share_found(surnames: tuple[str, ...], tokens: frozenset[str], fuzzy: bool) -> float:
+def _share_found(surnames: tuple[str, ...], tokens: tuple[str, ...], fuzzy: bool) -> float:
     found = 0
     for surname in surnames:
         if surname in tokens:
@@ -176,6 +193,10 @@ def same_first_author(a: Prepared, b: Prepared) -> bool:
 def classify(a: Prepared, b: Prepared) -> tuple[Match, float]:
     """Decide one pair. The score (0..1) orders candidates for a reviewer."""
     if a.pmid and a.pmid == b.pmid:
+        # A shared PMID with unrelated titles is a data error (an accession number of
+        # another database read as a PMID): a reviewer should look.
+        if a.title and b.title and not _titles_related(a, b):
+            return Match.CANDIDATE, 0.5
         return Match.CERTAIN, 1.0
     if not a.title or not b.title:
         if a.doi and a.doi == b.doi:
@@ -186,7 +207,7 @@ def classify(a: Prepared, b: Prepared) -> tuple[Match, float]:
     if contained:
         similarity = max(similarity, VARIANT_TITLE)
     if a.doi and a.doi == b.doi:
-        if similarity >= SAME_TITLE or contained:
+        if (similarity >= SAME_TITLE or contained) and a.notices == b.notices:
             return Match.CERTAIN, max(similarity, 0.95)
         return Match.CANDIDATE, similarity
 
@@ -254,7 +275,8 @@ def _decide(a: Prepared, b: Prepared, e: Evidence) -> Match:
     )
     venue_conflict = e.volume is False or (e.journal is False and e.volume is not True)
 
-    if authors_agree and e.year_gap == 0:
+    same_year = e.year_gap == 0 or (e.year_gap is None and same_item)
+    if authors_agree and same_year:
         if same_title and not generic:
             if e.pages and e.volume is not False:
                 return Match.CERTAIN
@@ -276,7 +298,7 @@ def _decide(a: Prepared, b: Prepared, e: Evidence) -> Match:
     if authors_agree and e.year_gap == 1 and same_title and e.volume and (e.pages or e.issue):
         if e.journal is not False:
             return Match.CERTAIN
-    if e.authors is None and e.year_gap == 0 and same_title and same_item:
+    if e.authors is None and same_year and same_title and same_item:
         return Match.CERTAIN
 
     # Candidates: near-identical titles that failed the rules above on one count only.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from screener.core.types import DedupRecord, DedupResult, Progress, Work
 
 from .blocking import block_pairs
+from .clusters import group_roots
 from .compare import Match, classify
 from .features import Prepared, Preparer
 
@@ -16,7 +18,7 @@ PROGRESS_EVERY = 2000
 
 def find_duplicates(
     records: Sequence[DedupRecord],
-    known_not_duplicate: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
+    known_not_duplicate: AbstractSet[tuple[int, int]] = frozenset(),
 ) -> Work[DedupResult]:
     """Find duplicate records.
 
@@ -46,6 +48,8 @@ def find_duplicates(
         if code not in seen:
             seen.add(code)
             pairs.append((first, second))
+            if len(pairs) % (10 * PROGRESS_EVERY) == 0:
+                yield Progress(count, total, "Finding pairs to compare")
     del seen
 
     not_duplicate = {(min(a, b), max(a, b)) for a, b in known_not_duplicate}
@@ -65,6 +69,18 @@ def find_duplicates(
         elif verdict is Match.CANDIDATE:
             result.candidates.append((id_a, id_b, score))
     result.certain.sort()
+    result.candidates = _outside_merged_groups(result.candidates, result.certain)
     result.candidates.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
     yield Progress(total, total, "Done")
     return result
+
+
+def _outside_merged_groups(
+    candidates: list[tuple[int, int, float]], certain: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    """Drop candidates whose records the certain pairs already join, directly or through
+    other records: merging settles them, a reviewer need not see them."""
+    roots = group_roots((a, b) for a, b, _ in certain)
+    return [
+        pair for pair in candidates if pair[0] not in roots or roots[pair[0]] != roots.get(pair[1])
+    ]

@@ -16,6 +16,18 @@ from pathlib import Path
 
 from screener.core.types import DedupRecord
 
+from .clusters import clusters_from_pairs
+
+__all__ = [
+    "Accuracy",
+    "cluster_pairs",
+    "clusters_from_pairs",
+    "pairwise_accuracy",
+    "read_benchmark_clusters",
+    "read_benchmark_records",
+    "read_disputed_pairs",
+]
+
 
 def _numeric_id(text: str) -> int:
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -64,27 +76,6 @@ def read_benchmark_clusters(path: str | Path) -> list[list[int]]:
         ]
 
 
-def clusters_from_pairs(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """Transitive closure of duplicate pairs: the connected components (size >= 2)."""
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in pairs:
-        root_a, root_b = root(a), root(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    groups: dict[int, list[int]] = {}
-    for node in parent:
-        groups.setdefault(root(node), []).append(node)
-    return [sorted(group) for group in groups.values() if len(group) > 1]
-
-
 def cluster_pairs(clusters: Iterable[Iterable[int]]) -> set[tuple[int, int]]:
     """Every pair of records within each cluster, as (smaller id, larger id)."""
     return {pair for cluster in clusters for pair in combinations(sorted(set(cluster)), 2)}
@@ -105,11 +96,26 @@ class Accuracy:
         return self.true_positives / self.true_pairs if self.true_pairs else 1.0
 
 
+def read_disputed_pairs(path: str | Path) -> set[tuple[int, int]]:
+    """Pairs of a ``disputed_pairs.csv`` (id_a,id_b,reason): pairs that a benchmark's
+    labels call duplicates but that an adjudication says are not."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [
+            (_numeric_id(row["id_a"]), _numeric_id(row["id_b"])) for row in csv.DictReader(handle)
+        ]
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
 def pairwise_accuracy(
-    predicted: Iterable[tuple[int, int]], true_clusters: Iterable[Iterable[int]]
+    predicted: Iterable[tuple[int, int]],
+    true_clusters: Iterable[Iterable[int]],
+    disputed: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
 ) -> Accuracy:
     """Pairwise precision and recall of predicted duplicate pairs after transitive
-    closure, against all pairs within the true clusters."""
+    closure, against all pairs within the true clusters.
+
+    ``disputed`` pairs (smaller id first) are taken out of the true pairs: predicting
+    one of them then counts as a false positive, missing it costs no recall."""
     predicted_pairs = cluster_pairs(clusters_from_pairs(predicted))
-    true_pairs = cluster_pairs(true_clusters)
+    true_pairs = cluster_pairs(true_clusters) - disputed
     return Accuracy(len(predicted_pairs & true_pairs), len(predicted_pairs), len(true_pairs))

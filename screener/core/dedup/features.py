@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from itertools import repeat
 
 from screener.core.types import DedupRecord
 
@@ -19,6 +21,10 @@ from .normalise import (
     words,
 )
 
+# Shared empty set: most records have no notice kinds and no numbers in the title.
+_NOTHING: frozenset[str] = frozenset()
+# Distinct author names remembered at most (memory stays flat on huge imports).
+CACHE_LIMIT = 200_000
 # How many leading authors take part in author comparison.
 MAX_AUTHORS = 8
 # Titles of at most this many words are "generic": they need bibliographic evidence.
@@ -83,6 +89,7 @@ _NOTICE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("publisher correction ", CORRECTION),
     ("publishers note ", CORRECTION),
     ("notice of correction ", CORRECTION),
+    ("corrigendum to ", CORRECTION),
     ("erratum ", CORRECTION),
     ("errata ", CORRECTION),
     ("corrigendum ", CORRECTION),
@@ -198,7 +205,7 @@ def _analyse_folded_title(folded: str) -> tuple[str, frozenset[str]]:
                 break
     if ("protocol" in title or "rationale" in title) and _PROTOCOL.search(title):
         kinds.add(PROTOCOL)
-    return title, frozenset(kinds)
+    return title, frozenset(kinds) if kinds else _NOTHING
 
 
 def title_numbers(title: str) -> frozenset[str]:
@@ -209,7 +216,7 @@ def title_numbers(title: str) -> frozenset[str]:
     for position, token in enumerate(tokens[:-1]):
         if token in _NUMBERED_WORDS and len(tokens[position + 1]) <= 2:
             found.add(tokens[position + 1])
-    return frozenset(found)
+    return frozenset(found) if found else _NOTHING
 
 
 @dataclass(slots=True)
@@ -218,14 +225,14 @@ class Prepared:
 
     id: int
     title: str  # normalised title without notes or notice wording
-    compact_title: str  # the same without spaces
+    compact_title: str  # the same without spaces or a leading article
     notices: frozenset[str]
     erratum_noted: bool  # the title notes that an erratum to it was published
     numbers: frozenset[str]
     generic: bool
     surnames: tuple[str, ...]  # compact surnames of the leading authors, in order
     initials: tuple[str, ...]
-    name_tokens: frozenset[str]  # every compact name part of the leading authors
+    name_tokens: tuple[str, ...]  # every compact name part of the leading authors
     year: int | None
     pages: str
     page_start: str
@@ -237,6 +244,14 @@ class Prepared:
 
 
 _LEADING_NUMBER = re.compile(r"\d+")
+_LEADING_ARTICLES = ("the ", "a ", "an ")
+
+
+def _compact(title: str) -> str:
+    """Title without spaces, and without a leading article ("The effect" / "Effect")."""
+    if title.startswith(_LEADING_ARTICLES):
+        title = title[title.index(" ") + 1 :]
+    return title.replace(" ", "")
 
 
 def _volume(text: str) -> str:
@@ -252,21 +267,22 @@ class Preparer:
     author names, journals, volumes and pages, which repeat across records."""
 
     def __init__(self) -> None:
-        self._authors: dict[str, tuple[str, str, frozenset[str]]] = {}
+        self._authors: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self._journals: dict[str, tuple[str, ...]] = {}
         self._volumes: dict[str, str] = {}
         self._pages: dict[str, str] = {}
 
-    def _author(self, name: str) -> tuple[str, str, frozenset[str]]:
+    def _author(self, name: str) -> tuple[str, str, tuple[str, ...]]:
         known = self._authors.get(name)
         if known is None:
             surname, initials = split_author(name)
-            compact = surname.replace(" ", "")
-            parts = {part for part in words(name).split() if len(part) > 1}
-            parts.update(part for part in surname.split() if len(part) > 1)
+            compact = sys.intern(surname.replace(" ", ""))
+            parts = dict.fromkeys(part for part in words(name).split() if len(part) > 1)
             if compact:
-                parts.add(compact)
-            known = self._authors[name] = (compact, initials, frozenset(parts))
+                parts[compact] = None
+            if len(self._authors) >= CACHE_LIMIT:
+                self._authors.clear()
+            known = self._authors[name] = (compact, initials, tuple(parts))
         return known
 
     def _journal(self, journal: str) -> tuple[str, ...]:
@@ -292,28 +308,28 @@ class Preparer:
         title, notices = _analyse_folded_title(folded_title)
         surnames: list[str] = []
         initials: list[str] = []
-        tokens: set[str] = set()
+        tokens: dict[str, None] = {}
         for name in record.authors:
             surname, given, parts = self._author(name)
             if not surname:
                 continue
             surnames.append(surname)
             initials.append(given)
-            tokens.update(parts)
+            tokens.update(zip(parts, repeat(None)))
             if len(surnames) == MAX_AUTHORS:
                 break
         pages = self._normalised_pages(record.pages or "")
         return Prepared(
             id=record.id,
             title=title,
-            compact_title=title.replace(" ", ""),
+            compact_title=_compact(title),
             notices=notices,
             erratum_noted="[" in folded_title and bool(_ERRATUM_NOTE.search(folded_title)),
             numbers=title_numbers(title),
             generic=title.count(" ") < GENERIC_MAX_WORDS or title in GENERIC_TITLES,
             surnames=tuple(surnames),
             initials=tuple(initials),
-            name_tokens=frozenset(tokens),
+            name_tokens=tuple(tokens),
             year=record.year,
             pages=pages,
             page_start=first_page(pages),

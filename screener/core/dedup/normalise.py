@@ -75,25 +75,27 @@ _PARTICLES = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 _EMPTY_NAMES = frozenset({"null", "none", "nan", "et al", "et", "al"})
-_SPLIT_GIVEN = re.compile(r"[\s.\-]+")
 
 
 def _initials(given: str) -> str:
     """``"Galia S."`` -> ``"gs"``; ``"GS"`` -> ``"gs"``; ``"Shi-fen"`` -> ``"sf"``."""
+    if not given:
+        return ""
     letters = []
     shouting = given.isupper() and len(given) > 3  # "GALIA S": words, not runs of initials
-    for part in _SPLIT_GIVEN.split(given):
-        if not part or part.lower() in _EMPTY_NAMES or _is_suffix(part):
+    for part in given.replace(".", " ").replace("-", " ").split():
+        lower = part.lower()
+        if lower in _EMPTY_NAMES or (lower in _SUFFIXES and _is_suffix(part)):
             continue
         if part.isupper() and len(part) <= (2 if shouting else 3):  # Vancouver: "GS"
-            letters.append(part.lower())
+            letters.append(lower)
         elif part[0].isalpha():
-            letters.append(part[0].lower())
+            letters.append(lower[0])
     return "".join(letters)
 
 
 def _is_suffix(token: str) -> bool:
-    """"Jr", "Sr.", "III"; but "JR" or "IV" in capitals may be initials."""
+    """ "Jr", "Sr.", "III"; but "JR" or "IV" in capitals may be initials."""
     bare = token.strip(".")
     return bare.lower() in _SUFFIXES and (not bare.isupper() or bare in ("II", "III"))
 

@@ -85,7 +85,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _refuse_binary(path: str, data: bytes) -> None:
-    if not data.strip():
+    if not data or data.isspace():
         raise ImportFormatError(path, "the file is empty")
     for magic, message in _MAGIC:
         if data.startswith(magic):
@@ -150,7 +150,7 @@ def decode_bytes(path: str, data: bytes) -> DecodedText:
             text, encoding = _decode_utf8_or_legacy(data, warnings)
     if "\ufeff" in text:  # BOMs left inside (e.g. concatenated exports)
         text = text.replace("\ufeff", "")
-    if not text.strip():
+    if not text or text.isspace():
         raise ImportFormatError(path, "the file is empty")
     if encoding.startswith(("utf-16", "utf-32")):
         has_control = _CONTROL_TEXT.search(text) is not None

@@ -33,6 +33,7 @@ MIN_YEAR = 1500
 MAX_YEAR = 2100
 
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.?\s*)", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 
 def _clean_doi(candidate: str) -> str:
@@ -92,6 +93,9 @@ def parse_year(value: str) -> int | None:
     '2025/1/13' → 2025, '2024///' → 2024, 'Start date: 20170812' → 2017,
     '4-8 Aug. 2020' → 2020, 'faulty' → None.
     """
+    if len(value) == 4 and value.isdigit():  # the usual case, without the regex
+        year = int(value)
+        return year if MIN_YEAR <= year <= MAX_YEAR else None
     for match in _YEAR.finditer(value):
         year = int(match.group(1))
         if MIN_YEAR <= year <= MAX_YEAR:
@@ -100,10 +104,13 @@ def parse_year(value: str) -> int | None:
 
 
 def _page_part(value: str) -> str:
+    if value.isdigit():
+        return value
     value = " ".join(value.split())
-    value = _PAGE_PREFIX.sub("", value)
+    if value[:1] in ("p", "P"):
+        value = _PAGE_PREFIX.sub("", value)
     # 'No' / 'Specified' (Ovid's "No Specified") and other words without a digit are not pages.
-    return value if any(ch.isdigit() for ch in value) else ""
+    return value if _DIGIT.search(value) else ""
 
 
 def join_pages(start: str, end: str) -> str:

@@ -2,7 +2,7 @@
 
 Decisions (each follows what databases actually write; see tests/core/test_readers_ris*.py):
 
-* title: the first TI or T1 (then CT, then BT); line breaks become spaces.
+* title: the first TI or T1 (then CT, BT, and the short title ST); line breaks become spaces.
 * T2 for journal-like types (JOUR, EJOUR, MGZN, …): the journal when there is no JF/JO/JA;
   nothing when it repeats one of them; the full journal name when JO is only its
   abbreviation ("J. Chem. Phys." for "The Journal of Chemical Physics"); otherwise, with the
@@ -41,7 +41,8 @@ _DOI_TAGS = ("DO", "DI", "L3", "M3")
 _URL_TAGS_FOR_DOI = ("UR", "L2", "LK", "L1", "L4")
 _LABELLED_PMID_TAGS = ("AN", "U1", "U2", "U3", "U4", "U5", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "N1")
 _PUBMED_SOURCES = ("pubmed", "medline", "nlm")
-_URL_SPLIT = re.compile(r";\s*(?=https?://|www\.)")
+# Several links in one UR: "a; b", "a;b" (rispy's delimiter) or "a b" (EPPI-Reviewer).
+_URL_SPLIT = re.compile(r"(?:;\s*|\s+)(?=https?://|www\.)")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "le", "&"})
 
@@ -53,31 +54,21 @@ def one_line(value: str) -> str:
     return value
 
 
-def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for tag, value in pairs:
-        if value:
-            found = values.get(tag)
-            if found is None:
-                values[tag] = [value]
-            else:
-                found.append(value)
-    return values
+def _in_file_order(pairs: list[tuple[str, str]], values: dict[str, list[str]], a: str, b: str) -> list[str]:
+    """The non-empty values of tags ``a`` and ``b`` in file order."""
+    first = values.get(a)
+    second = values.get(b)
+    if first is None:
+        return second or []
+    if second is None:
+        return first
+    return [value for tag, value in pairs if value and (tag == a or tag == b)]
 
 
-def _first_in_order(pairs: list[tuple[str, str]], tags: tuple[str, ...]) -> str:
-    for tag, value in pairs:
-        if value and tag in tags:
-            return value
-    return ""
-
-
-def _first(values: dict[str, list[str]], *tags: str) -> str:
-    for tag in tags:
-        found = values.get(tag)
-        if found:
-            return found[0]
-    return ""
+def _first(values: dict[str, list[str]], tag: str, other: str = "") -> str:
+    """The first value of ``tag``, else of ``other``, else ""."""
+    found = values.get(tag) or (values.get(other) if other else None)
+    return found[0] if found else ""
 
 
 def _key(name: str) -> str:
@@ -133,7 +124,7 @@ def _title_and_journal(kind: str, values: dict[str, list[str]], title: str) -> t
 
 
 def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list[str]:
-    names = [value for tag, value in pairs if value and (tag == "AU" or tag == "A1")]
+    names = _in_file_order(pairs, values, "AU", "A1")
     if not names:
         for tag in ("A2", "A3", "A4"):
             names = values.get(tag, [])
@@ -154,9 +145,8 @@ def _loose(text: str) -> str:
 
 
 def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> tuple[str, str]:
-    found = values.get("AB", []) + values.get("N2", [])
-    if len(found) > 1:  # keep file order, drop copies (Scopus/Pure write N2 and AB alike)
-        found = [value for tag, value in pairs if value and (tag == "AB" or tag == "N2")]
+    found = _in_file_order(pairs, values, "AB", "N2")
+    if len(found) > 1:  # drop copies (Scopus via Pure writes N2 and AB alike)
         seen: set[str] = set()
         distinct = []
         for value in found:
@@ -192,15 +182,18 @@ def _pmid(values: dict[str, list[str]]) -> str:
     for value in values.get("C2", ()):
         if pmid := pmid_from_digits(value):
             return pmid
-    source = " ".join(values.get("DB", []) + values.get("DP", [])).lower()
-    if "embase" in source:
-        for value in values.get("C5", ()):
-            if pmid := pmid_from_digits(value):
-                return pmid
-    if any(name in source for name in _PUBMED_SOURCES):
-        for value in values.get("AN", ()):
-            if pmid := pmid_from_digits(value):
-                return pmid
+    if "C5" in values or "AN" in values:
+        source = " ".join(values.get("DB", []) + values.get("DP", [])).lower()
+        if "embase" in source:
+            for value in values.get("C5", ()):
+                if pmid := pmid_from_digits(value):
+                    return pmid
+        if any(name in source for name in _PUBMED_SOURCES):
+            for value in values.get("AN", ()):
+                if pmid := pmid_from_digits(value):
+                    return pmid
+    if values.keys().isdisjoint(_LABELLED_PMID_TAGS) and "UR" not in values and "L2" not in values:
+        return ""
     for tag in _LABELLED_PMID_TAGS:
         for value in values.get(tag, ()):
             if pmid := pmid_from_labelled(value):
@@ -216,7 +209,7 @@ def _urls(values: dict[str, list[str]]) -> list[str]:
     urls: list[str] = []
     for tag in ("UR", "L2"):
         for value in values.get(tag, ()):
-            for url in _URL_SPLIT.split(value):
+            for url in _URL_SPLIT.split(value) if (";" in value or " " in value) else (value,):
                 url = url.strip()
                 if url and url not in urls:
                     urls.append(url)
@@ -227,7 +220,7 @@ def _keywords(values: dict[str, list[str]]) -> list[str]:
     found = values.get("KW")
     if not found:
         return []
-    return list(dict.fromkeys(one_line(value) for value in found))
+    return list(dict.fromkeys(map(one_line, found)))
 
 
 def _year(values: dict[str, list[str]]) -> int | None:
@@ -241,9 +234,10 @@ def _year(values: dict[str, list[str]]) -> int | None:
 
 def to_parsed_record(raw: RawRecord) -> ParsedRecord:
     pairs = raw.pairs
-    values = _group(pairs)
-    kind = one_line(pairs[0][1])
-    title = one_line(_first_in_order(pairs, ("TI", "T1")) or _first(values, "CT", "BT"))
+    values = raw.values
+    kind = pairs[0][1].split("\n", 1)[0]  # an untagged line after TY is not part of the type
+    titles = _in_file_order(pairs, values, "TI", "T1")
+    title = one_line(titles[0] if titles else _first(values, "CT", "BT") or _first(values, "ST"))
     title, journal = _title_and_journal(kind, values, title)
     abstract, notes = _abstract_and_notes(pairs, values)
     return ParsedRecord(

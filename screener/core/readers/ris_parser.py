@@ -38,15 +38,38 @@ LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
 
 
 class RawRecord:
-    """A record as tagged in the file: (tag, value) pairs in order, TY first."""
+    """A record as tagged in the file: (tag, value) pairs in order, TY first, and the same
+    non-empty values grouped by tag (``values``), kept in step as lines arrive."""
 
-    __slots__ = ("position", "line", "pairs", "closed")
+    __slots__ = ("position", "line", "pairs", "values", "closed")
 
     def __init__(self, position: int, line: int, type_value: str) -> None:
         self.position = position
         self.line = line
         self.pairs: list[tuple[str, str]] = [(START_TAG, type_value)]
+        self.values: dict[str, list[str]] = {}  # TY is pairs[0]
         self.closed = False
+
+    def add(self, tag: str, value: str) -> None:
+        self.pairs.append((tag, value))
+        if value:
+            self.values.setdefault(tag, []).append(value)
+
+    def extend_last(self, text: str) -> None:
+        """An untagged line: a new item after a list tag, else more text for the last value."""
+        last_tag, last_value = self.pairs[-1]
+        if last_tag in LIST_TAGS:
+            self.add(last_tag, text)
+        elif not last_value:
+            self.pairs[-1] = (last_tag, text)
+            if last_tag != START_TAG:
+                self.values.setdefault(last_tag, []).append(text)
+        else:
+            joined = f"{last_value}\n{text}"
+            self.pairs[-1] = (last_tag, joined)
+            found = self.values.get(last_tag)  # TY's value is not grouped
+            if found:
+                found[-1] = joined
 
 
 class ScreenerRisParser(RisParser):
@@ -59,6 +82,7 @@ class ScreenerRisParser(RisParser):
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
         self._current: RawRecord | None = None
         self._append = [].append  # the current record's pairs.append, once a record starts
+        self._values: dict[str, list[str]] = {}  # the current record's values
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0
@@ -88,22 +112,21 @@ class ScreenerRisParser(RisParser):
         # so the parser's own ``_current`` is used instead.
         if extend_multiline:
             if content:
-                pairs = self._current.pairs  # type: ignore[union-attr]
-                last_tag, last_value = pairs[-1]
-                if last_tag in LIST_TAGS:
-                    pairs.append((last_tag, content))
-                elif last_value:
-                    pairs[-1] = (last_tag, f"{last_value}\n{content}")
-                else:
-                    pairs[-1] = (last_tag, content)
+                self._current.extend_last(content)  # type: ignore[union-attr]
             return
         if tag == START_TAG:
             self._start(content)
-            return
-        if "  - " in content:
-            self._current.pairs.extend(split_jammed(tag or "", content))  # type: ignore[union-attr]
-        else:
+        elif "  - " in content:
+            for pair in split_jammed(tag or "", content):
+                self._current.add(*pair)  # type: ignore[union-attr]
+        else:  # the common case, inlined: RawRecord.add
             self._append((tag, content))
+            if content:
+                found = self._values.get(tag)  # type: ignore[arg-type]
+                if found is None:
+                    self._values[tag] = [content]  # type: ignore[index]
+                else:
+                    found.append(content)
 
     def _iter_till_start(self, lines: Iterator[str]) -> RawRecord:  # type: ignore[override]
         previous = self._current
@@ -131,7 +154,8 @@ class ScreenerRisParser(RisParser):
                     self.orphans.append((self._positions, block_line))
                     block_line = 0
             elif attach and previous is not None:
-                previous.pairs.extend(split_jammed(tag, content) if "  - " in content else [(tag, content)])
+                for pair in split_jammed(tag, content) if "  - " in content else [(tag, content)]:
+                    previous.add(*pair)
             elif not block_line:
                 block_line = self.line_number
 
@@ -143,4 +167,5 @@ class ScreenerRisParser(RisParser):
         self.records.append(record)
         self._current = record
         self._append = record.pairs.append
+        self._values = record.values
         return record

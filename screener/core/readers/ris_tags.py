@@ -26,6 +26,7 @@ _EXTRA_TAGS = (
 )
 KNOWN_TAGS = frozenset(TAG_KEY_MAPPING) | frozenset(_EXTRA_TAGS.split())
 LONG_TAGS = frozenset({"PMID", "PMCID"})
+_LONG_TAG_STARTS = frozenset(tag[:4] for tag in LONG_TAGS)
 
 START_TAG = "TY"
 END_TAG = "ER"
@@ -39,6 +40,8 @@ _JAMMED = re.compile(r"(?<![ \t])[ \t]{2,}([A-Z][A-Z0-9])  - ")
 
 def parse_irregular(line: str) -> tuple[str | None, str]:
     """(tag, value) of a non-canonical tag line, or (None, stripped line) for a text line."""
+    if line[2:3] not in (" ", "\t") and line[:4] not in _LONG_TAG_STARTS:
+        return None, line.strip()  # most text lines: no blank after two characters
     match = _IRREGULAR.match(line)
     if match is None:
         return None, line.strip()

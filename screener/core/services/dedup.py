@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event, now
 from screener.core.services.status import recompute
@@ -26,6 +26,14 @@ class PairInfo:
     record_b: int
     score: float
     status: str
+
+
+@dataclass(frozen=True)
+class MergedInfo:
+    record_id: int  # the duplicate
+    title: str
+    canonical_id: int  # the record it is merged into (the one screened)
+    canonical_title: str
 
 
 class DedupService(Service):
@@ -126,6 +134,33 @@ class DedupService(Service):
             changed = sorted({x for p in pairs for x in p})
             recompute(s, changed)
             return [d for d, _ in pairs]
+
+    def reset_pair(self, record_a: int, record_b: int, reviewer: str = "") -> None:
+        """Put a pair back among the candidates (undo of a reviewer's verdict). The records
+        must not be merged; unmerge first."""
+        a, b = sorted((record_a, record_b))
+        with self.writing() as s:
+            for rid in (a, b):
+                if s.get(Record, rid) is None:
+                    raise ScreenerError(f"no record {rid}")
+            if canonical_of(s, a) == canonical_of(s, b):
+                raise ScreenerError(f"records {a} and {b} are merged; unmerge one of them first")
+            _upsert_pair(s, a, b, None, "pending")
+            log_event(s, "pair_reopened", record_id=a, reviewer=reviewer, other=b)
+            log_event(s, "pair_reopened", record_id=b, reviewer=reviewer, other=a)
+
+    def merged(self) -> list[MergedInfo]:
+        """Every record linked to another as its duplicate, by canonical record."""
+        with self.reading() as s:
+            canonical = aliased(Record)
+            return [
+                MergedInfo(rid, title, cid, ctitle)
+                for rid, title, cid, ctitle in s.execute(
+                    select(Record.id, Record.title, canonical.id, canonical.title)
+                    .join(canonical, canonical.id == Record.duplicate_of)
+                    .order_by(canonical.id, Record.id)
+                )
+            ]
 
     def duplicate_count(self) -> int:
         with self.reading() as s:

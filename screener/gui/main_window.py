@@ -1,0 +1,245 @@
+"""The main window: the start page, or one open project (header and tabs).
+
+It owns the project's lifecycle (open, create, close, who is screening) and hands
+everything else to the pages, dialogs and controllers it hosts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from screener.core.demo import ensure_demo_project
+from screener.core.project import Project
+from screener.core.services.importing import BatchInfo
+from screener.core.types import Progress, ScreenerError, Work
+from screener.gui import reviewer_dialog
+from screener.gui.context import Workspace
+from screener.gui.errors import report_error
+from screener.gui.export_actions import export_records
+from screener.gui.help_dialog import show_about, show_shortcuts
+from screener.gui.import_dialog import start_import
+from screener.gui.menus import Menus
+from screener.gui.new_project_dialog import NewProjectDialog
+from screener.gui.progress import ProgressPanel
+from screener.gui.project_pane import ProjectPane
+from screener.gui.recent import RecentProjects, app_settings
+from screener.gui.start_page import StartPage
+from screener.gui.widgets import FILE_DIALOG_OPTIONS
+from screener.gui.worker import WorkRunner
+from screener.paths import resource_path, user_data_dir
+
+
+def demo_work() -> Work[Path]:
+    yield Progress(0, 0, QCoreApplication.translate("MainWindow", "Preparing the demo project"))
+    return ensure_demo_project(user_data_dir() / "demo")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, recent: RecentProjects | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.setWindowIcon(QIcon(str(resource_path("icons", "screener.svg"))))
+        self.setAccessibleName(self.tr("Screener"))
+        self.recent = recent or RecentProjects()
+        self.runner = WorkRunner(parent=self)  # work with no project open (the demo)
+        self.workspace: Workspace | None = None
+        self.pane: ProjectPane | None = None
+
+        self.tasks = ProgressPanel(self.runner, self)
+        self.statusBar().addPermanentWidget(self.tasks)
+        self.statusBar().setAccessibleName(self.tr("Status"))
+        self.start_page = StartPage(self.recent, self)
+        self.start_page.new_requested.connect(self.new_project)
+        self.start_page.open_requested.connect(self.open_project_dialog)
+        self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.recent_chosen.connect(self.open_project)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.start_page)
+        self.setCentralWidget(self.stack)
+        self.menus = Menus(self)
+        self._restore_geometry()
+        self._update_state()
+
+    # opening and closing
+    def open_project(self, target: str, reviewer: str | None = None) -> bool:
+        """Open a project file (or URL) and ask who is screening, unless that is known."""
+        if not self.close_project():
+            return False
+        try:
+            project = Project.open(target)
+        except ScreenerError as e:
+            if "no such project file" in str(e):
+                self.recent.remove(target)
+                self.start_page.refresh()
+            QMessageBox.warning(self, self.tr("Cannot open project"), str(e))
+            return False
+        except Exception as e:  # noqa: BLE001 - a corrupt file must not end the session
+            report_error(self, e, self.tr("Opening {0}").format(target))
+            return False
+        return self.start_workspace(project, reviewer)
+
+    def start_workspace(self, project: Project, reviewer: str | None = None) -> bool:
+        name = reviewer or reviewer_dialog.choose_reviewer(
+            project, self, self.recent.last_reviewer(project.target))
+        if not name:
+            project.close()
+            return False
+        ws = Workspace(project, name, parent=self)
+        ws.message.connect(self.statusBar().showMessage)
+        ws.reviewer_changed.connect(self._reviewer_changed)
+        ws.stage_changed.connect(lambda _s: self._update_state())
+        ws.data_changed.connect(self._update_state)
+        self.workspace = ws
+        self.tasks.runner = ws.runner
+        self.pane = ProjectPane(ws, self.stack)
+        self.pane.header.switch_reviewer.connect(self.switch_reviewer)
+        self.pane.batches.import_requested.connect(self.import_files)
+        self.pane.tabs.currentChanged.connect(self._tab_changed)
+        self.stack.addWidget(self.pane)
+        self.stack.setCurrentWidget(self.pane)
+        self.recent.add(project.target)
+        self.recent.set_last_reviewer(project.target, name)
+        self._update_state()
+        self._tab_changed()
+        if not project.imports.batches():
+            self.pane.show_view("batches")  # a new project starts with an import
+        ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name))
+        return True
+
+    def close_project(self) -> bool:
+        """Close the open project; False when the reviewer chose to keep it open."""
+        ws, pane = self.workspace, self.pane
+        if ws is None or pane is None:
+            return True
+        if ws.runner.busy and self.tasks.busy:
+            answer = QMessageBox.question(
+                self, self.tr("Work in progress"),
+                self.tr("{0} is still running. Cancel it and close the project?").format(
+                    self.tasks.label.text()))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.tasks.cancel()
+        for job in list(ws.runner.jobs):
+            job.cancel()
+        ws.runner.wait()
+        pane.closed = True
+        QCoreApplication.processEvents()  # deliver the last results while all is alive
+        self.stack.removeWidget(pane)
+        pane.deleteLater()
+        ws.project.close()
+        ws.deleteLater()
+        self.workspace = self.pane = None
+        self.tasks.runner = self.runner
+        self.start_page.refresh()
+        self.stack.setCurrentWidget(self.start_page)
+        self._update_state()
+        self._tab_changed()
+        return True
+
+    def new_project(self) -> None:
+        if not self.close_project():
+            return
+        folder = str(Path(self.recent.paths()[0]).parent) if self.recent.paths() else ""
+        dialog = NewProjectDialog(self, folder)
+        if dialog.exec() and dialog.project is not None:
+            self.start_workspace(dialog.project, dialog.reviewer)
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open project"), "",
+            self.tr("Screener projects (*.screener);;All files (*)"),
+            options=FILE_DIALOG_OPTIONS)
+        if path:
+            self.open_project(path)
+
+    def open_demo(self) -> None:
+        """Create the demo project in the background (the first time), then open it."""
+        if self.runner.busy or not self.close_project():
+            return
+        self.start_page.demo_button.setEnabled(False)
+
+        def done(path: Path) -> None:
+            self.start_page.demo_button.setEnabled(True)
+            self.open_project(str(path))
+
+        def failed(error: Exception) -> None:
+            self.start_page.demo_button.setEnabled(True)
+            report_error(self, error, self.tr("Demo project"))
+
+        self.tasks.run(demo_work(), self.tr("Demo project"), on_done=done, on_error=failed,
+                       on_cancelled=lambda: self.start_page.demo_button.setEnabled(True))
+
+    # working in a project
+    def switch_reviewer(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        name = reviewer_dialog.choose_reviewer(ws.project, self, ws.reviewer, ask=True)
+        if name:
+            ws.reviewer = name
+
+    def _reviewer_changed(self, name: str) -> None:
+        if self.workspace is not None:
+            self.recent.set_last_reviewer(self.workspace.project.target, name)
+            self.workspace.notify(self.tr("Now screening as {0}.").format(name))
+        self._update_state()
+
+    def set_stage(self, stage: str) -> None:
+        if self.workspace is not None:
+            self.workspace.stage = stage
+
+    def show_view(self, key: str) -> None:
+        if self.pane is not None:
+            self.pane.show_view(key)
+
+    def import_files(self, batch: BatchInfo | None = None) -> None:
+        if self.workspace is not None:
+            start_import(self.workspace, self, self.tasks, batch)
+
+    def export(self, what: str) -> None:
+        if self.workspace is not None:
+            export_records(self, self.workspace, self.tasks, what)
+
+    def _tab_changed(self, _index: int = -1) -> None:
+        """On the Screen tab, F1 belongs to the screen's own shortcut overlay."""
+        on_screen = self.pane is not None and \
+            self.pane.tabs.currentWidget() is self.pane.views.get("screen")
+        self.menus.shortcuts.setShortcut(
+            QKeySequence() if on_screen else QKeySequence(QKeySequence.StandardKey.HelpContents))
+
+    def show_shortcuts(self) -> None:
+        show_shortcuts(self, self.menus.all)
+
+    def show_about(self) -> None:
+        show_about(self, self.menus.all)
+
+    # window state
+    def _update_state(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            self.setWindowTitle(self.tr("Screener"))
+            self.menus.update(False)
+            return
+        title = ws.project.settings.info().title
+        self.setWindowTitle(f"{title} — {ws.reviewer}")
+        self.menus.update(True, ws.stage)
+
+    def _restore_geometry(self) -> None:
+        geometry = app_settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            return
+        self.resize(1280, 820)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_project():
+            event.ignore()
+            return
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+        self.runner.wait()
+        event.accept()

@@ -1,0 +1,209 @@
+"""PRISMA 2020 flow diagram, drawn live from the data (pending counts visible), with the
+boxes Screener cannot count entered by hand, and export to SVG, PNG (300 dpi), PDF and the
+PRISMA2020 app's template CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screener.core.prisma_csv import write_prisma_csv
+from screener.core.prisma_diagram import render_svg
+from screener.core.services.prisma import MANUAL_KEYS
+from screener.core.types import ScreenerError
+from screener.gui.context import Workspace
+from screener.gui.prisma_render import save_diagram
+
+MANUAL_LABELS = {
+    "excluded_automatic": "Excluded by automation tools",
+    "excluded_other": "Removed for other reasons",
+    "previous_studies": "Studies in the previous review",
+    "previous_reports": "Reports of studies in the previous review",
+}
+EXPORTS = {"svg": "SVG image (*.svg)", "png": "PNG image, 300 dpi (*.png)", "pdf": "PDF (*.pdf)",
+           "csv": "PRISMA2020 template CSV (*.csv)"}
+
+
+class DiagramWidget(QSvgWidget):
+    """The SVG scaled to fit, keeping its proportions; drawn as vectors, crisp at any scale."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(self.tr("PRISMA 2020 flow diagram"))
+
+    def set_svg(self, svg: str) -> None:
+        self.load(QByteArray(svg.encode("utf-8")))
+        self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 700)
+
+
+class PrismaView(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.project = workspace.project
+        self.counts: dict[str, Any] = {}
+        self.svg = ""
+        self._dirty = False
+        self.diagram = DiagramWidget(self)
+        self.updated = QCheckBox(self.tr("&Updated review (previous studies column)"), self)
+        self.updated.toggled.connect(lambda _on: self.redraw())
+        self.pending_label = QLabel(self)
+        self.pending_label.setWordWrap(True)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a33a00;")
+        self.error_label.hide()
+
+        manual = QGroupBox(self.tr("Entered by hand (marked † in the diagram)"), self)
+        form = QFormLayout(manual)
+        self.spins: dict[str, QSpinBox] = {}
+        for key in MANUAL_KEYS:
+            spin = QSpinBox(manual)
+            spin.setRange(-1, 10_000_000)
+            spin.setSpecialValueText(self.tr("not entered"))
+            spin.setGroupSeparatorShown(True)
+            spin.setAccessibleName(self.tr(MANUAL_LABELS[key]))
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda _v, k=key: self._manual_changed(k))
+            form.addRow(self.tr(MANUAL_LABELS[key]), spin)
+            self.spins[key] = spin
+        self._manual_timer = QTimer(self, singleShot=True, interval=300)
+        self._manual_timer.timeout.connect(self.save_manual)
+        self._pending_keys: set[str] = set()
+
+        export = QGroupBox(self.tr("Export"), self)
+        ex = QVBoxLayout(export)
+        self.export_buttons: dict[str, QPushButton] = {}
+        for kind, label in (("svg", "SVG…"), ("png", "PNG (300 dpi)…"), ("pdf", "PDF…"), ("csv", "PRISMA2020 CSV…")):
+            b = QPushButton(self.tr(label), export)
+            b.clicked.connect(lambda _=False, k=kind: self.export(k))
+            ex.addWidget(b)
+            self.export_buttons[kind] = b
+
+        side = QWidget(self)
+        sl = QVBoxLayout(side)
+        sl.addWidget(self.updated)
+        sl.addWidget(self.pending_label)
+        sl.addWidget(manual)
+        sl.addWidget(export)
+        sl.addWidget(self.error_label)
+        sl.addStretch(1)
+        side.setMaximumWidth(360)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.diagram, 1)
+        layout.addWidget(side)
+        workspace.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    # data
+    def refresh(self) -> None:
+        self._dirty = False
+        try:
+            self.counts = self.project.prisma.counts()
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        entered = set(self.counts.get("manual", []))
+        for key, spin in self.spins.items():
+            if key in self._pending_keys:
+                continue
+            spin.blockSignals(True)
+            spin.setValue(int(self.counts.get(key, 0)) if key in entered else -1)
+            spin.blockSignals(False)
+        p = self.counts.get("pending", {})
+        ta, ft = p.get("title_abstract", 0) + p.get("other_title_abstract", 0), p.get("full_text", 0) + p.get("other_full_text", 0)
+        self.pending_label.setText(
+            self.tr("Pending: {ta} records at title/abstract, {ft} reports at full text.").format(ta=f"{ta:,}", ft=f"{ft:,}")
+            if ta or ft else self.tr("No records pending: every record has a final decision."))
+        self.redraw()
+
+    def redraw(self) -> None:
+        try:
+            self.svg = render_svg(self.counts, updated_review=self.updated.isChecked())
+        except (ValueError, KeyError) as e:
+            self.show_error(self.tr("The diagram could not be drawn: {e}").format(e=e))
+            return
+        self.diagram.set_svg(self.svg)
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    # hand-entered boxes
+    def _manual_changed(self, key: str) -> None:
+        self._pending_keys.add(key)
+        self._manual_timer.start()
+
+    def save_manual(self) -> None:
+        self._manual_timer.stop()
+        keys, self._pending_keys = self._pending_keys, set()
+        try:
+            for key in sorted(keys):
+                value = self.spins[key].value()
+                self.project.prisma.set_manual(key, None if value < 0 else value)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return
+        self.show_error("")
+        self.refresh()
+
+    # export
+    def _ask_save_path(self, kind: str) -> str:
+        name = self.project.name.rsplit(".", 1)[0] or "prisma"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the PRISMA diagram"), f"{name}-prisma.{kind}", self.tr(EXPORTS[kind]))
+        return path
+
+    def export(self, kind: str) -> Path | None:
+        path = self._ask_save_path(kind)
+        if not path:
+            return None
+        out = Path(path)
+        if out.suffix.lower() != f".{kind}":
+            out = out.with_name(out.name + f".{kind}")
+        if self._pending_keys:
+            self.save_manual()
+        try:
+            if kind == "csv":
+                write_prisma_csv(self.counts, out)
+            else:
+                save_diagram(self.svg, out)
+        except (OSError, ValueError) as e:
+            self.show_error(self.tr("Could not export {name}: {e}").format(name=out.name, e=e))
+            return None
+        self.show_error("")
+        self.workspace.notify(self.tr("Saved {path}").format(path=str(out)))
+        return out

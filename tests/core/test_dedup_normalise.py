@@ -1,0 +1,226 @@
+"""Normalisation of the fields deduplication compares, one rule at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.core.dedup import (
+    journals_match,
+    normalise_author,
+    normalise_doi,
+    normalise_journal,
+    normalise_pages,
+    normalise_title,
+)
+from screener.core.dedup.features import analyse_title, strip_bracket_notes, title_numbers
+
+# --- titles ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Peer Support In MENTAL Health", "peer support in mental health"),  # case
+        ("Peer support: a review.", "peer support a review"),  # punctuation, trailing period
+        ("Peer support; (a review)!", "peer support a review"),
+        ("Peer support &amp; recovery", "peer support recovery"),  # HTML entity
+        ("Hemolytic&ndash;uremic syndrome", "hemolytic uremic syndrome"),
+        ("Hemolytic&#8211;uremic syndrome", "hemolytic uremic syndrome"),
+        ("Hemolytic\u2013uremic syndrome", "hemolytic uremic syndrome"),  # en dash
+        ("Hemolytic\u2014uremic syndrome", "hemolytic uremic syndrome"),  # em dash
+        ("Hemolytic\u2010uremic syndrome", "hemolytic uremic syndrome"),  # Unicode hyphen
+        ("Caf\u00e9 workers in M\u00fcnchen", "cafe workers in munchen"),  # diacritics
+        ("Cafe\u0301 workers", "cafe workers"),  # combining accent
+        ("\u00c6rztliche Stra\u00dfe in \u00d8stfold", "aerztliche strasse in ostfold"),
+        ("Patients' views of symptom's", "patients views of symptoms"),  # apostrophes go
+        ("Patients\u2019 views", "patients views"),
+        ("<i>In vitro</i> study", "in vitro study"),  # markup
+        ("  Too   many    spaces  ", "too many spaces"),
+    ],
+)
+def test_normalise_title(raw: str, expected: str) -> None:
+    assert normalise_title(raw) == expected
+
+
+def test_title_variants_normalise_to_the_same_string() -> None:
+    variants = [
+        "Atypical Hemolytic\u2013Uremic Syndrome.",
+        "Atypical hemolytic-uremic syndrome",
+        "ATYPICAL HEMOLYTIC&ndash;URAEMIC SYNDROME".replace("URAEMIC", "UREMIC"),
+    ]
+    assert len({normalise_title(v) for v in variants}) == 1
+
+
+def test_bracket_notes_are_dropped_but_a_bracketed_title_is_kept() -> None:
+    assert strip_bracket_notes("Clinical aspects. [Japanese]").strip() == "Clinical aspects."
+    kept = strip_bracket_notes("[Clinical aspects of the complement system]. [Japanese]")
+    assert normalise_title(kept) == "clinical aspects of the complement system"
+    nested = "Eculizumab for aHUS.[Erratum appears in N Engl J Med. 2009;360(23):2487 [x]]"
+    assert normalise_title(strip_bracket_notes(nested)) == "eculizumab for ahus"
+    assert normalise_title(strip_bracket_notes("Title [Review] [16 refs] [Romanian]")) == "title"
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "kinds"),
+    [
+        ("Correction to: Peer support in psychosis", "peer support in psychosis", {"correction"}),
+        ("Erratum: Peer support in psychosis", "peer support in psychosis", {"correction"}),
+        ("Corrigendum to Peer support", "peer support", {"correction"}),
+        (
+            "Peer support in psychosis (vol 12, pg 345, 2019)",
+            "peer support in psychosis",
+            {"correction"},
+        ),
+        (
+            "Peer support (Journal of Trials (2019) 12 (345-350))",
+            "peer support",
+            {"correction"},
+        ),
+        ("Retraction: Peer support in psychosis", "peer support in psychosis", {"retraction"}),
+        ("Retracted: Peer support in psychosis", "peer support in psychosis", {"retraction"}),
+        ("Peer support in psychosis - Reply", "peer support in psychosis", {"reply"}),
+        ("Reply to: Peer support in psychosis", "peer support in psychosis", {"reply"}),
+        ("Comment on: Peer support in psychosis", "peer support in psychosis", {"comment"}),
+        (
+            "Peer support in psychosis: study protocol for a randomised trial",
+            "peer support in psychosis study protocol for a randomised trial",
+            {"protocol"},
+        ),
+        ("Peer support: rationale and design of the PEER trial", None, {"protocol"}),
+        ("Peer support in psychosis.[Erratum appears in J Trials 2019;12:400]", None, set()),
+        ("Peer support in psychosis: a randomised trial", None, set()),
+    ],
+)
+def test_notice_kinds(raw: str, title: str | None, kinds: set[str]) -> None:
+    found_title, found_kinds = analyse_title(raw)
+    assert found_kinds == kinds
+    if title is not None:
+        assert found_title == title
+
+
+def test_title_numbers() -> None:
+    assert title_numbers("management of asthma part 1") == {"1"}
+    assert title_numbers("a phase ii trial of drug x") == {"ii"}
+    assert title_numbers("type b lesions in cd46 mutants") == {"b", "cd46"}
+    assert title_numbers("peer support in psychosis") == frozenset()
+
+
+# --- authors -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Moran, G.S.",
+        "Moran GS",
+        "Galia S. Moran",
+        "Moran, Galia S.",
+        "MORAN, GALIA S",
+        "Moran, G. S.",
+    ],
+)
+def test_author_formats_give_surname_and_initials(name: str) -> None:
+    assert normalise_author(name) == "moran gs"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("van der Berg, Jan", "van der berg j"),
+        ("Jan van der Berg", "van der berg j"),
+        ("Nürnberger, Jens", "nurnberger j"),
+        ("O'Leary, Kelly", "oleary k"),
+        ("Savell, V. H., Jr.", "savell vh"),
+        ("John Smith Jr.", "smith j"),
+        ("Smith JR", "smith jr"),  # Vancouver initials, not "Junior"
+        ("Xu, Shi-fen", "xu sf"),
+        ("Sberro-Soussan, R.", "sberro soussan r"),
+        ("Juan-Wu, null", "juan wu"),
+        ("Shin", "shin"),
+        ("null", ""),
+        ("", ""),
+    ],
+)
+def test_normalise_author(name: str, expected: str) -> None:
+    assert normalise_author(name) == expected
+
+
+# --- pages, DOI, journal -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("850-57", "850-857"),
+        ("850-857", "850-857"),
+        ("850\u2013857", "850-857"),  # en dash
+        ("pp. 850-7", "850-857"),
+        ("850 - 857", "850-857"),
+        ("1844-59", "1844-1859"),
+        ("1875-1875", "1875"),
+        ("e158-66", "e158-e166"),
+        ("C219-C235", "c219-c235"),
+        ("S12", "s12"),
+        ("532, 534-6", "532,534-536"),
+        ("", ""),
+    ],
+)
+def test_normalise_pages(raw: str, expected: str) -> None:
+    assert normalise_pages(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1000/ABC.123",
+        "doi:10.1000/abc.123",
+        "DOI: 10.1000/abc.123",
+        "https://doi.org/10.1000/abc.123",
+        "http://dx.doi.org/10.1000/ABC.123",
+        "dx.doi.org/10.1000/abc.123",
+        " 10.1000/abc.123. ",
+    ],
+)
+def test_normalise_doi(raw: str) -> None:
+    assert normalise_doi(raw) == "10.1000/abc.123"
+
+
+def test_normalise_journal() -> None:
+    assert normalise_journal("J. Am. Soc. Nephrol.") == "j am soc nephrol"
+    assert normalise_journal("Stroke (00392499)") == "stroke"
+    assert normalise_journal("Diabetes & Metabolism") == "diabetes and metabolism"
+    assert normalise_journal("Pediatric Nephrology.Conference: 44th Annual Meeting") == (
+        "pediatric nephrology"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nat Rev Nephrol", "Nature Reviews Nephrology"),
+        ("J Am Soc Nephrol", "Journal of the American Society of Nephrology"),
+        ("N Engl J Med", "New England Journal of Medicine"),
+        ("New Engl J Med", "The New England Journal of Medicine"),
+        ("Pediatr Nephrol.", "Pediatric Nephrology"),
+        ("Diabetes & metabolism", "Diabetes and Metabolism"),
+        ("Zhongguo zhen jiu", "Zhongguo Zhenjiu"),
+        ("Stroke (00392499)", "Stroke; a journal of cerebral circulation"),
+        ("Clin J Am Soc Nephrol", "Clinical Journal of the American Society of Nephrology"),
+    ],
+)
+def test_journal_abbreviations_match_full_names(a: str, b: str) -> None:
+    assert journals_match(a, b)
+    assert journals_match(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nat Rev Nephrol", "Nature Reviews Neurology"),
+        ("Kidney International", "Pediatric Nephrology"),
+        ("J Clin Oncol", "Journal of Clinical Endocrinology"),
+        ("", "Stroke"),
+    ],
+)
+def test_different_journals_do_not_match(a: str, b: str) -> None:
+    assert not journals_match(a, b)

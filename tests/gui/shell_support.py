@@ -1,0 +1,77 @@
+"""Fixtures for the shell's GUI tests (main window, start page, dialogs, batches, settings).
+
+Imported by the ``test_shell_*`` modules. QSettings go to a fresh folder per test, so the
+recent-projects list and window geometry never leak between tests or to the user.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from screener.core.project import Project
+from screener.gui.context import Workspace
+from screener.gui.main_window import MainWindow
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SCOPUS_RIS = DATA / "ris" / "cff_scopus__citation-file-formatting.ris"  # 10 records
+SEED_RIS = DATA / "ris" / "seed_scopus_single_space_tags.ris"  # 1 record
+ZOTERO_RIS = DATA / "ris" / "zotero_baseline__asreview.ris"  # 100 records
+
+WORDS = ("peer support mental health recovery nurse trial cohort outcome depression anxiety "
+         "community service randomised adolescent primary care stigma housing employment "
+         "digital intervention qualitative cost effectiveness relapse").split()
+
+
+@pytest.fixture(autouse=True)
+def shell_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def shell_project(tmp_path: Path) -> Path:
+    """An empty project with one reviewer, ana; one reviewer per record."""
+    path = tmp_path / "peer-roles.screener"
+    with Project.create(path, title="Peer roles review", question="Do peer roles help?",
+                        include_criteria=["Peer support workers"],
+                        exclude_criteria=["Not mental health"],
+                        reasons=["Wrong population", "Wrong outcome"]) as project:
+        project.settings.add_reviewer("ana")
+    return path
+
+
+@pytest.fixture
+def shell_workspace(qtbot, shell_project: Path) -> Iterator[Workspace]:  # type: ignore[no-untyped-def]
+    project = Project.open(shell_project)
+    workspace = Workspace(project, "ana")
+    yield workspace
+    for job in list(workspace.runner.jobs):
+        job.cancel()
+    workspace.runner.wait()
+    project.close()
+
+
+@pytest.fixture
+def window(qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close_project()
+
+
+def write_generated_ris(path: Path, n: int, seed: int = 1) -> Path:
+    """``n`` distinct synthetic RIS records (for volume, not for reader coverage)."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(1, n + 1):
+            title = " ".join(rng.choice(WORDS) for _ in range(9)).capitalize() + f" {i}"
+            f.write(f"TY  - JOUR\nTI  - {title}\nAU  - Author{i}, A.\nPY  - {1990 + i % 35}\n"
+                    f"JO  - Journal {i % 50}\nAB  - Abstract {i}: {title.lower()}.\nER  - \n\n")
+    return path
