@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from screener.cli.output import emit_json, info, run_with_progress, table
 from screener.core.project import Project

@@ -57,8 +57,13 @@ class BatchTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if section in NUMERIC else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -117,8 +122,11 @@ class BatchesView(QWidget):
         self.import_button.clicked.connect(lambda: self.import_requested.emit(None))
         self.add_button.clicked.connect(self._add_files)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.summary_label = muted(QLabel(self))
         buttons = QHBoxLayout()
         buttons.addWidget(heading(self.tr("Batches"), self, 1.2))
+        buttons.addSpacing(12)
+        buttons.addWidget(self.summary_label)
         buttons.addStretch(1)
         for b in (self.import_button, self.add_button, self.delete_button):
             buttons.addWidget(b)
@@ -161,6 +169,9 @@ class BatchesView(QWidget):
         selected = self.selected()
         self.model.set_batches(self.workspace.project.imports.batches())
         self.stack.setCurrentIndex(1 if self.model.rowCount() else 0)
+        batches = self.model.batches
+        self.summary_label.setText(self.tr("{0} batches · {1:,} records imported").format(
+            len(batches), sum(b.records for b in batches)) if batches else "")
         if self.model.rowCount():
             row = next((i for i, b in enumerate(self.model.batches)
                         if selected and b.id == selected.id), self.model.rowCount() - 1)

@@ -16,6 +16,7 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -76,17 +77,18 @@ class ErrorReporter(QObject):
         self._showing = False
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
+        self._previous_qt_handler: Any = None
         self._from_thread.connect(self.show)
 
     def install(self) -> None:
         sys.excepthook = self.handle
         threading.excepthook = self._handle_thread
-        qInstallMessageHandler(_qt_message)
+        self._previous_qt_handler = qInstallMessageHandler(_qt_message)
 
     def uninstall(self) -> None:
         sys.excepthook = self._previous_hook
         threading.excepthook = self._previous_thread_hook
-        qInstallMessageHandler(None)
+        qInstallMessageHandler(self._previous_qt_handler)
 
     def handle(
         self, kind: type[BaseException], error: BaseException, tb: TracebackType | None

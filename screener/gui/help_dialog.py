@@ -33,31 +33,29 @@ SCREENING_KEYS = [
     ("Ctrl+Z", "Undo the last decision"), ("?", "Show these shortcuts"),
 ]
 DUPLICATE_KEYS = [("D", "Duplicate"), ("N", "Not a duplicate"), ("U", "Undo")]
-MIT = """MIT License
-
-Copyright (c) Screener contributors
-
-Permission is hereby granted, free of charge, to any person obtaining a copy of this
-software and associated documentation files (the "Software"), to deal in the Software
-without restriction, including without limitation the rights to use, copy, modify,
-merge, publish, distribute, sublicense, and/or sell copies of the Software, and to
-permit persons to whom the Software is furnished to do so, subject to the following
-conditions:
-
-The above copyright notice and this permission notice shall be included in all copies
-or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED,
-INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A
-PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT
-HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF
-CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR
-THE USE OR OTHER DEALINGS IN THE SOFTWARE."""
+MIT = [  # the LICENSE file's text, one paragraph per item so that it reflows
+    "MIT License",
+    "Copyright (c) 2026 The Screener developers",
+    "Permission is hereby granted, free of charge, to any person obtaining a copy of this "
+    "software and associated documentation files (the \"Software\"), to deal in the Software "
+    "without restriction, including without limitation the rights to use, copy, modify, "
+    "merge, publish, distribute, sublicense, and/or sell copies of the Software, and to "
+    "permit persons to whom the Software is furnished to do so, subject to the following "
+    "conditions:",
+    "The above copyright notice and this permission notice shall be included in all copies "
+    "or substantial portions of the Software.",
+    "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, "
+    "INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A "
+    "PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT "
+    "HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF "
+    "CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR "
+    "THE USE OR OTHER DEALINGS IN THE SOFTWARE.",
+]
 
 
 def _table(title: str, rows: Iterable[tuple[str, str]]) -> str:
     body = "".join(
-        f"<tr><td style='padding:3px 18px 3px 0'><b>{html.escape(k)}</b></td>"
+        f"<tr><td width='150' style='padding:3px 18px 3px 0'><b>{html.escape(k)}</b></td>"
         f"<td style='padding:3px 0'>{html.escape(v)}</td></tr>"
         for k, v in rows
     )
@@ -129,7 +127,7 @@ class HelpDialog(QDialog):
         open_logs.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
         licence = QTextBrowser(page)
-        licence.setPlainText(MIT)
+        licence.setPlainText("\n\n".join(MIT))
         licence.setAccessibleName(self.tr("Licence"))
         logs = QHBoxLayout()
         logs.addWidget(self.log_label, 1)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.importing import BatchInfo, ImportReport, result_warnings
-from screener.core.types import BatchKind, ImportFormatError, ReadResult, ScreenerError
+from screener.core.types import ImportFormatError, ReadResult, ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.progress import ProgressPanel
@@ -97,7 +97,9 @@ class ImportDialog(QDialog):
         for name, kind in SOURCES:
             self.source_combo.addItem(name, kind)
         self.source_combo.setCurrentIndex(-1)
-        self.source_combo.lineEdit().setPlaceholderText(self.tr("Database or other source"))
+        line = self.source_combo.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("Database or other source"))
         self.source_combo.setAccessibleName(self.tr("Source"))
         self.source_combo.activated.connect(self._source_chosen)
 
@@ -128,7 +130,9 @@ class ImportDialog(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(10)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("Files:"), files_row)
+        files_label = QLabel(self.tr("F&iles:"), self)
+        files_label.setBuddy(self.files_view)
+        form.addRow(files_label, files_row)
         form.addRow(self.tr("&Source:"), self.source_combo)
         form.addRow(self.tr("&Kind:"), self.kind_combo)
         form.addRow(self.tr("Search &date:"), self.date_edit)

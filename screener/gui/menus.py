@@ -43,8 +43,8 @@ class Menus:
                 ("all", tr("&All records…")), ("decisions", tr("&Decision log…")),
             )
         }
-        self.close = self._action(tr("&Close project"), w.close_project,
-                                  QKeySequence.StandardKey.Close, tr("Close the project"))
+        self.close = self._action(tr("&Close project"), w.close_project, "Ctrl+W",
+                                  tr("Close the project"))
         self.quit = self._action(tr("&Quit"), w.close, QKeySequence.StandardKey.Quit,
                                  tr("Quit Screener"))
         self.switch = self._action(tr("&Switch reviewer…"), w.switch_reviewer, "Ctrl+Shift+R",

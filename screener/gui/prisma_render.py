@@ -34,7 +34,11 @@ def ensure_gui_application() -> QGuiApplication:
     """The running ``QGuiApplication``, or a new offscreen one if there is none."""
     app = QGuiApplication.instance()
     if app is None:
-        app = QGuiApplication(["screener", "-platform", "offscreen"])
+        # A QApplication (not just a QGuiApplication), so that widgets can still be made
+        # later in the same process; offscreen, so the CLI needs no display.
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication(["screener", "-platform", "offscreen"])
     if not isinstance(app, QGuiApplication):
         raise RuntimeError("a QCoreApplication is running; rendering needs a QGuiApplication")
     return app

@@ -90,8 +90,8 @@ class HeaderBar(QWidget):
         self.title_label.setAccessibleName(self.tr("Project title"))
 
         self.stage_combo = QComboBox(self)
-        for stage, label in STAGE_LABELS.items():
-            self.stage_combo.addItem(self.tr(label), stage)
+        for stage, stage_label in STAGE_LABELS.items():
+            self.stage_combo.addItem(self.tr(stage_label), stage)
         self.stage_combo.setAccessibleName(self.tr("Stage"))
         self.stage_combo.activated.connect(
             lambda i: setattr(workspace, "stage", self.stage_combo.itemData(i)))
@@ -111,9 +111,9 @@ class HeaderBar(QWidget):
         layout.setContentsMargins(16, 10, 16, 6)
         layout.setSpacing(10)
         layout.addWidget(self.title_label, 1)
-        for text, w in ((self.tr("Stage:"), self.stage_combo),
-                        (self.tr("Reviewer:"), self.reviewer_button)):
-            label = muted(QLabel(text, self))
+        for caption, w in ((self.tr("Stage:"), self.stage_combo),
+                           (self.tr("Reviewer:"), self.reviewer_button)):
+            label = muted(QLabel(caption, self))
             label.setBuddy(w)
             layout.addSpacing(8)
             layout.addWidget(label)

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from screener.paths import APP
-from screener.store.engine import is_url
 
 MAX_RECENT = 10
 
@@ -17,6 +16,11 @@ MAX_RECENT = 10
 def app_settings() -> QSettings:
     """The one QSettings store of the GUI (an INI file in the user's config folder)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP, APP)
+
+
+def is_url(target: str) -> bool:
+    """A database URL (postgresql+psycopg://…) rather than a project file."""
+    return "://" in target
 
 
 def normalise(target: str | Path) -> str:
@@ -38,7 +42,7 @@ class RecentProjects:
         value = self.settings.value("recent/projects", [])
         if isinstance(value, str):  # QSettings turns a one-item list into a string
             value = [value]
-        return [str(v) for v in value or [] if v]
+        return [str(v) for v in value if v] if isinstance(value, list) else []
 
     def add(self, target: str | Path) -> None:
         target = normalise(target)

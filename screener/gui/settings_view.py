@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from screener.core.types import ScreenerError, Stage
 from screener.gui.context import Workspace
 from screener.gui.reviewer_dialog import ReviewerModel
-from screener.gui.widgets import lines, list_edit, muted
+from screener.gui.widgets import CompactListView, lines, list_edit, muted
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -62,9 +61,11 @@ class SettingsView(QWidget):
         self.exclude_terms_edit = list_edit(self, [], one, self.tr("Terms to highlight for exclusion"))
 
         self.reasons_model = ReasonModel(self)
-        self.reasons_view = QListView(self)
+        self.reasons_view = CompactListView(self)
         self.reasons_view.setModel(self.reasons_model)
         self.reasons_view.setAccessibleName(self.tr("Full-text exclusion reasons"))
+        self.reasons_view.setSpacing(2)
+        self.reasons_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setPlaceholderText(self.tr("New reason"))
         self.reason_edit.setAccessibleName(self.tr("New exclusion reason"))
@@ -89,9 +90,10 @@ class SettingsView(QWidget):
         self.blind_check.setAccessibleName(self.tr("Blind mode"))
 
         self.reviewer_model = ReviewerModel(self)
-        self.reviewers_view = QListView(self)
+        self.reviewers_view = CompactListView(self)
         self.reviewers_view.setModel(self.reviewer_model)
         self.reviewers_view.setAccessibleName(self.tr("Reviewers"))
+        self.reviewers_view.setSpacing(2)
         self.reviewer_name_edit = QLineEdit(self)
         self.reviewer_name_edit.setPlaceholderText(self.tr("Name"))
         self.reviewer_name_edit.setAccessibleName(self.tr("New reviewer's name"))
@@ -141,6 +143,12 @@ class SettingsView(QWidget):
         terms = self._pair(self.tr("Highlighted terms"), self.tr("Suggest inclusion"),
                            self.include_terms_edit, self.tr("Suggest exclusion"),
                            self.exclude_terms_edit)
+        note = muted(QLabel(self.tr("Marked in titles and abstracts as you read, each kind in "
+                                    "its own colour and underline style."), terms))
+        note.setWordWrap(True)
+        terms_grid = terms.layout()
+        assert isinstance(terms_grid, QGridLayout)
+        terms_grid.addWidget(note, 2, 0, 1, 2)
 
         reasons = QGroupBox(self.tr("Full-text exclusion reasons"), self)
         grid = QGridLayout(reasons)
@@ -156,6 +164,7 @@ class SettingsView(QWidget):
 
         screening = QGroupBox(self.tr("Screening"), self)
         sform = QFormLayout(screening)
+        sform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         sform.addRow(self.tr("Title/abstract:"), self.per_record[Stage.TITLE_ABSTRACT.value])
         sform.addRow(self.tr("Full text:"), self.per_record[Stage.FULL_TEXT.value])
         sform.addRow(self.blind_check)
@@ -167,18 +176,18 @@ class SettingsView(QWidget):
         rlay.addWidget(self.reviewer_role_combo, 1, 1)
         rlay.addWidget(self.add_reviewer_button, 1, 2)
         rlay.setColumnStretch(0, 1)
-        self.reviewers_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
+        self.reviewers_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
 
         left = QVBoxLayout()
         left.setSpacing(14)
-        for box in (review, criteria, terms):
-            left.addWidget(box)
-        left.addStretch(1)
+        left.addWidget(review)
+        left.addWidget(criteria, 1)
+        left.addWidget(terms, 1)
         right = QVBoxLayout()
         right.setSpacing(14)
-        for box in (reasons, screening, reviewers):
-            right.addWidget(box)
-        right.addStretch(1)
+        right.addWidget(reasons, 1)
+        right.addWidget(screening)
+        right.addWidget(reviewers, 1)
         columns = QHBoxLayout()
         columns.setSpacing(18)
         columns.addLayout(left, 3)
@@ -211,7 +220,7 @@ class SettingsView(QWidget):
             label.setBuddy(edit)
             grid.addWidget(label, 0, col)
             grid.addWidget(edit, 1, col)
-            edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 5 + 14)
+            edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 14)
         return box
 
     # loading and saving

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screener.gui.recent import RecentProjects
+from screener.gui.recent import RecentProjects, is_url
 from screener.gui.widgets import heading, muted
 from screener.paths import resource_path
-from screener.store.engine import is_url
 
 Index = QModelIndex | QPersistentModelIndex
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -145,7 +144,10 @@ class StartPage(QWidget):
         self.recent_view.setModel(self.recent_model)
         self.recent_view.setAccessibleName(self.tr("Recent projects"))
         self.recent_view.setUniformItemSizes(True)
-        self.recent_view.setAlternatingRowColors(True)
+        self.recent_view.setObjectName("recentProjects")
+        self.recent_view.setStyleSheet(
+            "#recentProjects { border: 1px solid palette(mid); border-radius: 8px;"
+            " background: palette(base); padding: 4px; }")
         self.recent_view.activated_path.connect(self.recent_chosen)
         self.recent_empty = QLabel(self.tr("Projects you open will be listed here."), self)
         self.recent_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,18 +162,29 @@ class StartPage(QWidget):
             start.addWidget(b)
         start.addSpacing(18)
         start.addWidget(self._heading(self.tr("Recent projects")))
-        start.addWidget(self.recent_stack, 1)
+        start.addWidget(self.recent_stack, 1)  # as tall as the panel beside it
+        self.recent_stack.setMinimumHeight(3 * (2 * self.fontMetrics().height() + 18) + 4)
 
+        panel = self._how_it_works()
         columns = QHBoxLayout()
         columns.setSpacing(36)
         columns.addLayout(start, 5)
-        columns.addWidget(self._how_it_works(), 6)
+        columns.addWidget(panel, 6)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 40, 48, 40)
-        outer.setSpacing(28)
-        outer.addLayout(self._banner())
-        outer.addLayout(columns, 1)
+        content = QWidget(self)
+        content.setMaximumWidth(1120)
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(28)
+        inner.addStretch(1)
+        inner.addLayout(self._banner())
+        inner.addLayout(columns)
+        inner.addStretch(2)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(48, 40, 48, 32)
+        outer.addStretch(1)
+        outer.addWidget(content, 100)  # up to its maximum width, then centred
+        outer.addStretch(1)
         self.recent_view.setItemDelegate(_RecentDelegate(self.recent_view))
         self.refresh()
 
@@ -257,7 +270,7 @@ class StartPage(QWidget):
             row.addWidget(number, 0, Qt.AlignmentFlag.AlignTop)
             row.addLayout(text, 1)
             box.addLayout(row)
-        box.addStretch(1)
+        box.addSpacing(6)
         tip = muted(QLabel(self.tr(
             "New here? The demo project holds three real search exports, two reviewers "
             "(ana and ben) and a resolver (carla). Press F1 for the keyboard shortcuts."

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFileDialog, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QListView, QPlainTextEdit, QWidget
 
 # Non-native file dialogs look the same everywhere and can be driven in tests.
 FILE_DIALOG_OPTIONS = QFileDialog.Option.DontUseNativeDialog
@@ -29,9 +30,22 @@ def lines(edit: QPlainTextEdit) -> list[str]:
     return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
 
 
+class CompactTextEdit(QPlainTextEdit):
+    """Asks for no more height than its minimum; grows when the layout has room."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
+class CompactListView(QListView):
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 def list_edit(parent: QWidget, items: list[str], placeholder: str, name: str) -> QPlainTextEdit:
     """A multi-line field holding one item per line."""
-    edit = QPlainTextEdit("\n".join(items), parent)
+    edit = CompactTextEdit("\n".join(items), parent)
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 4 + 14)
     edit.setPlaceholderText(placeholder)
     edit.setAccessibleName(name)
     edit.setTabChangesFocus(True)

@@ -119,14 +119,13 @@ class Record(Base):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     urls: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
-    raw: Mapped[list] = mapped_column(JSON, default=list)  # [[tag, value], ...] lossless
+    # [[tag, value], ...], every tag of the original in order; the abstract's own copy is
+    # stored as null (see store.bulk.compact_raw) and restored by expand_raw.
+    raw: Mapped[list] = mapped_column(JSON, default=list)
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("record.id"), nullable=True, index=True
     )
-    __table_args__ = (
-        Index("ix_record_title", "title"),
-        Index("ix_record_doi", "doi"),
-    )
+    __table_args__ = (Index("ix_record_doi", "doi"),)
 
 
 class StageStatus(Base):

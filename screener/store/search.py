@@ -23,15 +23,12 @@ def index_records(s: Session, rows: Iterable[tuple[int, str, str, Sequence[str],
     if s.get_bind().dialect.name != "sqlite":
         return  # PostgreSQL's index is an expression index on the record table itself
     params = [
-        {"id": rid, "t": title, "a": abstract, "au": " ; ".join(authors), "k": " ; ".join(kws)}
+        (rid, title, abstract, " ; ".join(authors), " ; ".join(kws))
         for rid, title, abstract, authors, kws in rows
     ]
     if params:
-        s.execute(
-            text(
-                "INSERT INTO record_fts(rowid, title, abstract, authors, keywords) "
-                "VALUES (:id, :t, :a, :au, :k)"
-            ),
+        s.connection().exec_driver_sql(
+            "INSERT INTO record_fts(rowid, title, abstract, authors, keywords) VALUES (?, ?, ?, ?, ?)",
             params,
         )
 

@@ -47,8 +47,8 @@ def bench(files: list[Path], repeats: int) -> None:
     for path in files:
         runs: dict[str, list[tuple[float, float, int]]] = {"rispy": [], "ours": []}
         for _ in range(repeats):
-            runs["rispy"].append(_time(lambda: len(rispy.load(path, encoding="utf-8-sig"))))
-            runs["ours"].append(_time(lambda: len(read_file(path).records)))
+            runs["rispy"].append(_time(lambda p=path: len(rispy.load(p, encoding="utf-8-sig"))))
+            runs["ours"].append(_time(lambda p=path: len(read_file(p).records)))
         medians = [
             statistics.median(run[i] for run in runs[side]) for side in ("rispy", "ours") for i in (0, 1)
         ]

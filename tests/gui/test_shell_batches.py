@@ -7,13 +7,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from screener.core.types import run_work
 from screener.gui.batches_view import BatchesView
-from tests.gui.shell_support import (  # noqa: F401 - fixtures
-    SCOPUS_RIS,
-    SEED_RIS,
-    shell_project,
-    shell_settings,
-    shell_workspace,
-)
+from tests.gui.shell_support import SCOPUS_RIS, SEED_RIS
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def import_batch(ws, path, source):  # type: ignore[no-untyped-def]

@@ -8,12 +8,9 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from screener.core.types import ScreenerError, run_work
 from screener.gui.errors import install_error_hook, log_file, report_error
-from tests.gui.shell_support import (  # noqa: F401 - fixtures
-    SCOPUS_RIS,
-    shell_project,
-    shell_settings,
-    window,
-)
+from tests.gui.shell_support import SCOPUS_RIS
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 @pytest.mark.qt_no_exception_capture

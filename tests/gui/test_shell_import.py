@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -12,14 +13,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from screener.gui.import_dialog import ImportDialog, start_import
 from screener.gui.progress import ProgressPanel
-from tests.gui.shell_support import (  # noqa: F401 - fixtures
-    SCOPUS_RIS,
-    SEED_RIS,
-    shell_project,
-    shell_settings,
-    shell_workspace,
-    write_generated_ris,
-)
+from tests.gui.shell_support import SCOPUS_RIS, SEED_RIS, write_generated_ris
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def choose_files(monkeypatch, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
@@ -164,8 +160,8 @@ def test_the_window_stays_responsive_during_a_large_import(qtbot, monkeypatch, s
 
     assert ws.project.imports.batches()[0].records == 3000
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) >= max(5, int(elapsed * 100 * 0.3))  # the event loop kept turning
-    assert max(gaps) < 500  # and never stalled for long
+    assert len(ticks) >= max(10, int(elapsed * 100 * 0.2))  # the event loop kept turning
+    assert statistics.median(gaps) < 50  # at about its 10 ms pace, not in bursts
 
 
 def test_add_files_to_an_existing_batch(qtbot, monkeypatch, shell_workspace):  # type: ignore[no-untyped-def]

@@ -22,13 +22,9 @@ from screener.core.types import run_work
 from screener.gui.export_actions import export_work
 from screener.gui.recent import app_settings
 from screener.gui.reviewer_dialog import ReviewerDialog
-from tests.gui.shell_support import (  # noqa: F401 - fixtures
-    SCOPUS_RIS,
-    ZOTERO_RIS,
-    shell_project,
-    shell_settings,
-    window,
-)
+from tests.gui.shell_support import SCOPUS_RIS, ZOTERO_RIS
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def open_with_records(window, path: Path, *files: Path):  # type: ignore[no-untyped-def]

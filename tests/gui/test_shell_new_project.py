@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 from screener.core.project import Project
 from screener.gui.new_project_dialog import DEFAULT_REASONS, NewProjectDialog
 from screener.gui.reviewer_dialog import ReviewerDialog, choose_reviewer
-from tests.gui.shell_support import shell_project, shell_settings, window  # noqa: F401
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def ok_button(dialog: QDialog):  # type: ignore[no-untyped-def]

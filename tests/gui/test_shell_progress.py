@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from screener.core.types import Progress, Work
 from screener.gui.progress import ProgressPanel
 from screener.gui.worker import WorkRunner
-from tests.gui.shell_support import shell_settings  # noqa: F401
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def steps(n: int, log: list[str], name: str, gate: threading.Event | None = None) -> Work[str]:
@@ -30,9 +31,10 @@ def test_jobs_run_one_after_another_and_the_bar_hides(qtbot):  # type: ignore[no
     done: list[str] = []
     panel.run(steps(3, log, "first"), "Importing", on_done=done.append)
     panel.run(steps(2, log, "second"), "Finding duplicates", on_done=done.append)
+    ended: list[int] = []
+    panel.ended.connect(lambda: ended.append(1))
     assert panel.isVisible() and panel.busy
-    with qtbot.waitSignal(panel.ended, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: bool(ended), timeout=10000)
     assert done == ["first", "second"]
     assert not panel.isVisible() and not panel.busy
 

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 
 from screener.core.project import Project
 from screener.gui.settings_view import SettingsView
-from tests.gui.shell_support import shell_project, shell_settings, shell_workspace  # noqa: F401
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def test_settings_round_trip_through_the_project_file(qtbot, shell_workspace, shell_project):  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from screener.core.project import Project
 from screener.gui.recent import RecentProjects
 from screener.gui.reviewer_dialog import ReviewerDialog
-from tests.gui.shell_support import shell_project, shell_settings, window  # noqa: F401
+
+pytest_plugins = ["tests.gui.shell_support"]
 
 
 def test_recent_projects_are_listed_newest_first(qtbot, window, shell_project, tmp_path):  # type: ignore[no-untyped-def]

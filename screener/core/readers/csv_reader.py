@@ -18,7 +18,12 @@ import io
 import re
 
 from screener.core.readers.decoding import DecodedText
-from screener.core.readers.identifiers import doi_from_text, join_pages, parse_year, pmid_from_digits
+from screener.core.readers.identifiers import (
+    doi_from_text,
+    join_pages,
+    parse_year,
+    pmid_from_digits,
+)
 from screener.core.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 # Field → accepted header names, normalised by ``header_key``; the first present wins.

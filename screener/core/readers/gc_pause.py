@@ -1,9 +1,17 @@
-"""Pause Python's cyclic garbage collector while a file's records are built.
+"""Keep Python's cyclic garbage collector out of the way while a file's records are built.
 
-Reading a large file allocates millions of small, acyclic objects (tuples, strings,
-records). Each allocation burst triggers collections that traverse every live object, which
-more than doubles the reading time of a 100,000-record file. The records hold no
-reference cycles, so nothing is lost by collecting once afterwards instead.
+Reading a large file allocates millions of small objects (tuples, strings, lists,
+records) and no reference cycles. Left alone, the collector traverses them again and
+again as they are allocated (more than doubling the reading time of a 100,000-record file),
+and once more in one long pass when it is switched back on after a pause.
+
+``gc_paused`` therefore (1) disables the collector while reading, and (2) afterwards moves
+every tracked object into the oldest generation with ``gc.freeze()`` + ``gc.unfreeze()``
+(a constant-time list splice, no traversal) before switching it back on. The records are
+freed by reference counting when they are no longer needed; any cyclic garbage from
+elsewhere that was young at that moment is collected at the next full collection instead
+of the next young one. Step (2) is skipped if the application has frozen objects itself,
+so that they stay frozen.
 """
 
 from __future__ import annotations
@@ -21,4 +29,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()

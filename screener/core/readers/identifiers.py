@@ -22,7 +22,6 @@ _DOI_IN_URL = re.compile(
 _NOT_ARTICLE_DOI = ("10.1002/central/",)
 _TRAILING_JUNK = ".,;:'\"]}>"
 
-_PMID_DIGITS = re.compile(r"\d{1,9}")
 _PMID_LABELLED = re.compile(r"(?:PMID|PUBMED)\s*[:#]?\s*(\d{1,9})(?!\d)", re.IGNORECASE)
 _PMID_SUFFIXED = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
 _PMID_IN_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})(?!\d)")
@@ -69,9 +68,9 @@ def doi_from_url(url: str) -> str:
 
 
 def pmid_from_digits(value: str) -> str:
-    """The value itself when it is a bare PubMed ID (1 to 9 digits); "" otherwise."""
-    value = value.strip()
-    return value if _PMID_DIGITS.fullmatch(value) else ""
+    """The value (its first line) when it is a bare PubMed ID of 1 to 9 digits; else ""."""
+    value = value.split("\n", 1)[0].strip() if "\n" in value else value.strip()
+    return value if len(value) <= 9 and value.isascii() and value.isdigit() else ""
 
 
 def pmid_from_labelled(value: str) -> str:

@@ -44,6 +44,7 @@ _PUBMED_SOURCES = ("pubmed", "medline", "nlm")
 # Several links in one UR: "a; b", "a;b" (rispy's delimiter) or "a b" (EPPI-Reviewer).
 _URL_SPLIT = re.compile(r"(?:;\s*|\s+)(?=https?://|www\.)")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_COMMA_WITHOUT_SPACE = re.compile(r",[^\s]")
 _STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "le", "&"})
 
 
@@ -123,6 +124,12 @@ def _title_and_journal(kind: str, values: dict[str, list[str]], title: str) -> t
     return _join_subtitle(title, secondary), full
 
 
+def _needs_tidying(items: list[str]) -> bool:
+    """Whether any item holds a line break, a tab or a double space (one scan for all)."""
+    joined = "\x1f".join(items)
+    return "\n" in joined or "\t" in joined or "  " in joined
+
+
 def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list[str]:
     names = _in_file_order(pairs, values, "AU", "A1")
     if not names:
@@ -130,14 +137,11 @@ def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list
             names = values.get(tag, [])
             if names:
                 break
-    authors = []
-    for name in names:
-        name = one_line(name)
-        if "," in name and ", " not in name:
-            name = name.replace(",", ", ")
-        if name:
-            authors.append(name)
-    return authors
+    if _needs_tidying(names):
+        names = [one_line(name) for name in names]
+    if _COMMA_WITHOUT_SPACE.search("\x1f".join(names)):
+        names = [name.replace(",", ", ") if ", " not in name else name for name in names]  # 'Shi,Yu'
+    return list(names)
 
 
 def _loose(text: str) -> str:
@@ -155,10 +159,11 @@ def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str
                 seen.add(key)
                 distinct.append(value)
         found = distinct
-    abstracts = [value.strip() for value in found]
-    notes = [value.strip() for value in values.get("N1", ())]
-    notes.extend(abstracts[1:])
-    return (abstracts[0] if abstracts else ""), "\n\n".join(n for n in notes if n)
+    # Values are non-empty and stripped already (the parser strips every line).
+    notes = values.get("N1", [])
+    if len(found) > 1:
+        notes = notes + found[1:]
+    return (found[0] if found else ""), "\n\n".join(notes)
 
 
 def _doi(values: dict[str, list[str]]) -> str:
@@ -176,14 +181,12 @@ def _doi(values: dict[str, list[str]]) -> str:
 
 
 def _pmid(values: dict[str, list[str]]) -> str:
-    for value in values.get("PMID", ()):
-        if pmid := pmid_from_digits(value.split("\n", 1)[0]):
-            return pmid
-    for value in values.get("C2", ()):
-        if pmid := pmid_from_digits(value):
-            return pmid
+    for tag in ("PMID", "C2"):
+        for value in values.get(tag, ()):
+            if pmid := pmid_from_digits(value):
+                return pmid
     if "C5" in values or "AN" in values:
-        source = " ".join(values.get("DB", []) + values.get("DP", [])).lower()
+        source = " ".join([*values.get("DB", ()), *values.get("DP", ())]).lower()
         if "embase" in source:
             for value in values.get("C5", ()):
                 if pmid := pmid_from_digits(value):
@@ -220,7 +223,7 @@ def _keywords(values: dict[str, list[str]]) -> list[str]:
     found = values.get("KW")
     if not found:
         return []
-    return list(dict.fromkeys(map(one_line, found)))
+    return list(dict.fromkeys(map(one_line, found) if _needs_tidying(found) else found))
 
 
 def _year(values: dict[str, list[str]]) -> int | None:

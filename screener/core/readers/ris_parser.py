@@ -7,10 +7,11 @@ overrides those three hooks:
 
 * ``parse_line`` accepts the irregular tag forms of ``ris_tags`` besides ``XX  - value``.
 * ``_add_tag`` appends every (tag, value) to the current record's ``pairs`` in file order
-  (so repeated tags are all kept), joins an untagged line to the previous value with "\\n"
-  (or, after ``KW`` and the author tags, makes it an item of its own), splits two tags jammed on one line, and
-  when a ``TY`` line arrives inside a record, ends that record there (its ``ER`` is missing)
-  and starts the next: rispy would instead fold the next record into this one.
+  (so repeated tags are all kept); joins an untagged line to the previous value with "\\n"
+  (after ``KW`` and the author tags it is an item of its own instead); splits two tags
+  jammed on one line; and when a ``TY`` line arrives inside a record, ends that record
+  there (its ``ER`` is missing) and starts the next, where rispy would fold the next
+  record into this one.
 * ``_iter_till_start`` skips text between records, as rispy does, except that tag lines
   straight after an ``ER`` (Ovid's ``NL``; a second ``ER`` after ``UK``) are added to the
   record they follow, and a block of tag lines that ends with ``ER`` but never had a ``TY``
@@ -24,11 +25,19 @@ themselves are not stored: they mark structure, not data.
 from __future__ import annotations
 
 import operator
+from collections import defaultdict
 from collections.abc import Iterator
 
 from rispy import RisParser
 
-from screener.core.readers.ris_tags import END_TAG, START_TAG, VALID_TAGS, parse_irregular, split_jammed
+from screener.core.readers.ris_tags import (
+    END_TAG,
+    START_TAG,
+    VALID_TAGS,
+    might_be_irregular_tag,
+    parse_irregular,
+    split_jammed,
+)
 
 # "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line.
 _CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS}
@@ -47,13 +56,13 @@ class RawRecord:
         self.position = position
         self.line = line
         self.pairs: list[tuple[str, str]] = [(START_TAG, type_value)]
-        self.values: dict[str, list[str]] = {}  # TY is pairs[0]
+        self.values: defaultdict[str, list[str]] = defaultdict(list)  # TY is pairs[0]
         self.closed = False
 
     def add(self, tag: str, value: str) -> None:
         self.pairs.append((tag, value))
         if value:
-            self.values.setdefault(tag, []).append(value)
+            self.values[tag].append(value)
 
     def extend_last(self, text: str) -> None:
         """An untagged line: a new item after a list tag, else more text for the last value."""
@@ -63,7 +72,7 @@ class RawRecord:
         elif not last_value:
             self.pairs[-1] = (last_tag, text)
             if last_tag != START_TAG:
-                self.values.setdefault(last_tag, []).append(text)
+                self.values[last_tag].append(text)
         else:
             joined = f"{last_value}\n{text}"
             self.pairs[-1] = (last_tag, joined)
@@ -73,7 +82,8 @@ class RawRecord:
 
 
 class ScreenerRisParser(RisParser):
-    """Collects RawRecords (``records``), records without TY (``orphans``) and warnings."""
+    """Collects ``records``, the TY-less records (``orphans``) and the first lines of tag
+    blocks found outside any record (``ignored_lines``)."""
 
     def __init__(self) -> None:
         super().__init__(mapping={}, list_tags=[], delimiter_tags_mapping={}, ignore=[], newline="\n")
@@ -82,7 +92,7 @@ class ScreenerRisParser(RisParser):
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
         self._current: RawRecord | None = None
         self._append = [].append  # the current record's pairs.append, once a record starts
-        self._values: dict[str, list[str]] = {}  # the current record's values
+        self._values: defaultdict[str, list[str]] = defaultdict(list)  # the current record's
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0
@@ -103,7 +113,9 @@ class ScreenerRisParser(RisParser):
         tag = _CANONICAL.get(line[:6])
         if tag is not None:
             return tag, line[6:].strip()
-        return parse_irregular(line)
+        if might_be_irregular_tag(line):
+            return parse_irregular(line)
+        return None, line.strip()  # a text line: continuation, preamble or blank
 
     def _add_tag(  # type: ignore[override]
         self, record: object, tag: str | None, content: str, extend_multiline: bool = False
@@ -122,11 +134,7 @@ class ScreenerRisParser(RisParser):
         else:  # the common case, inlined: RawRecord.add
             self._append((tag, content))
             if content:
-                found = self._values.get(tag)  # type: ignore[arg-type]
-                if found is None:
-                    self._values[tag] = [content]  # type: ignore[index]
-                else:
-                    found.append(content)
+                self._values[tag].append(content)  # type: ignore[index]
 
     def _iter_till_start(self, lines: Iterator[str]) -> RawRecord:  # type: ignore[override]
         previous = self._current

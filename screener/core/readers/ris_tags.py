@@ -38,10 +38,15 @@ _IRREGULAR = re.compile(r"([A-Z][A-Z0-9]|[A-Z]{4,5})([ \t]{1,3})-(?:[ \t]+(.*)|[
 _JAMMED = re.compile(r"(?<![ \t])[ \t]{2,}([A-Z][A-Z0-9])  - ")
 
 
+def might_be_irregular_tag(line: str) -> bool:
+    """Cheap pre-test: most text lines have no blank after their first two characters."""
+    return line[2:3] in (" ", "\t") or line[:4] in _LONG_TAG_STARTS
+
+
 def parse_irregular(line: str) -> tuple[str | None, str]:
     """(tag, value) of a non-canonical tag line, or (None, stripped line) for a text line."""
-    if line[2:3] not in (" ", "\t") and line[:4] not in _LONG_TAG_STARTS:
-        return None, line.strip()  # most text lines: no blank after two characters
+    if not might_be_irregular_tag(line):
+        return None, line.strip()
     match = _IRREGULAR.match(line)
     if match is None:
         return None, line.strip()

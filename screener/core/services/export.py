@@ -16,6 +16,7 @@ from screener.core.export.tabular import write_asreview_csv, write_csv
 from screener.core.services.base import Service
 from screener.core.services.screening import check_stage
 from screener.core.types import ParsedRecord, ScreenerError, Stage, Status
+from screener.store.bulk import expand_raw
 from screener.store.models import (
     Batch,
     Decision,
@@ -109,7 +110,7 @@ class ExportService(Service):
                     "abstract": r.abstract,
                     "keywords": list(r.keywords or []),
                     "urls": list(r.urls or []),
-                    "raw": [tuple(p) for p in (r.raw or [])],
+                    "raw": expand_raw(r.raw, r.abstract),
                     "line": r.line,
                     "notes": r.notes,
                     "ta_decision": "" if r.duplicate_of else FINAL_WORD.get(ta_status, ""),

@@ -10,9 +10,18 @@ from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
 
-
 from screener.core.services.base import Service, log_event, now
-from screener.core.types import BatchKind, Progress, ReadResult, ScreenerError, Stage, Status, Work
+from screener.core.types import (
+    BatchKind,
+    ParsedRecord,
+    Progress,
+    ReadResult,
+    ScreenerError,
+    Stage,
+    Status,
+    Work,
+)
+from screener.store.bulk import allocate_record_ids, insert_records
 from screener.store.models import (
     Batch,
     Decision,
@@ -27,7 +36,7 @@ from screener.store.models import (
 )
 from screener.store.search import index_records, unindex_records
 
-CHUNK = 2000
+CHUNK = 5000
 
 
 @dataclass
@@ -196,44 +205,31 @@ class ImportService(Service):
         return report
 
     @staticmethod
-    def _insert_chunk(s, batch_id: int, file_id: int, chunk) -> None:  # type: ignore[no-untyped-def]
-        rows = [
-            {
-                "batch_id": batch_id,
-                "file_id": file_id,
-                "position": r.position,
-                "line": r.line,
-                "type": r.type,
-                "title": r.title,
-                "authors": r.authors,
-                "first_author": r.authors[0] if r.authors else "",
-                "year": r.year,
-                "journal": r.journal,
-                "volume": r.volume,
-                "issue": r.issue,
-                "pages": r.pages,
-                "doi": r.doi,
-                "pmid": r.pmid,
-                "abstract": r.abstract,
-                "keywords": r.keywords,
-                "urls": r.urls,
-                "notes": r.notes,
-                "raw": [list(pair) for pair in r.raw],
-            }
-            for r in chunk
-        ]
-        ids = list(s.scalars(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows))
-        s.execute(
-            insert(StageStatus),
+    def _insert_chunk(s, batch_id: int, file_id: int, chunk: Sequence[ParsedRecord]) -> None:  # type: ignore[no-untyped-def]
+        ids = allocate_record_ids(s, len(chunk))
+        insert_records(
+            s,
+            [
+                {
+                    "id": rid, "batch_id": batch_id, "file_id": file_id, "position": r.position,
+                    "line": r.line, "type": r.type, "title": r.title, "authors": r.authors,
+                    "first_author": r.authors[0] if r.authors else "", "year": r.year,
+                    "journal": r.journal, "volume": r.volume, "issue": r.issue, "pages": r.pages,
+                    "doi": r.doi, "pmid": r.pmid, "abstract": r.abstract, "keywords": r.keywords,
+                    "urls": r.urls, "notes": r.notes, "raw": r.raw,
+                }
+                for rid, r in zip(ids, chunk, strict=True)
+            ],
+        )
+        s.connection().execute(
+            insert(StageStatus.__table__),
             [
                 {"record_id": rid, "stage": stage, "status": Status.UNDECIDED.value, "reason": "", "n_decisions": 0}
                 for rid in ids
                 for stage in (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
             ],
         )
-        index_records(
-            s, ((rid, r.title, r.abstract, r.authors, r.keywords) for rid, r in zip(ids, chunk, strict=True))
-        )
+        index_records(s, ((rid, r.title, r.abstract, r.authors, r.keywords) for rid, r in zip(ids, chunk, strict=True)))
 
     def batches(self) -> list[BatchInfo]:
         with self.reading() as s:

@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -130,7 +129,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_record_batch_id'), ['batch_id'], unique=False)
         batch_op.create_index('ix_record_doi', ['doi'], unique=False)
         batch_op.create_index(batch_op.f('ix_record_duplicate_of'), ['duplicate_of'], unique=False)
-        batch_op.create_index('ix_record_title', ['title'], unique=False)
 
     op.create_table('decision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -253,7 +251,6 @@ def downgrade() -> None:
 
     op.drop_table('decision')
     with op.batch_alter_table('record', schema=None) as batch_op:
-        batch_op.drop_index('ix_record_title')
         batch_op.drop_index(batch_op.f('ix_record_duplicate_of'))
         batch_op.drop_index('ix_record_doi')
         batch_op.drop_index(batch_op.f('ix_record_batch_id'))

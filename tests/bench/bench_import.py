@@ -1,0 +1,79 @@
+"""End-to-end import benchmark: parse, normalise, store and index a 100,000-record
+multi-database corpus into a new project, against rispy's bare ``load`` of the same
+files in the same run.
+
+    .venv/bin/python tests/bench/bench_import.py [N] [--repeats 3]
+
+Each measurement runs in a fresh subprocess, so peak memory (ru_maxrss) is its own.
+Prints a table of medians and the ratio to rispy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+RISPY = """
+import json, resource, sys, time, rispy
+t = time.perf_counter(); n = 0
+for f in sys.argv[1:]:
+    with open(f, encoding="utf-8-sig") as fh:
+        n += len(rispy.load(fh))
+print(json.dumps({"seconds": time.perf_counter() - t, "records": n,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+SCREENER = """
+import json, resource, sys, time, tempfile, os
+from screener.core.project import Project
+from screener.core.types import run_work
+folder = tempfile.mkdtemp()
+t = time.perf_counter()
+with Project.create(os.path.join(folder, "bench.screener"), title="bench") as p:
+    report = run_work(p.imports.import_files(sys.argv[1:], source="Generated"))
+print(json.dumps({"seconds": time.perf_counter() - t, "records": report.records,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(script: str, files: list[Path]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", script, *map(str, files)], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    from gen_corpus import generate
+
+    corpus = Path(tempfile.gettempdir()) / f"screener-corpus-{args.n}"
+    files = sorted(corpus.glob("*.ris")) if corpus.exists() else []
+    if not files:
+        files = generate(args.n, corpus, seed=1)
+    size_mb = sum(f.stat().st_size for f in files) / 1e6
+    print(f"corpus: {args.n:,} records in {len(files)} files, {size_mb:.0f} MB")
+    runs: dict[str, list[dict[str, float]]] = {"rispy.load (bare parse)": [], "screener import (end to end)": []}
+    for _ in range(args.repeats):  # interleaved, so load on the machine hits both alike
+        runs["rispy.load (bare parse)"].append(measure(RISPY, files))
+        runs["screener import (end to end)"].append(measure(SCREENER, files))
+    base = statistics.median(r["seconds"] for r in runs["rispy.load (bare parse)"])
+    print(f"{'what':<32}{'records':>10}{'median s':>10}{'min s':>8}{'ratio':>8}{'peak MB':>9}")
+    for name, results in runs.items():
+        med = statistics.median(r["seconds"] for r in results)
+        print(f"{name:<32}{int(results[0]['records']):>10,}{med:>10.2f}{min(r['seconds'] for r in results):>8.2f}"
+              f"{med / base:>8.2f}{max(r['rss_mb'] for r in results):>9.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""Screening benchmark on a 100,000-record project, with the real ScreenView, offscreen.
+
+Run by hand (pytest does not collect it):
+
+    .venv/bin/python tests/bench/bench_screening.py [--records 100000] [--keys 500]
+
+Builds the project once (records with ~1,500-character abstracts, stored through
+``imports.store_batch``) and caches it in /tmp/screener-bench/; each run works on a fresh copy
+in a new process, so the numbers are not coloured by the build. Measures, as UX.md says:
+
+* open: opening the project until the first record is painted in the reading pane;
+* key → next record: a QElapsedTimer started on the decision KeyPress (event filter on the
+  application) and stopped at the reading pane's first paintEvent after the new record's
+  text is set, over ``--keys`` records by QTest.keyClick, beside a baseline measured in the
+  same run (an empty event-loop round trip);
+* scrolling the whole list page by page (rows built stay bounded);
+* search latency (type, query, list and first record shown);
+* resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CACHE = Path("/tmp/screener-bench")
+TARGETS = {"open": 1500.0, "key_median": 16.0, "key_p95": 50.0, "search": 200.0, "rss": 400.0}
+
+
+# building the project --------------------------------------------------------------------------
+def _vocabulary(rng: random.Random) -> list[str]:
+    domain = ("peer support workers mental health services recovery oriented professionalization "
+              "randomised controlled trial cohort qualitative interviews outcomes depression anxiety "
+              "psychosis community primary care nurses intervention systematic review meta-analysis "
+              "stigma employment housing adolescents adults older people hospital admission relapse "
+              "quality of life cost effectiveness implementation fidelity training supervision").split()
+    syllables = ["ta", "ri", "con", "ment", "al", "pro", "ex", "in", "ter", "sub", "ing", "tion", "ly",
+                 "ve", "ous", "ic", "re", "de", "par", "ti", "cal", "si", "na", "lo", "gy", "ra", "ble"]
+    words = set(domain)
+    while len(words) < 6000:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))))
+    common = ("the of and in to a with for was were that on by as is from at be this we these or than "
+              "not are between after among compared").split()
+    return common + domain + sorted(words - set(domain))
+
+
+def _records(start: int, n: int, rng: random.Random, vocab: list[str], weights: list[float]):  # type: ignore[no-untyped-def]
+    from screener.core.types import ParsedRecord
+
+    journals = [f"Journal of {w.title()} {v.title()}" for w, v in zip(vocab[40:240], vocab[240:440], strict=True)]
+    for i in range(start, start + n):
+        words = rng.choices(vocab, weights, k=235)
+        sentences, pos = [], 0
+        while pos < len(words):
+            k = rng.randint(12, 28)
+            sentences.append(" ".join(words[pos:pos + k]).capitalize() + ".")
+            pos += k
+        abstract = " ".join(sentences)
+        if rng.random() < 0.3:
+            abstract = "Background: " + abstract[:500] + "\n\nMethods: " + abstract[500:]
+        title = " ".join(rng.choices(vocab, weights, k=rng.randint(8, 16))).capitalize()
+        authors = [f"{rng.choice(vocab).title()} {chr(65 + rng.randint(0, 25))}{chr(65 + rng.randint(0, 25))}"
+                   for _ in range(rng.randint(1, 8))]
+        yield ParsedRecord(
+            position=i - start + 1, line=(i - start) * 14 + 1, type="JOUR", title=title, authors=authors,
+            year=rng.randint(1990, 2025), journal=rng.choice(journals), volume=str(rng.randint(1, 80)),
+            issue=str(rng.randint(1, 12)), pages=f"{rng.randint(1, 900)}-{rng.randint(901, 999)}",
+            doi=f"10.{1000 + i % 9000}/bench.{i}", pmid=str(30000000 + i), abstract=abstract,
+            keywords=rng.sample(vocab[40:400], rng.randint(3, 6)),
+        )
+
+
+def build(path: Path, n: int) -> None:
+    from screener.core.project import Project
+    from screener.core.types import ReadResult, run_work
+
+    rng = random.Random(20250201)
+    vocab = _vocabulary(rng)
+    weights = [1.0 / (rank + 8) for rank in range(len(vocab))]  # Zipf-like
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    project = Project.create(
+        path, "Benchmark review", include_criteria=["Peer support workers", "Mental health services"],
+        exclude_criteria=["Not mental health"], reasons=["Wrong population", "Wrong intervention", "Wrong design"],
+        reviewers_per_record=2)
+    project.settings.update(include_terms=["peer support", "recovery*", "mental health"],
+                            exclude_terms=["hospital admission", "adolescents"])
+    for name in ("ana", "ben"):
+        project.settings.add_reviewer(name)
+    chunk = 10_000
+    for start in range(1, n + 1, chunk):
+        size = min(chunk, n - start + 1)
+        export = path.with_name(f"export-{start}.ris")
+        export.write_text(f"batch starting at {start}\n")
+        result = ReadResult(str(export), "ris", "utf-8", list(_records(start, size, rng, vocab, weights)))
+        source = ("Scopus", "PubMed", "Web of Science", "Embase")[start // chunk % 4]
+        run_work(project.imports.store_batch([result], source=source, search_date="2025-02-01"))
+        print(f"  stored {start + size - 1:,} records", file=sys.stderr)
+    project.close()
+
+
+# measuring -------------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _guard_immortals() -> None:
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void Qt method
+    and one to True on every emit (see tests/gui/test_shell_runtime.py): a long run aborts with
+    "deallocating None". Before 3.12 these objects are not immortal, so give them references
+    to spare. It changes no timing; without it this benchmark dies within minutes."""
+    if sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+
+
+def measure(path: Path, keys: int) -> dict[str, object]:
+    _guard_immortals()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["bench"])
+    from screener.core.project import Project
+    from screener.gui.context import Workspace
+    from screener.gui.screen_view import ScreenView
+
+    class PaintProbe(QObject):
+        """Starts on a decision key press, stops at the pane's first paint of a new record."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.timer = QElapsedTimer()
+            self.running = False
+            self.start_record: int | None = None
+            self.view: ScreenView | None = None
+            self.painted_ms: float | None = None
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            t = event.type()
+            # The key press reaches a shortcut as ShortcutOverride (a KeyPress is delivered only
+            # when no shortcut takes the key), so the clock starts on whichever comes first.
+            if t in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self.running \
+                    and self.view is not None:
+                if event.key() in (Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_M):  # type: ignore[attr-defined]
+                    self.running = True
+                    self.start_record = self.view.pane.record_id
+                    self.timer.start()
+            elif t == QEvent.Type.Paint and self.running and self.view is not None \
+                    and watched is self.view.pane.browser.viewport() \
+                    and self.view.pane.record_id != self.start_record:
+                self.painted_ms = self.timer.nsecsElapsed() / 1e6
+                self.running = False
+            return False
+
+    probe = PaintProbe()
+    app.installEventFilter(probe)
+
+    def until(condition, timeout_s: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+        end = time.perf_counter() + timeout_s
+        while not condition() and time.perf_counter() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    # open and show the first record
+    probe.painted_ms = None
+    t0 = time.perf_counter()
+    project = Project.open(path)
+    view = ScreenView(Workspace(project, "ana"))
+    view.resize(1400, 900)
+    view.show()
+    view.activateWindow()
+    painted: list[float] = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.perf_counter())
+            return False
+
+    first = FirstPaint()
+    view.pane.browser.viewport().installEventFilter(first)
+    until(lambda: bool(painted))
+    open_ms = (painted[0] - t0) * 1000 if painted else float("nan")
+    view.pane.browser.viewport().removeEventFilter(first)
+    until(lambda: QApplication.activeWindow() is view, 2)
+    queue = view.model.rowCount()
+
+    # baseline: an empty event-loop round trip
+    baseline = []
+    for _ in range(200):
+        loop = QEventLoop()
+        t = time.perf_counter()
+        QTimer.singleShot(0, loop.quit)
+        loop.exec()
+        baseline.append((time.perf_counter() - t) * 1000)
+
+    # key press to next record painted
+    probe.view = view
+    lat = []
+    keys_cycle = [Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_E, Qt.Key.Key_M, Qt.Key.Key_E]
+    for i in range(keys):
+        probe.painted_ms = None
+        probe.running = False
+        QTest.keyClick(view.table, keys_cycle[i % len(keys_cycle)])
+        until(lambda: probe.painted_ms is not None, 2)
+        if probe.painted_ms is not None:
+            lat.append(probe.painted_ms)
+    decided_ok = view.model.rowCount() == queue - keys
+
+    # scrolling the whole list
+    view.filters.set_view("all")
+    model = view.model
+    built0, calls0 = model.rows_built, model.fetch_calls
+    bar = view.table.verticalScrollBar()
+    page = max(1, bar.pageStep())
+    largest_cache = 0
+    t = time.perf_counter()
+    pages = 0
+    for value in range(0, bar.maximum() + page, page):
+        bar.setValue(value)
+        view.table.viewport().repaint()
+        largest_cache = max(largest_cache, model.cache_size)
+        pages += 1
+    scroll_s = time.perf_counter() - t
+
+    # search
+    searches = {}
+    for query in ("peer support", "recov", "stigma housing", "qualitative interviews nurses", "zzzzq"):
+        t = time.perf_counter()
+        view.filters.search.setText(query)
+        view.filters.flush()
+        app.processEvents()
+        searches[query] = ((time.perf_counter() - t) * 1000, view.model.rowCount())
+    view.filters.search.setText("")
+    view.filters.flush()
+    rss = rss_mb()
+    project.close()
+    return {
+        "open_ms": open_ms, "queue": queue, "baseline": baseline, "lat": lat, "decided_ok": decided_ok,
+        "scroll_s": scroll_s, "pages": pages, "rows": model.rowCount(), "rows_built": model.rows_built - built0,
+        "fetches": model.fetch_calls - calls0, "largest_cache": largest_cache, "cache_cap": model.cache_rows,
+        "searches": searches, "rss": rss,
+    }
+
+
+def report(r: dict[str, object], n: int) -> None:
+    lat: list[float] = r["lat"]  # type: ignore[assignment]
+    base: list[float] = r["baseline"]  # type: ignore[assignment]
+    searches: dict[str, tuple[float, int]] = r["searches"]  # type: ignore[assignment]
+    worst_search = max(ms for ms, _ in searches.values())
+
+    def verdict(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    rows = [
+        ("open project → first record painted", f"{r['open_ms']:.0f} ms", "< 1,500 ms",
+         verdict(r["open_ms"] < TARGETS["open"])),  # type: ignore[operator]
+        ("baseline: empty event-loop round trip", f"median {statistics.median(base):.3f} ms · p95 "
+         f"{percentile(base, 95):.3f} ms", "", ""),
+        (f"key → next record painted ({len(lat)} keys)", f"median {statistics.median(lat):.1f} ms · p95 "
+         f"{percentile(lat, 95):.1f} ms · max {max(lat):.1f} ms", "< 16 / < 50 ms",
+         verdict(statistics.median(lat) < TARGETS["key_median"] and percentile(lat, 95) < TARGETS["key_p95"])),
+        ("scroll the whole list, page by page", f"{r['rows']:,} rows · {r['pages']:,} pages in {r['scroll_s']:.1f} s "
+         f"({1000 * r['scroll_s'] / r['pages']:.2f} ms/page)", "", ""),  # type: ignore[operator]
+        ("  rows built · summaries() calls", f"{r['rows_built']:,} · {r['fetches']:,}", "≈ rows / 64", ""),
+        ("  largest row cache", f"{r['largest_cache']} rows (cap {r['cache_cap']})", "bounded",
+         verdict(r["largest_cache"] <= r["cache_cap"])),  # type: ignore[operator]
+    ]
+    for q, (ms, hits) in searches.items():
+        rows.append((f"search “{q}”", f"{ms:.0f} ms · {hits:,} records", "< 200 ms", verdict(ms < TARGETS["search"])))
+    rows.append(("resident memory after all of it", f"{r['rss']:.0f} MB", "< 400 MB", verdict(r["rss"] < TARGETS["rss"])))  # type: ignore[operator]
+    print(f"\nScreening benchmark: {n:,} records, queue {r['queue']:,}, decisions committed: {r['decided_ok']}\n")
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    head = ("measure", "result", "target", "")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"\nworst search {worst_search:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--keys", type=int, default=500)
+    parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        build(args.build, args.records)
+        return
+    if args.measure:
+        report(measure(args.measure, args.keys), args.records)
+        return
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"bench-{args.records}.screener"
+    if not cached.exists():
+        print(f"building {cached} (once; cached for later runs)…", file=sys.stderr)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--build", str(cached), "--records", str(args.records)], check=True)
+        print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    work = CACHE / "run" / cached.name
+    shutil.rmtree(work.parent, ignore_errors=True)
+    work.parent.mkdir(parents=True)
+    for suffix in ("", "-wal"):  # each run decides on a fresh copy
+        if Path(str(cached) + suffix).exists():
+            shutil.copy2(str(cached) + suffix, str(work) + suffix)
+    subprocess.run([sys.executable, __file__, "--measure", str(work), "--records", str(args.records),
+                    "--keys", str(args.keys)], check=True)
+
+
+if __name__ == "__main__":
+    main()
