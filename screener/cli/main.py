@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from screener import __version__
 from screener.cli import commands, review_commands
 from screener.core.types import ScreenerError
@@ -120,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (OSError, UnicodeError) as e:
         print(f"screener: error: {e}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as e:  # e.g. a PostgreSQL server that is down or refuses us
+        first = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        print(f"screener: error: cannot use the project database: {first}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("screener: cancelled; nothing was changed", file=sys.stderr)

@@ -26,7 +26,7 @@ from screener.gui.menus import Menus
 from screener.gui.new_project_dialog import NewProjectDialog
 from screener.gui.progress import ProgressPanel
 from screener.gui.project_pane import ProjectPane
-from screener.gui.recent import RecentProjects, app_settings
+from screener.gui.recent import RecentProjects, app_settings, is_url
 from screener.gui.start_page import StartPage
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         if not self.close_project():
             return
-        folder = str(Path(self.recent.paths()[0]).parent) if self.recent.paths() else ""
+        files = [p for p in self.recent.paths() if not is_url(p)]
+        folder = str(Path(files[0]).parent) if files else ""
         dialog = NewProjectDialog(self, folder)
         if dialog.exec() and dialog.project is not None:
             self.start_workspace(dialog.project, dialog.reviewer)

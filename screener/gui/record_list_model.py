@@ -19,7 +19,18 @@ from PySide6.QtCore import (
     QPointF,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from screener.core.services.records import RecordSummary
 
@@ -241,3 +252,37 @@ class RecordListModel(QAbstractTableModel):
         if key == "year":
             return "" if s.year is None else str(s.year)
         return s.first_author
+
+
+class RecordRowDelegate(QStyledItemDelegate):
+    """Paints a cell from the cached summary with one call, instead of the default delegate's
+    dozen ``data()`` calls per cell: the list repaints in a fraction of the time, which is
+    what lets the next record appear within a frame after a decision."""
+
+    def __init__(self, model: RecordListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        s = self.model.summary(index.row())
+        widget = option.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else None
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        pal = option.palette  # type: ignore[attr-defined]
+        rect = option.rect  # type: ignore[attr-defined]
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        if s is None:
+            return
+        column = index.column()
+        if column == 0:
+            status_icon(icon_kind(s)).paint(painter, rect.adjusted(2, 2, -2, -2), Qt.AlignmentFlag.AlignCenter)
+            return
+        text = s.title or "(no title)" if column == 1 else (
+            ("" if s.year is None else str(s.year)) if column == 2 else s.first_author)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(pal.color(role))
+        area = rect.adjusted(5, 0, -4, 0)
+        fm = option.fontMetrics  # type: ignore[attr-defined]
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))

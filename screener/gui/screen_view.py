@@ -38,7 +38,7 @@ from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
 from screener.gui.reading_pane import ReadingPane
-from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel
+from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, RecordRowDelegate
 from screener.gui.screen_actions import ScreenActions
 from screener.gui.screen_parts import EmptyState, FilterBar, SessionCounter, empty_state
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
@@ -166,6 +166,7 @@ class ScreenView(QWidget, ScreenActions):
     def _setup_table(self) -> None:
         t = self.table
         t.setModel(self.model)
+        t.setItemDelegate(RecordRowDelegate(self.model, t))
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -107,12 +107,12 @@ def pairs_from_fields(record: RecordLike) -> list[tuple[str, str]]:
 
 def record_lines(record: RecordLike | Pairs) -> list[str]:
     """The RIS lines of one record, TY first and ER last."""
+    raw: Pairs | None
+    fields: RecordLike | None
     if isinstance(record, (list, tuple)):
-        raw: Pairs | None = record
-        fields: RecordLike | None = None
+        raw, fields = record, None
     else:
-        fields = record
-        raw = getattr(record, "raw", None)
+        raw, fields = getattr(record, "raw", None), record  # type: ignore[assignment]
     if raw is not None and is_ris_raw(raw):
         pairs = list(raw)
     elif fields is not None:

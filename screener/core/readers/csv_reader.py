@@ -69,10 +69,10 @@ def header_key(name: str) -> str:
 
 def map_columns(header: list[str]) -> dict[str, int]:
     """Field name → column index, for the fields this header has."""
-    index = {}
+    index: dict[str, int] = {}
     for i, name in enumerate(header):
         index.setdefault(header_key(name), i)
-    found = {}
+    found: dict[str, int] = {}
     for field_name, names in COLUMNS.items():
         for name in names:
             if name in index:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rispy import RisParser
 
@@ -81,6 +81,10 @@ class RawRecord:
                 found[-1] = joined
 
 
+def _no_record(pair: tuple[str, str]) -> None:
+    raise AssertionError("rispy adds tags only after _iter_till_start has started a record")
+
+
 class ScreenerRisParser(RisParser):
     """Collects ``records``, the TY-less records (``orphans``) and the first lines of tag
     blocks found outside any record (``ignored_lines``)."""
@@ -91,8 +95,9 @@ class ScreenerRisParser(RisParser):
         self.orphans: list[tuple[int, int]] = []  # (position, line) of TY-less records
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
         self._current: RawRecord | None = None
-        self._append = [].append  # the current record's pairs.append, once a record starts
-        self._values: defaultdict[str, list[str]] = defaultdict(list)  # the current record's
+        # The current record's pairs.append and values, once a record starts.
+        self._append: Callable[[tuple[str, str]], None] = _no_record
+        self._values: defaultdict[str, list[str]] = defaultdict(list)
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0
@@ -109,7 +114,7 @@ class ScreenerRisParser(RisParser):
 
     # -- rispy hooks --------------------------------------------------------------------
 
-    def parse_line(self, line: str) -> tuple[str, str] | tuple[None, str]:
+    def parse_line(self, line: str) -> tuple[str | None, str]:  # type: ignore[override]
         tag = _CANONICAL.get(line[:6])
         if tag is not None:
             return tag, line[6:].strip()
@@ -132,7 +137,7 @@ class ScreenerRisParser(RisParser):
             for pair in split_jammed(tag or "", content):
                 self._current.add(*pair)  # type: ignore[union-attr]
         else:  # the common case, inlined: RawRecord.add
-            self._append((tag, content))
+            self._append((tag, content))  # type: ignore[arg-type]
             if content:
                 self._values[tag].append(content)  # type: ignore[index]
 
