@@ -54,6 +54,10 @@ class ImportFormatError(ScreenerError):
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # So the error crosses from a reading process intact.
+        return (type(self), (self.path, self.detail, self.line))
+
 
 @dataclass
 class ParsedRecord:

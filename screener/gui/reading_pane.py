@@ -17,7 +17,15 @@ from typing import Any
 from urllib.parse import quote
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetricsF, QPalette, QTextFrameFormat
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetricsF,
+    QPalette,
+    QTextDocument,
+    QTextFrameFormat,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,6 +36,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from screener.core.services.records import RecordDetail
 from screener.gui.highlight import DARK, LIGHT, escape, highlight_html, term_pattern
@@ -78,15 +87,16 @@ class RecordBrowser(QTextBrowser):
 
     def set_text_width(self, width: float) -> None:
         self._text_width = width
-        self._apply_margins()
+        self._apply_margins(self.document())
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self._apply_margins()
+        self._apply_margins(self.document())
 
-    def _apply_margins(self) -> None:
+    def _apply_margins(self, doc: QTextDocument) -> None:
+        """Centre a column of the text width in the viewport."""
         side = max(20.0, (self.viewport().width() - self._text_width) / 2)
-        root = self.document().rootFrame()
+        root = doc.rootFrame()
         fmt: QTextFrameFormat = root.frameFormat()
         if abs(fmt.leftMargin() - side) > 0.5 or fmt.topMargin() != 22:
             fmt.setLeftMargin(side)
@@ -94,6 +104,24 @@ class RecordBrowser(QTextBrowser):
             fmt.setTopMargin(22)
             fmt.setBottomMargin(28)
             root.setFrameFormat(fmt)
+
+    def make_document(self, html: str) -> QTextDocument:
+        """A document for ``html``, laid out for this browser's width, ready to be shown."""
+        doc = QTextDocument(self)
+        doc.setDefaultFont(self.document().defaultFont())
+        doc.setUndoRedoEnabled(False)
+        doc.setHtml(html)
+        self._apply_margins(doc)
+        doc.setTextWidth(self.viewport().width())
+        doc.documentLayout().documentSize()  # lays it out now, not at the next paint
+        return doc
+
+    def show_document(self, doc: QTextDocument) -> None:
+        old = self.document()
+        self.setDocument(doc)
+        if old is not doc and isValid(old) and old.parent() is self:
+            old.deleteLater()
+        self.verticalScrollBar().setValue(0)
 
 
 class ReadingPane(QWidget):
@@ -107,6 +135,8 @@ class ReadingPane(QWidget):
         self._tags_saved: list[str] = []
         self._pattern: re.Pattern[str] | None = None
         self._terms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._last: RecordDetail | None = None
+        self._prepared: tuple[tuple[str, int], QTextDocument] | None = None
         self.browser = RecordBrowser(self)
         self.browser.setAccessibleName(self.tr("Record"))
         self.note = QPlainTextEdit(self)
@@ -154,8 +184,15 @@ class ReadingPane(QWidget):
         self.title_pt = self.body_pt * 1.5
         body = QFont(base)
         body.setPointSizeF(self.body_pt)
+        self.browser.setFont(body)
         self.browser.document().setDefaultFont(body)
         self.browser.set_text_width(QFontMetricsF(body).averageCharWidth() * LINE_CHARS)
+        self._drop_prepared()
+
+    def _drop_prepared(self) -> None:
+        if self._prepared is not None:
+            self._prepared[1].deleteLater()
+            self._prepared = None
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -163,8 +200,6 @@ class ReadingPane(QWidget):
             self._update_fonts()
             if self.record_id is not None and self._last is not None:
                 self._render(self._last)
-
-    _last: RecordDetail | None = None
 
     def set_terms(self, include: list[str], exclude: list[str]) -> None:
         terms = (tuple(include), tuple(exclude))
@@ -199,9 +234,24 @@ class ReadingPane(QWidget):
         self.tags.setText(", ".join(tags))
 
     def _render(self, d: RecordDetail) -> None:
-        self.browser.setHtml(self.record_html(d))
-        self.browser._apply_margins()
-        self.browser.verticalScrollBar().setValue(0)
+        html = self.record_html(d)
+        key = (html, self.browser.viewport().width())
+        if self._prepared is not None and self._prepared[0] == key:
+            doc = self._prepared[1]
+            self._prepared = None
+        else:
+            doc = self.browser.make_document(html)
+        self.browser.show_document(doc)
+
+    def prepare(self, detail: RecordDetail) -> None:
+        """Lay out a record ahead of time (the next one in the list), so that showing it
+        after a decision costs almost nothing."""
+        html = self.record_html(detail)
+        key = (html, self.browser.viewport().width())
+        if self._prepared is not None and self._prepared[0] == key:
+            return
+        self._drop_prepared()
+        self._prepared = (key, self.browser.make_document(html))
 
     def record_html(self, d: RecordDetail) -> str:
         pal = self.palette()

@@ -30,7 +30,15 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from screener.core.services.records import RecordSummary
 
@@ -270,8 +278,10 @@ class RecordRowDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
         pal = option.palette  # type: ignore[attr-defined]
         rect = option.rect  # type: ignore[attr-defined]
-        if style is not None:
+        if selected and style is not None:
             style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:  # type: ignore[attr-defined]
+            painter.fillRect(rect, pal.brush(QPalette.ColorRole.AlternateBase))
         if s is None:
             return
         column = index.column()
@@ -286,3 +296,34 @@ class RecordRowDelegate(QStyledItemDelegate):
         fm = option.fontMetrics  # type: ignore[attr-defined]
         painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))
+
+
+def setup_record_table(t: QTableView, model: RecordListModel) -> None:
+    """A compact, sortable-by-header record table painted by ``RecordRowDelegate``."""
+    t.setModel(model)
+    t.setItemDelegate(RecordRowDelegate(model, t))
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setShowGrid(False)
+    t.setWordWrap(False)
+    t.setAlternatingRowColors(True)
+    t.setTextElideMode(Qt.TextElideMode.ElideRight)
+    v = t.verticalHeader()
+    v.hide()
+    v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    v.setDefaultSectionSize(t.fontMetrics().height() + 10)
+    h = t.horizontalHeader()
+    h.setSectionsClickable(True)
+    h.setSortIndicatorShown(True)
+    h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    h.setHighlightSections(False)
+    fm = t.fontMetrics()
+    h.setMinimumSectionSize(24)
+    h.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+    h.resizeSection(0, 28)
+    h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    h.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+    h.resizeSection(2, fm.horizontalAdvance("20000") + 14)
+    h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+    h.resizeSection(3, fm.horizontalAdvance("Xxxxxxxxxxxx") + 14)

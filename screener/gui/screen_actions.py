@@ -7,18 +7,52 @@ Errors from the services are shown inline (``show_error``), never in a dialog.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from screener.core.types import ScreenerError, Stage
+from screener.gui.screen_parts import is_text_input
 
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
 
 
 class ScreenActions:
     """Mixed into ``ScreenView``; uses its model, table, panels and workspace."""
+
+    # keys
+    def _key(self, keys: str | QKeySequence.StandardKey, slot: Any) -> QShortcut:
+        sc = QShortcut(QKeySequence(keys), self)
+        sc.setContext(Qt.ShortcutContext.WindowShortcut)
+        sc.activated.connect(slot)
+        self._shortcuts.append(sc)
+        return sc
+
+    def _make_shortcuts(self) -> None:
+        self._key("I", lambda: self.decide("include"))
+        self._key("E", lambda: self.decide("exclude"))
+        self._key("M", lambda: self.decide("maybe"))
+        for k in ("J", "Down"):
+            self._key(k, lambda: self.move(1))
+        for k in ("K", "Up"):
+            self._key(k, lambda: self.move(-1))
+        self._key("/", self.focus_search)
+        self._key("Ctrl+Z", self.undo)
+        for n in range(1, 10):
+            self._key(str(n), lambda n=n: self.pick_reason(n))
+        self._key("?", self.overlay.toggle)
+        self._key("F1", self.overlay.toggle)
+        self.escape_key = self._key("Escape", self.panel.cancel_reason_wait)
+        self.escape_key.setEnabled(False)
+
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        self._set_shortcuts_enabled(not is_text_input(now) and not self.overlay.isVisible())
+
+    def _set_shortcuts_enabled(self, on: bool) -> None:
+        for sc in self._shortcuts:
+            sc.setEnabled(on and (sc is not self.escape_key or self.panel.awaiting_reason))
 
     # deciding
     def decide(self, choice: str, reason: str = "") -> bool:
@@ -44,8 +78,8 @@ class ScreenActions:
             done=self.tr(DONE_WORDS[choice]), id=rid, extra=extra))
         row = self.table.currentIndex().row()
         if self.filters.view() == "my_queue":
-            self.model.remove_id(rid)
-            self.select_row(row, force=True)
+            self.model.remove_id(rid)  # the next row becomes current and is shown
+            self.select_row(row)
         else:
             self.model.refresh_id(rid)
             if row + 1 < self.model.rowCount():
@@ -75,6 +109,7 @@ class ScreenActions:
         self.session.undo()
         self._mine = max(0, self._mine - 1)
         self.workspace.notify(self.tr("Undid {decision} on #{id}").format(decision=info.decision, id=info.record_id))
+        self._ahead = None
         self.model.reload()
         row = self.model.row_of(info.record_id)
         self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
@@ -98,12 +133,14 @@ class ScreenActions:
 
     # notes, tags, full text
     def _save_note(self, rid: int, text: str) -> None:
+        self._ahead = None
         try:
             self.project.records.set_note(rid, self.workspace.reviewer, text)
         except ScreenerError as e:
             self.show_error(str(e))
 
     def _save_tags(self, rid: int, tags: list[str]) -> None:
+        self._ahead = None
         try:
             self.project.records.set_tags(rid, tags, self.workspace.reviewer)
             self.filters.set_tags(self.project.records.tags())

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from screener.core.project import Project
+from screener.core.services.records import RecordDetail
 from screener.core.types import ScreenerError, Stage
 
 # (label, view, status)
@@ -234,3 +240,25 @@ def empty_state(project: Project, stage: str, reviewer: str, filters: FilterBar)
         return (_tr("Waiting for the other reviewer: {n} records").format(n=f"{waiting:,}"),
                 _tr("You have decided on every record in your queue at this stage."), "")
     return _tr("All done at this stage"), _tr("Every record here has your decision."), ""
+
+
+@dataclass
+class ReadAhead:
+    """The next record, loaded while the reviewer reads the current one."""
+
+    record_id: int
+    detail: RecordDetail
+    retrieval: tuple[bool | None, Path | None]
+    at: float = field(default_factory=time.monotonic)
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.at < 30.0
+
+
+def is_text_input(w: QWidget | None) -> bool:
+    """Typing goes to this widget, so single-key shortcuts must pause."""
+    if isinstance(w, QLineEdit | QAbstractSpinBox | QPlainTextEdit):
+        return not (isinstance(w, QPlainTextEdit) and w.isReadOnly())
+    if isinstance(w, QTextEdit):
+        return not w.isReadOnly()
+    return isinstance(w, QComboBox)

@@ -8,49 +8,41 @@ before both have: rows, details and history all come from blind-safe service cal
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from screener.core.services.records import RecordSummary
+from screener.core.services.records import RecordDetail, RecordSummary
 from screener.core.types import ScreenerError, Stage
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
 from screener.gui.reading_pane import ReadingPane
-from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, RecordRowDelegate
+from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
-from screener.gui.screen_parts import EmptyState, FilterBar, SessionCounter, empty_state
+from screener.gui.screen_parts import (
+    EmptyState,
+    FilterBar,
+    ReadAhead,
+    SessionCounter,
+    empty_state,
+    is_text_input,
+)
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
-
-
-def is_text_input(w: QWidget | None) -> bool:
-    """Typing goes to this widget, so single-key shortcuts must pause."""
-    if isinstance(w, QLineEdit | QAbstractSpinBox | QPlainTextEdit):
-        return not (isinstance(w, QPlainTextEdit) and w.isReadOnly())
-    if isinstance(w, QTextEdit):
-        return not w.isReadOnly()
-    return isinstance(w, QComboBox)
 
 
 class ScreenView(QWidget, ScreenActions):
@@ -63,6 +55,8 @@ class ScreenView(QWidget, ScreenActions):
         self._own_change = False
         self._mine = 0
         self._total = 0
+        self._ahead: ReadAhead | None = None
+        self._want_ahead = False
 
         self.filters = FilterBar(self)
         self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
@@ -86,6 +80,7 @@ class ScreenView(QWidget, ScreenActions):
         ll.addWidget(self.table, 1)
 
         self.pane = ReadingPane(self)
+        self.pane.browser.viewport().installEventFilter(self)
         self.empty = EmptyState(self)
         self.empty.action.connect(self.filters.clear_filters)
         self.stack = QStackedWidget(self)
@@ -164,66 +159,8 @@ class ScreenView(QWidget, ScreenActions):
 
     # set-up
     def _setup_table(self) -> None:
-        t = self.table
-        t.setModel(self.model)
-        t.setItemDelegate(RecordRowDelegate(self.model, t))
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        t.setShowGrid(False)
-        t.setWordWrap(False)
-        t.setAlternatingRowColors(True)
-        t.setTextElideMode(Qt.TextElideMode.ElideRight)
-        t.setAccessibleName(self.tr("Records"))
-        v = t.verticalHeader()
-        v.hide()
-        v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        v.setDefaultSectionSize(t.fontMetrics().height() + 10)
-        h = t.horizontalHeader()
-        h.setSectionsClickable(True)
-        h.setSortIndicatorShown(True)
-        h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        h.setHighlightSections(False)
-        fm = t.fontMetrics()
-        h.setMinimumSectionSize(24)
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        h.resizeSection(0, 28)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        h.resizeSection(2, fm.horizontalAdvance("20000") + 14)
-        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(3, fm.horizontalAdvance("Xxxxxxxxxxxx") + 14)
-
-    def _key(self, keys: str | QKeySequence.StandardKey, slot: Any) -> QShortcut:
-        sc = QShortcut(QKeySequence(keys), self)
-        sc.setContext(Qt.ShortcutContext.WindowShortcut)
-        sc.activated.connect(slot)
-        self._shortcuts.append(sc)
-        return sc
-
-    def _make_shortcuts(self) -> None:
-        self._key("I", lambda: self.decide("include"))
-        self._key("E", lambda: self.decide("exclude"))
-        self._key("M", lambda: self.decide("maybe"))
-        for k in ("J", "Down"):
-            self._key(k, lambda: self.move(1))
-        for k in ("K", "Up"):
-            self._key(k, lambda: self.move(-1))
-        self._key("/", self.focus_search)
-        self._key("Ctrl+Z", self.undo)
-        for n in range(1, 10):
-            self._key(str(n), lambda n=n: self.pick_reason(n))
-        self._key("?", self.overlay.toggle)
-        self._key("F1", self.overlay.toggle)
-        self.escape_key = self._key("Escape", self.panel.cancel_reason_wait)
-        self.escape_key.setEnabled(False)
-
-    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
-        self._set_shortcuts_enabled(not is_text_input(now) and not self.overlay.isVisible())
-
-    def _set_shortcuts_enabled(self, on: bool) -> None:
-        for sc in self._shortcuts:
-            sc.setEnabled(on and (sc is not self.escape_key or self.panel.awaiting_reason))
+        setup_record_table(self.table, self.model)
+        self.table.setAccessibleName(self.tr("Records"))
 
     # the list
     def _fetch_ids(self, sort: str, descending: bool) -> list[int]:
@@ -305,17 +242,46 @@ class ScreenView(QWidget, ScreenActions):
             self.panel.show_state([], self.workspace.reviewer, enabled=False)
             self.history.show_record(None)
             return
+        ahead, self._ahead = self._ahead, None
         try:
-            d = self.project.records.detail(rid, viewer=self.workspace.reviewer or None)
-            retrieved, pdf = (None, None)
-            if self.workspace.stage == Stage.FULL_TEXT.value:
-                retrieved, pdf = self.project.retrieval.retrieval(rid)
+            if ahead is not None and ahead.record_id == rid and ahead.fresh():
+                d, (retrieved, pdf) = ahead.detail, ahead.retrieval
+            else:
+                d, (retrieved, pdf) = self._load(rid)
         except ScreenerError as e:
             self.show_error(str(e))
             return
         self.pane.show_record(d)
         self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None)
         self.history.show_record(rid)
+        self._want_ahead = True
+
+    def _load(self, rid: int) -> tuple[RecordDetail, tuple[bool | None, Path | None]]:
+        d = self.project.records.detail(rid, viewer=self.workspace.reviewer or None)
+        retrieval: tuple[bool | None, Path | None] = (None, None)
+        if self.workspace.stage == Stage.FULL_TEXT.value:
+            retrieval = self.project.retrieval.retrieval(rid)
+        return d, retrieval
+
+    def _read_ahead(self) -> None:
+        """Once the record is on screen, load and lay out the next one in the list, so the
+        next decision shows it at once."""
+        row = self.model.row_of(self.pane.record_id) if self.pane.record_id is not None else -1
+        rid = self.model.id_at(row + 1) if row >= 0 else None
+        if rid is None or (self._ahead is not None and self._ahead.record_id == rid):
+            return
+        try:
+            d, retrieval = self._load(rid)
+        except ScreenerError:
+            return
+        self._ahead = ReadAhead(rid, d, retrieval)
+        self.pane.prepare(d)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._want_ahead and watched is self.pane.browser.viewport():
+            self._want_ahead = False
+            QTimer.singleShot(0, self._read_ahead)
+        return super().eventFilter(watched, event)
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
@@ -325,6 +291,7 @@ class ScreenView(QWidget, ScreenActions):
     def refresh(self) -> None:
         """Read settings, the list and the counts again (after others changed the data)."""
         self._dirty = False
+        self._ahead = None
         try:
             info = self.project.settings.info()
             tags = self.project.records.tags()

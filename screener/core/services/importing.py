@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +39,7 @@ from screener.store.models import (
 from screener.store.search import index_records, unindex_records
 
 CHUNK = 5000
+READ_AHEAD_BYTES = 20_000_000  # below this, a second process costs more than it saves
 
 
 @dataclass
@@ -94,6 +97,30 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
+def _refuse_skipped(result: ReadResult) -> ReadResult:
+    if result.skipped:
+        problems = result_warnings(result)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ScreenerError(problems[-len(result.skipped)] + more)
+    return result
+
+
+def read_ahead(paths: Sequence[str | os.PathLike[str]], fmt: str) -> Iterator[ReadResult]:
+    """Read files one after another in a second process, handing each over in order, so
+    that the caller can store one file while the next is being parsed."""
+    from screener.core.readers import read_file
+
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        futures = [pool.submit(read_file, str(p), fmt) for p in paths]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 class ImportService(Service):
     def read(self, paths: Sequence[str | os.PathLike[str]], fmt: str = "auto") -> Work[list[ReadResult]]:
         """Parse every file; raises ImportFormatError naming a file that is not a bibliography."""
@@ -119,14 +146,18 @@ class ImportService(Service):
     ) -> Work[ImportReport]:
         """Read and store files as one batch (or add them to ``batch_id``).
 
-        With ``strict``, any skipped record refuses the whole import."""
+        Several large files are read ahead in a second process while the previous one
+        is being stored, so both cores work. With ``strict``, any skipped record
+        refuses the whole import."""
         self._check_batch_args(source, kind, search_date)
-        results = yield from self.read(paths, fmt)
+        sizes = [os.path.getsize(p) for p in paths]
+        if len(paths) > 1 and sum(sizes) >= READ_AHEAD_BYTES:
+            results: Iterable[ReadResult] = read_ahead(paths, fmt)
+        else:
+            results = yield from self.read(paths, fmt)
         if strict:
-            problems = [w for r in results for w in result_warnings(r) if r.skipped]
-            if problems:
-                raise ScreenerError(problems[0] + f" (and {len(problems) - 1} more)" * (len(problems) > 1))
-        return (yield from self.store_batch(results, source, kind, search_date, search_string, batch_id))
+            results = (_refuse_skipped(r) for r in results)
+        return (yield from self._store(results, sizes, source, kind, search_date, search_string, batch_id))
 
     @staticmethod
     def _check_batch_args(source: str, kind: str, search_date: str | date | None) -> None:
@@ -149,9 +180,22 @@ class ImportService(Service):
     ) -> Work[ImportReport]:
         """Write parsed files in one transaction. Closing the generator (Cancel) rolls back."""
         self._check_batch_args(source, kind, search_date)
-        total = sum(len(r.records) for r in results)
-        report_files: list[FileReport] = []
-        warnings: list[str] = []
+        sizes = [max(1, len(r.records)) for r in results]
+        return (yield from self._store(results, sizes, source, kind, search_date, search_string, batch_id))
+
+    def _store(
+        self,
+        results: Iterable[ReadResult],
+        weights: Sequence[int],
+        source: str,
+        kind: str,
+        search_date: str | date | None,
+        search_string: str,
+        batch_id: int | None,
+    ) -> Work[ImportReport]:
+        """Progress is in ``weights`` units per file (bytes, or records)."""
+        total = sum(weights)
+        report = ImportReport(0, 0)
         with self.writing() as s:
             if batch_id is None:
                 batch = Batch(
@@ -169,10 +213,10 @@ class ImportService(Service):
                     raise ScreenerError(f"no batch {batch_id}")
                 batch = found
             done = 0
-            for result in results:
+            for result, weight in zip(results, weights, strict=True):
                 name = os.path.basename(result.path)
                 file_warnings = result_warnings(result)
-                warnings += file_warnings
+                report.warnings += file_warnings
                 sf = SourceFile(
                     batch_id=batch.id,
                     name=name,
@@ -186,21 +230,22 @@ class ImportService(Service):
                 )
                 s.add(sf)
                 s.flush()
-                for start in range(0, len(result.records), CHUNK):
-                    chunk = result.records[start : start + CHUNK]
-                    self._insert_chunk(s, batch.id, sf.id, chunk)
-                    done += len(chunk)
-                    yield Progress(done, total, f"Storing {name}")
-                report_files.append(FileReport(name, len(result.records), len(result.skipped)))
+                n = len(result.records)
+                for start in range(0, n, CHUNK):
+                    self._insert_chunk(s, batch.id, sf.id, result.records[start : start + CHUNK])
+                    yield Progress(done + weight * min(n, start + CHUNK) // max(n, 1), total, f"Storing {name}")
+                done += weight
+                report.files.append(FileReport(name, n, len(result.skipped)))
+                report.records += n
+            report.batch_id = batch.id
             log_event(
                 s,
                 "import",
                 batch_id=batch.id,
                 source=batch.source,
-                files=[f.file for f in report_files],
-                records=total,
+                files=[f.file for f in report.files],
+                records=report.records,
             )
-            report = ImportReport(batch.id, total, report_files, warnings)
         yield Progress(total, total, "Imported")
         return report
 

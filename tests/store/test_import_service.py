@@ -1,0 +1,69 @@
+"""Importing real files as batches, on both backends, with and without read-ahead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screener.core.project import Project
+from screener.core.services import importing
+from screener.core.types import ImportFormatError, ScreenerError, run_work
+
+RIS = Path(__file__).parent.parent / "data" / "ris"
+FILES = [RIS / "cff_scopus__citation-file-formatting.ris", RIS / "lens_baseline__asreview.ris"]
+
+
+@pytest.fixture(params=[False, True], ids=["in-process", "read-ahead"])
+def read_ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    if request.param:
+        monkeypatch.setattr(importing, "READ_AHEAD_BYTES", 0)
+    return bool(request.param)
+
+
+def test_files_land_as_one_batch_with_their_provenance(project_target: str, read_ahead: bool) -> None:
+    with Project.create(project_target, title="T") as p:
+        report = run_work(p.imports.import_files(FILES, source="Scopus", search_date="2024-05-01",
+                                                 search_string="peer AND support"))
+        assert [(f.file, f.records) for f in report.files] == [(FILES[0].name, 10), (FILES[1].name, 100)]
+        batch = p.imports.batches()[0]
+        assert (batch.records, batch.search_date, batch.search_string) == (110, "2024-05-01", "peer AND support")
+        last = p.records.detail(p.records.ids()[-1])
+        assert (last.source_file, last.source_position, last.source) == (FILES[1].name, 100, "Scopus")
+
+
+def test_a_bad_file_among_good_ones_names_itself_and_stores_nothing(
+    project_target: str, read_ahead: bool, tmp_path: Path
+) -> None:
+    bad = tmp_path / "results.pdf"
+    bad.write_bytes(b"%PDF-1.4 not a bibliography")
+    with Project.create(project_target, title="T") as p:
+        with pytest.raises(ImportFormatError, match="results.pdf"):
+            run_work(p.imports.import_files([*FILES, bad], source="Scopus"))
+        assert p.imports.batches() == [] and p.records.ids() == []
+
+
+def test_strict_import_refuses_a_file_with_skipped_records(read_ahead: bool, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ris"
+    broken.write_bytes((RIS / "rispy_basic.ris").read_bytes() + b"\nAU  - Orphan, A.\nER  - \n")
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        with pytest.raises(ScreenerError, match="broken.ris, line"):
+            run_work(p.imports.import_files([FILES[0], broken], source="Scopus", strict=True))
+        assert p.records.ids() == []
+        report = run_work(p.imports.import_files([FILES[0], broken], source="Scopus"))
+        assert report.records == 11 and any("broken.ris, line" in w for w in report.warnings)
+
+
+def test_files_can_be_added_to_a_batch_and_a_batch_deleted_before_screening(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        p.settings.add_reviewer("ana")
+        first = run_work(p.imports.import_files([FILES[0]], source="Scopus"))
+        run_work(p.imports.import_files([FILES[1]], source="Scopus", batch_id=first.batch_id))
+        assert p.imports.batches()[0].files == [f.name for f in FILES]
+        second = run_work(p.imports.import_files([RIS / "seed_scopus_single_space_tags.ris"], source="PsycINFO"))
+        p.screening.decide(p.records.ids()[0], "ana", "include")
+        with pytest.raises(ScreenerError, match="has screened records"):
+            p.imports.delete_batch(first.batch_id)
+        assert p.imports.delete_batch(second.batch_id) == 1
+        assert [b.source for b in p.imports.batches()] == ["Scopus"]
+        assert p.records.ids(search="paradox") == []
