@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -30,22 +29,13 @@ from screener.gui.highlight import escape
 from screener.gui.history_view import STAGE_NAMES, when
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
-from screener.gui.rows_model import RowsModel
+from screener.gui.rows_model import RowsModel, compact_table
 
 KIND_TEXT = {"decision": "include vs exclude", "maybe": "a maybe", "reason": "different reasons"}
 
 
-def _table(parent: QWidget, model: RowsModel, name: str) -> QTableView:
-    t = QTableView(parent)
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.verticalHeader().hide()
-    t.setShowGrid(False)
-    t.setWordWrap(False)
-    t.setAlternatingRowColors(True)
-    t.horizontalHeader().setStretchLastSection(True)
+def _table(parent: QWidget, model: RowsModel, name: str, stretch: int | None = None) -> QTableView:
+    t = compact_table(parent, model, stretch)
     t.setAccessibleName(name)
     return t
 
@@ -86,7 +76,7 @@ class ConflictsView(QWidget):
              (self.tr("Decisions"), lambda c: " · ".join(f"{d['reviewer']}: {d['decision']}" for d in c.decisions))],
             self,
         )
-        self.table = _table(self, self.model, self.tr("Open conflicts"))
+        self.table = _table(self, self.model, self.tr("Open conflicts"), stretch=1)
         self.count_label = QLabel(self)
         self.pane = ReadingPane(self, editable=False)
         self.cards = QWidget(self)

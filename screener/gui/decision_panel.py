@@ -88,11 +88,17 @@ class DecisionPanel(QWidget):
         self.stage = Stage.TITLE_ABSTRACT.value
         self.reasons: list[str] = []
         self.awaiting_reason = False
+        self._styled_awaiting: bool | None = None
         self.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 14, 12, 12)
         layout.setSpacing(6)
 
+        self.question_label = QLabel(self)
+        self.question_label.setWordWrap(True)
+        self.question_label.setTextFormat(Qt.TextFormat.RichText)
+        self.question_label.hide()
+        layout.addWidget(self.question_label)
         layout.addWidget(_heading(self.tr("Inclusion criteria"), self))
         self.include_label = QLabel(self)
         self.include_label.setWordWrap(True)
@@ -165,7 +171,9 @@ class DecisionPanel(QWidget):
         self.set_stage(self.stage)
 
     # set-up
-    def set_criteria(self, include: list[str], exclude: list[str]) -> None:
+    def set_criteria(self, include: list[str], exclude: list[str], question: str = "") -> None:
+        self.question_label.setText(f"<i>{escape(question)}</i>")
+        self.question_label.setVisible(bool(question))
         self.include_label.setText(_bullets(include, self.tr("None set (Settings)")))
         self.exclude_label.setText(_bullets(exclude, self.tr("None set (Settings)")))
 
@@ -235,6 +243,8 @@ class DecisionPanel(QWidget):
         self._style_reason_box()
 
     def cancel_reason_wait(self) -> None:
+        if not self.awaiting_reason and self._styled_awaiting is False:
+            return
         self.awaiting_reason = False
         if self.reasons:
             self.reason_prompt.setText(self.tr("Exclusion reason (full text): press 1–{n}").format(
@@ -251,18 +261,20 @@ class DecisionPanel(QWidget):
         return True
 
     def _style_reason_box(self) -> None:
+        if self._styled_awaiting == self.awaiting_reason:
+            return  # style sheets are costly to set: only on a change
+        self._styled_awaiting = self.awaiting_reason
         if self.awaiting_reason:
             self.reason_box.setStyleSheet(
                 "QFrame#reasonBox { border: 2px solid #D55E00; border-radius: 6px; }"
             )
-            f = self.reason_prompt.font()
-            f.setBold(True)
-            self.reason_prompt.setFont(f)
         else:
             self.reason_box.setStyleSheet(
                 "QFrame#reasonBox { border: 1px solid palette(mid); border-radius: 6px; }"
             )
-            self.reason_prompt.setFont(self.font())
+        f = self.reason_prompt.font()
+        f.setBold(self.awaiting_reason)
+        self.reason_prompt.setFont(f)
 
     def _button(self, choice: str) -> None:
         if choice == "exclude" and self.stage == Stage.FULL_TEXT.value:

@@ -10,13 +10,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from screener.gui.context import Workspace
 from screener.gui.decision_panel import KeyButton
 from screener.gui.highlight import DIFF_STYLE, DIFF_STYLE_DARK, escape, word_diff_html
 from screener.gui.reading_pane import RecordBrowser
-from screener.gui.rows_model import RowsModel
+from screener.gui.rows_model import RowsModel, compact_table
 from screener.gui.worker import WorkRunnable
 
 FIELDS = (("Title", "title"), ("Authors", "authors"), ("Year", "year"), ("Journal", "journal"),
@@ -86,16 +84,9 @@ class DuplicatesView(QWidget):
         self._show_running(False)
 
         self.model = RowsModel(
-            [(self.tr("Score"), lambda p: f"{p.score:.2f}"), (self.tr("#A"), lambda p: p.record_a),
-             (self.tr("#B"), lambda p: p.record_b)], self)
-        self.table = QTableView(self)
-        for t in (self.table,):
-            t.setModel(self.model)
-            t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            t.verticalHeader().hide()
-            t.horizontalHeader().setStretchLastSection(True)
+            [(self.tr("Score"), lambda p: f"{p.score:.2f}"), (self.tr("Records"), lambda p: f"#{p.record_a} · #{p.record_b}")],
+            self)
+        self.table = compact_table(self, self.model)
         self.table.setAccessibleName(self.tr("Candidate duplicate pairs"))
         self.left = RecordBrowser(self)
         self.right = RecordBrowser(self)
@@ -129,12 +120,7 @@ class DuplicatesView(QWidget):
         self.merged_model = RowsModel(
             [(self.tr("Duplicate"), lambda m: f"#{m.record_id}"), (self.tr("Kept as"), lambda m: f"#{m.canonical_id}"),
              (self.tr("Title"), lambda m: m.title)], self)
-        self.merged_table = QTableView(self)
-        self.merged_table.setModel(self.merged_model)
-        self.merged_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.merged_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.merged_table.verticalHeader().hide()
-        self.merged_table.horizontalHeader().setStretchLastSection(True)
+        self.merged_table = compact_table(self, self.merged_model)
         self.merged_table.setAccessibleName(self.tr("Merged records"))
         self.unmerge_button = QPushButton(self.tr("&Unmerge"), self)
         self.unmerge_button.clicked.connect(self.unmerge_selected)

@@ -33,15 +33,16 @@ def escape(text: str) -> str:
 
 
 def _term_regex(term: str) -> str:
-    """One term as a regex: words matched whole, any run of spaces between them, and a
-    trailing ``*`` meaning "any ending" (``diagnos*`` matches diagnosis, diagnostic)."""
+    """One term as a regex: words matched whole (a plural -s/-es too), any run of spaces
+    between them, and a trailing ``*`` meaning "any ending" (``diagnos*`` matches diagnosis,
+    diagnostic)."""
     term = term.strip()
     prefix = term.endswith("*")
     words = term.rstrip("*").split()
     if not words:
         return ""
     body = r"\s+".join(re.escape(w) for w in words)
-    tail = r"\w*" if prefix else r"(?!\w)"
+    tail = r"\w*" if prefix else r"(?:e?s)?(?!\w)"
     return rf"(?<!\w){body}{tail}"
 
 

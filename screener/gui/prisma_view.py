@@ -78,6 +78,7 @@ class PrismaView(QWidget):
 
         manual = QGroupBox(self.tr("Entered by hand (marked † in the diagram)"), self)
         form = QFormLayout(manual)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.spins: dict[str, QSpinBox] = {}
         for key in MANUAL_KEYS:
             spin = QSpinBox(manual)
@@ -110,7 +111,7 @@ class PrismaView(QWidget):
         sl.addWidget(export)
         sl.addWidget(self.error_label)
         sl.addStretch(1)
-        side.setMaximumWidth(360)
+        side.setMaximumWidth(400)
         layout = QHBoxLayout(self)
         layout.addWidget(self.diagram, 1)
         layout.addWidget(side)

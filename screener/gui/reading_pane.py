@@ -136,7 +136,7 @@ class ReadingPane(QWidget):
         self._pattern: re.Pattern[str] | None = None
         self._terms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._last: RecordDetail | None = None
-        self._prepared: tuple[tuple[str, int], QTextDocument] | None = None
+        self._prepared: tuple[tuple[RecordDetail, int], QTextDocument] | None = None
         self.browser = RecordBrowser(self)
         self.browser.setAccessibleName(self.tr("Record"))
         self.note = QPlainTextEdit(self)
@@ -206,6 +206,7 @@ class ReadingPane(QWidget):
         if terms != self._terms:
             self._terms = terms
             self._pattern = term_pattern(include, exclude)
+            self._drop_prepared()
 
     # showing a record
     def show_record(self, detail: RecordDetail | None) -> None:
@@ -234,24 +235,22 @@ class ReadingPane(QWidget):
         self.tags.setText(", ".join(tags))
 
     def _render(self, d: RecordDetail) -> None:
-        html = self.record_html(d)
-        key = (html, self.browser.viewport().width())
-        if self._prepared is not None and self._prepared[0] == key:
-            doc = self._prepared[1]
-            self._prepared = None
+        width = self.browser.viewport().width()
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == (d, width):
+            doc = prepared[1]  # laid out ahead of time for this very detail
         else:
-            doc = self.browser.make_document(html)
+            if prepared is not None:
+                prepared[1].deleteLater()
+            doc = self.browser.make_document(self.record_html(d))
         self.browser.show_document(doc)
 
     def prepare(self, detail: RecordDetail) -> None:
-        """Lay out a record ahead of time (the next one in the list), so that showing it
-        after a decision costs almost nothing."""
-        html = self.record_html(detail)
-        key = (html, self.browser.viewport().width())
-        if self._prepared is not None and self._prepared[0] == key:
-            return
+        """Lay out a record ahead of time (the next one in the list), so that showing that
+        same ``detail`` after a decision costs almost nothing."""
         self._drop_prepared()
-        self._prepared = (key, self.browser.make_document(html))
+        width = self.browser.viewport().width()
+        self._prepared = ((detail, width), self.browser.make_document(self.record_html(detail)))
 
     def record_html(self, d: RecordDetail) -> str:
         pal = self.palette()

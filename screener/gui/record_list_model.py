@@ -29,6 +29,8 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
+    QStaticText,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -270,6 +272,7 @@ class RecordRowDelegate(QStyledItemDelegate):
     def __init__(self, model: RecordListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._texts: OrderedDict[tuple[int, int, int], QStaticText] = OrderedDict()  # laid-out, elided
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         s = self.model.summary(index.row())
@@ -288,14 +291,23 @@ class RecordRowDelegate(QStyledItemDelegate):
         if column == 0:
             status_icon(icon_kind(s)).paint(painter, rect.adjusted(2, 2, -2, -2), Qt.AlignmentFlag.AlignCenter)
             return
-        text = s.title or "(no title)" if column == 1 else (
-            ("" if s.year is None else str(s.year)) if column == 2 else s.first_author)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(pal.color(role))
         area = rect.adjusted(5, 0, -4, 0)
-        fm = option.fontMetrics  # type: ignore[attr-defined]
-        painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                         fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))
+        key = (s.record_id, column, area.width())
+        static = self._texts.get(key)
+        if static is None:
+            text = s.title or "(no title)" if column == 1 else (
+                ("" if s.year is None else str(s.year)) if column == 2 else s.first_author)
+            fm = option.fontMetrics  # type: ignore[attr-defined]
+            static = QStaticText(fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), option.font)  # type: ignore[attr-defined]
+            self._texts[key] = static
+            if len(self._texts) > 4096:
+                self._texts.popitem(last=False)
+        y = area.y() + (area.height() - static.size().height()) / 2
+        painter.drawStaticText(QPointF(area.x(), y), static)
 
 
 def setup_record_table(t: QTableView, model: RecordListModel) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 Column = tuple[str, Callable[[Any], Any]]  # header, cell text from a row
 
@@ -55,3 +56,28 @@ class RowsModel(QAbstractTableModel):
 
 def fmt_stat(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None) -> QTableView:
+    """A read-only, one-line-per-row table; column ``stretch`` (default: the last) takes the
+    room left, the others fit their contents as first shown."""
+    t = QTableView(parent)
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setWordWrap(False)
+    t.setShowGrid(False)
+    t.setAlternatingRowColors(True)
+    t.setTextElideMode(Qt.TextElideMode.ElideRight)
+    v = t.verticalHeader()
+    v.hide()
+    v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    v.setDefaultSectionSize(t.fontMetrics().height() + 8)
+    h = t.horizontalHeader()
+    last = model.columnCount() - 1 if stretch is None else stretch
+    for c in range(model.columnCount()):
+        text = model.headerData(c, Qt.Orientation.Horizontal)
+        h.resizeSection(c, max(48, t.fontMetrics().horizontalAdvance(f"{text}") + 24))
+    h.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+    return t

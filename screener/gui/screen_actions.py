@@ -117,7 +117,7 @@ class ScreenActions:
 
     def _after_change(self) -> None:
         self.session_label.setText(self.session.text())
-        self._update_progress_label()
+        self._update_progress_label(bar=False)
         self._counts_timer.start()
         self._announce_timer.start()
         if self.model.rowCount() == 0:

@@ -299,7 +299,7 @@ class ScreenView(QWidget, ScreenActions):
             self.show_error(str(e))
             return
         self.pane.set_terms(info.include_terms, info.exclude_terms)
-        self.panel.set_criteria(info.include_criteria, info.exclude_criteria)
+        self.panel.set_criteria(info.include_criteria, info.exclude_criteria, info.question)
         self.panel.set_reasons(info.reasons)
         self.panel.set_stage(self.workspace.stage)
         self.filters.set_tags(tags)
@@ -333,15 +333,16 @@ class ScreenView(QWidget, ScreenActions):
         self._total, self._mine = c.get("total", 0), c.get("decided_by_me", 0)
         self._update_progress_label()
 
-    def _update_progress_label(self) -> None:
+    def _update_progress_label(self, bar: bool = True) -> None:
         total, mine = self._total, min(self._mine, self._total)
         pct = round(100 * mine / total) if total else 0
         text = self.tr("Decided {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
         if self.filters.view() == "my_queue" and not self.filters.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
         self.progress_label.setText(text)
-        self.progress_bar.setMaximum(max(total, 1))
-        self.progress_bar.setValue(mine)
+        if bar:  # QProgressBar repaints at once: not in the decision loop, with the exact counts
+            self.progress_bar.setMaximum(max(total, 1))
+            self.progress_bar.setValue(mine)
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount():

@@ -8,12 +8,14 @@ to the driver's ``executemany`` with JSON already serialised.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from screener.core.types import ParsedRecord
 from screener.store.models import Record
 
 JSON_COLUMNS = ("authors", "keywords", "urls", "raw")
@@ -65,20 +67,50 @@ def expand_raw(raw: Sequence[Sequence[str | None]] | None, abstract: str) -> lis
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
+# What a prepared row holds, in order: every column but id, batch_id and file_id.
+ROW_COLUMNS = COLUMNS[3:]
 
-def insert_records(s: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert record rows (dicts with every column in ``COLUMNS``, ids included)."""
-    if not rows:
-        return
+
+@dataclass
+class PreparedRows:
+    """Records turned into insert parameters (JSON already encoded) and search-index text.
+
+    Preparing is pure CPU work on plain values, so a reading process can do it while
+    the main process is still writing the previous file."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    search: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def prepare_rows(records: Iterable[ParsedRecord]) -> PreparedRows:
     encode = _encode
-    params = []
-    for row in rows:
-        row["raw"] = compact_raw(row["raw"], row["abstract"])
-        params.append(tuple(encode(row[c]) if c in JSON_COLUMNS else row[c] for c in COLUMNS))
+    out = PreparedRows()
+    for r in records:
+        out.rows.append((
+            r.position, r.line, r.type, r.title, encode(r.authors), r.authors[0] if r.authors else "",
+            r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, r.abstract,
+            encode(r.keywords), encode(r.urls), r.notes, encode(compact_raw(r.raw, r.abstract)),
+        ))
+        out.search.append((r.title, r.abstract, " ; ".join(r.authors), " ; ".join(r.keywords)))
+    return out
+
+
+def insert_records(s: Session, batch_id: int, file_id: int, prepared: PreparedRows) -> list[int]:
+    """Insert prepared rows under new ids, index them for search, and return the ids."""
+    ids = allocate_record_ids(s, len(prepared.rows))
+    if not ids:
+        return ids
     sqlite = s.get_bind().dialect.name == "sqlite"
     marker = "?" if sqlite else "%s"
     values = ", ".join(
         marker if sqlite or c not in JSON_COLUMNS else f"CAST({marker} AS JSON)" for c in COLUMNS
     )
     sql = f"INSERT INTO record ({', '.join(COLUMNS)}) VALUES ({values})"
-    s.connection().exec_driver_sql(sql, params)
+    conn = s.connection()
+    conn.exec_driver_sql(sql, [(rid, batch_id, file_id, *row) for rid, row in zip(ids, prepared.rows, strict=True)])
+    if sqlite:
+        conn.exec_driver_sql(
+            "INSERT INTO record_fts(rowid, title, abstract, authors, keywords) VALUES (?, ?, ?, ?, ?)",
+            [(rid, *text) for rid, text in zip(ids, prepared.search, strict=True)],
+        )
+    return ids

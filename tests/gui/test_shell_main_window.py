@@ -22,7 +22,7 @@ from screener.core.types import run_work
 from screener.gui.export_actions import export_work
 from screener.gui.recent import app_settings
 from screener.gui.reviewer_dialog import ReviewerDialog
-from tests.gui.shell_support import SCOPUS_RIS, ZOTERO_RIS
+from tests.gui.shell_support import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]
 
@@ -57,11 +57,28 @@ def test_header_tabs_and_title_on_an_open_project(qtbot, window, shell_project):
     assert header.queue_bar.value() == 4 and header.queue_bar.maximum() == 10
 
 
-def test_duplicate_candidates_are_counted_in_the_tab(qtbot, window, shell_project):  # type: ignore[no-untyped-def]
-    ws = open_with_records(window, shell_project, SCOPUS_RIS, ZOTERO_RIS)
-    n = len(ws.project.dedup.candidates())
-    expected = f"Duplicates ({n})" if n else "Duplicates"
-    qtbot.waitUntil(lambda: tab_titles(window)[1] == expected)
+def test_duplicates_and_conflicts_are_counted_in_the_tab_titles(qtbot, window, tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "dual.screener"
+    with Project.create(path, title="Dual review", reviewers_per_record=2) as project:
+        for name in ("ana", "ben"):
+            project.settings.add_reviewer(name)
+    # one DOI under two different titles: a pair for a reviewer to check
+    first, second = tmp_path / "embase.ris", tmp_path / "scopus.ris"
+    first.write_text("TY  - JOUR\nTI  - Peer support workers in mental health services\n"
+                     "DO  - 10.1000/peer.2020.1\nPY  - 2020\nER  - \n", encoding="utf-8")
+    second.write_text("TY  - JOUR\nTI  - Recovery colleges and lived experience\n"
+                      "DO  - 10.1000/peer.2020.1\nPY  - 2020\nER  - \n", encoding="utf-8")
+    ws = open_with_records(window, path, first, second, SCOPUS_RIS)
+    assert len(ws.project.dedup.candidates()) == 1
+    qtbot.waitUntil(lambda: tab_titles(window)[1:3] == ["Duplicates (1)", "Conflicts"])
+
+    record = ws.project.records.ids("title_abstract")[-1]
+    ws.project.screening.decide(record, "ana", "include")
+    ws.project.screening.decide(record, "ben", "exclude")
+    ws.data_changed.emit()
+    qtbot.waitUntil(lambda: tab_titles(window)[2] == "Conflicts (1)")
+    window.set_stage("full_text")  # the count is per stage
+    qtbot.waitUntil(lambda: tab_titles(window)[2] == "Conflicts")
 
 
 def test_keyboard_moves_between_tabs_and_stages(qtbot, window, shell_project):  # type: ignore[no-untyped-def]

@@ -113,7 +113,7 @@ class ConflictService(Service):
                 decision=decision, reason=reason, note=note,
             )
             s.flush()
-            recompute(s, [record_id])
+            recompute(s, [record_id], stages=(stage,))
             return ResolutionInfo(record_id, stage, decision, reason, note, reviewer, at.isoformat())
 
     def reopen(self, record_id: int, reviewer: str, stage: str = Stage.TITLE_ABSTRACT.value) -> None:
@@ -128,7 +128,7 @@ class ConflictService(Service):
             log_event(s, "reopened", record_id=record_id, reviewer=reviewer, stage=stage,
                       resolution=res.decision, why="reopened by hand")
             s.flush()
-            recompute(s, [record_id])
+            recompute(s, [record_id], stages=(stage,))
 
     def resolutions(self, stage: str | None = None) -> list[ResolutionInfo]:
         with self.reading() as s:

@@ -7,15 +7,17 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
+from screener.core.readers.gc_pause import gc_paused
 from screener.core.services.base import Service, log_event, now
 from screener.core.types import (
     BatchKind,
-    ParsedRecord,
     Progress,
     ReadResult,
     ScreenerError,
@@ -23,7 +25,7 @@ from screener.core.types import (
     Status,
     Work,
 )
-from screener.store.bulk import allocate_record_ids, insert_records
+from screener.store.bulk import PreparedRows, insert_records, prepare_rows
 from screener.store.models import (
     Batch,
     Decision,
@@ -36,10 +38,11 @@ from screener.store.models import (
     SourceFile,
     StageStatus,
 )
-from screener.store.search import index_records, unindex_records
+from screener.store.search import unindex_records
 
 CHUNK = 5000
 READ_AHEAD_BYTES = 20_000_000  # below this, a second process costs more than it saves
+READERS = 2  # reading processes; with the writer they keep both cores busy
 
 
 @dataclass
@@ -97,28 +100,70 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _refuse_skipped(result: ReadResult) -> ReadResult:
+def add_stage_status(s: Session, ids: Sequence[int]) -> None:
+    s.connection().execute(
+        insert(StageStatus.__table__),
+        [
+            {"record_id": rid, "stage": stage, "status": Status.UNDECIDED.value, "reason": "", "n_decisions": 0}
+            for rid in ids
+            for stage in (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
+        ],
+    )
+
+
+def _refuse_skipped(result: ReadResult) -> None:
     if result.skipped:
         problems = result_warnings(result)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ScreenerError(problems[-len(result.skipped)] + more)
-    return result
 
 
-def read_ahead(paths: Sequence[str | os.PathLike[str]], fmt: str) -> Iterator[ReadResult]:
-    """Read files one after another in a second process, handing each over in order, so
-    that the caller can store one file while the next is being parsed."""
+@dataclass
+class PreparedFile:
+    """A file read and turned into insert parameters; ``result.records`` is emptied once
+    prepared (``count`` says how many there were)."""
+
+    result: ReadResult
+    rows: PreparedRows
+    count: int
+
+
+def prepare(result: ReadResult) -> PreparedFile:
+    with gc_paused():  # millions of short-lived containers, no cycles
+        rows = prepare_rows(result.records)
+    count = len(result.records)
+    result.records = []
+    return PreparedFile(result, rows, count)
+
+
+def read_and_prepare(path: str, fmt: str) -> PreparedFile:
     from screener.core.readers import read_file
 
+    return prepare(read_file(path, fmt))
+
+
+def read_ahead(paths: Sequence[str | os.PathLike[str]], fmt: str) -> Iterator[PreparedFile]:
+    """Read and prepare files in worker processes, handing them over in order, so that
+    the caller stores one file while the next ones are read. At most ``READERS`` files
+    are read ahead, which bounds the memory held."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        futures = [pool.submit(read_file, str(p), fmt) for p in paths]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=READERS, mp_context=context) as pool:
+            pending = [pool.submit(read_and_prepare, str(p), fmt) for p in paths[:READERS]]
+            try:
+                while pending:
+                    prepared = pending.pop(0).result()
+                    if done + READERS < len(paths):
+                        pending.append(pool.submit(read_and_prepare, str(paths[done + READERS]), fmt))
+                    done += 1
+                    yield prepared
+            finally:
+                for future in pending:
+                    future.cancel()
+    except BrokenProcessPool:  # no second process here (an embedded interpreter, say)
+        for path in paths[done:]:
+            yield read_and_prepare(str(path), fmt)
 
 
 class ImportService(Service):
@@ -152,12 +197,13 @@ class ImportService(Service):
         self._check_batch_args(source, kind, search_date)
         sizes = [os.path.getsize(p) for p in paths]
         if len(paths) > 1 and sum(sizes) >= READ_AHEAD_BYTES:
-            results: Iterable[ReadResult] = read_ahead(paths, fmt)
+            files: Iterable[PreparedFile] = read_ahead(paths, fmt)
         else:
             results = yield from self.read(paths, fmt)
+            files = (prepare(r) for r in results)
         if strict:
-            results = (_refuse_skipped(r) for r in results)
-        return (yield from self._store(results, sizes, source, kind, search_date, search_string, batch_id))
+            files = (f for f in files if _refuse_skipped(f.result) is None)
+        return (yield from self._store(files, sizes, source, kind, search_date, search_string, batch_id))
 
     @staticmethod
     def _check_batch_args(source: str, kind: str, search_date: str | date | None) -> None:
@@ -181,11 +227,12 @@ class ImportService(Service):
         """Write parsed files in one transaction. Closing the generator (Cancel) rolls back."""
         self._check_batch_args(source, kind, search_date)
         sizes = [max(1, len(r.records)) for r in results]
-        return (yield from self._store(results, sizes, source, kind, search_date, search_string, batch_id))
+        files = (prepare(r) for r in results)
+        return (yield from self._store(files, sizes, source, kind, search_date, search_string, batch_id))
 
     def _store(
         self,
-        results: Iterable[ReadResult],
+        files: Iterable[PreparedFile],
         weights: Sequence[int],
         source: str,
         kind: str,
@@ -213,7 +260,8 @@ class ImportService(Service):
                     raise ScreenerError(f"no batch {batch_id}")
                 batch = found
             done = 0
-            for result, weight in zip(results, weights, strict=True):
+            for prepared, weight in zip(files, weights, strict=True):
+                result = prepared.result
                 name = os.path.basename(result.path)
                 file_warnings = result_warnings(result)
                 report.warnings += file_warnings
@@ -223,16 +271,19 @@ class ImportService(Service):
                     sha256=_sha256(str(result.path)),
                     format=result.format,
                     encoding=result.encoding,
-                    n_records=len(result.records),
+                    n_records=prepared.count,
                     n_skipped=len(result.skipped),
                     warnings=file_warnings,
                     imported_at=now(),
                 )
                 s.add(sf)
                 s.flush()
-                n = len(result.records)
+                n = prepared.count
                 for start in range(0, n, CHUNK):
-                    self._insert_chunk(s, batch.id, sf.id, result.records[start : start + CHUNK])
+                    chunk = PreparedRows(prepared.rows.rows[start : start + CHUNK],
+                                         prepared.rows.search[start : start + CHUNK])
+                    ids = insert_records(s, batch.id, sf.id, chunk)
+                    add_stage_status(s, ids)
                     yield Progress(done + weight * min(n, start + CHUNK) // max(n, 1), total, f"Storing {name}")
                 done += weight
                 report.files.append(FileReport(name, n, len(result.skipped)))
@@ -248,33 +299,6 @@ class ImportService(Service):
             )
         yield Progress(total, total, "Imported")
         return report
-
-    @staticmethod
-    def _insert_chunk(s, batch_id: int, file_id: int, chunk: Sequence[ParsedRecord]) -> None:  # type: ignore[no-untyped-def]
-        ids = allocate_record_ids(s, len(chunk))
-        insert_records(
-            s,
-            [
-                {
-                    "id": rid, "batch_id": batch_id, "file_id": file_id, "position": r.position,
-                    "line": r.line, "type": r.type, "title": r.title, "authors": r.authors,
-                    "first_author": r.authors[0] if r.authors else "", "year": r.year,
-                    "journal": r.journal, "volume": r.volume, "issue": r.issue, "pages": r.pages,
-                    "doi": r.doi, "pmid": r.pmid, "abstract": r.abstract, "keywords": r.keywords,
-                    "urls": r.urls, "notes": r.notes, "raw": r.raw,
-                }
-                for rid, r in zip(ids, chunk, strict=True)
-            ],
-        )
-        s.connection().execute(
-            insert(StageStatus.__table__),
-            [
-                {"record_id": rid, "stage": stage, "status": Status.UNDECIDED.value, "reason": "", "n_decisions": 0}
-                for rid in ids
-                for stage in (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
-            ],
-        )
-        index_records(s, ((rid, r.title, r.abstract, r.authors, r.keywords) for rid, r in zip(ids, chunk, strict=True)))
 
     def batches(self) -> list[BatchInfo]:
         with self.reading() as s:

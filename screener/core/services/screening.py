@@ -172,7 +172,7 @@ class ScreeningService(Service):
                 restored=previous,
             )
             s.flush()
-            recompute(s, [target.record_id])
+            recompute(s, [target.record_id], stages=(target.stage,))
             return DecisionInfo(
                 target.record_id, reviewer, target.stage, target.detail.get("decision", "")
             )
@@ -240,7 +240,7 @@ def apply_decision(
                 resolution=resolution.decision,
             )
     s.flush()
-    recompute(s, [record_id])
+    recompute(s, [record_id], stages=(stage,))  # a decision changes its own stage only
     return DecisionInfo(record_id, reviewer, stage, decision, reason, note, row.decided_at.isoformat())
 
 

@@ -224,7 +224,8 @@ def _create_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE record_fts USING fts5("
-            "title, abstract, authors, keywords, content='', tokenize='unicode61 remove_diacritics 2')"
+            "title, abstract, authors, keywords, content='', detail=none, columnsize=0, "
+            "tokenize='unicode61 remove_diacritics 2')"
         )
     else:
         op.execute(f"CREATE INDEX ix_record_search ON record USING gin (({PG_SEARCH_EXPR}))")
