@@ -7,6 +7,7 @@ records cost a list of ints, never 100,000 row objects.
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -190,6 +191,19 @@ class RecordListModel(QAbstractTableModel):
             del self._ids[row]
             self._cache.pop(record_id, None)
             self.endRemoveRows()
+        return row
+
+    def insert_id(self, record_id: int) -> int:
+        """Put one record back into a list sorted by id (after an undo); returns its row."""
+        if self.sort_key != "id":
+            raise ValueError("insert_id needs a list sorted by id; reload() instead")
+        keys = [-i for i in self._ids] if self.descending else self._ids
+        row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
+        if row < len(self._ids) and self._ids[row] == record_id:
+            return row
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._ids.insert(row, record_id)
+        self.endInsertRows()
         return row
 
     def refresh_id(self, record_id: int) -> None:

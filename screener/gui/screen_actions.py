@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from screener.core.types import ScreenerError, Stage
 from screener.gui.screen_parts import is_text_input
 
+CHECKPOINT_EVERY = 40  # decisions; SQLite would checkpoint by itself at about 160
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
 
 
@@ -71,6 +72,7 @@ class ScreenActions:
             self.show_error(str(e))
             return False
         self.show_error("")
+        self._checkpoint_now_and_then()
         self.session.add()
         self._mine += 1
         extra = f" ({reason})" if reason else ""
@@ -110,18 +112,47 @@ class ScreenActions:
         self._mine = max(0, self._mine - 1)
         self.workspace.notify(self.tr("Undid {decision} on #{id}").format(decision=info.decision, id=info.record_id))
         self._ahead = None
-        self.model.reload()
-        row = self.model.row_of(info.record_id)
+        rid = info.record_id
+        if info.stage != self.workspace.stage:
+            self._after_change()
+            return
+        if self.filters.view() == "my_queue":
+            mine = [d for d in self.project.screening.decisions_of(rid, viewer=self.workspace.reviewer)
+                    if d.reviewer == self.workspace.reviewer and d.stage == info.stage]
+            if not mine and self.model.row_of(rid) < 0:  # back in my queue
+                if self.model.sort_key == "id":
+                    self.model.insert_id(rid)  # no query of the whole list
+                else:
+                    self.model.reload()
+        self.model.refresh_id(rid)
+        row = self.model.row_of(rid)
         self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
         self._after_change()
+
+    def _checkpoint_now_and_then(self) -> None:
+        """Every few dozen decisions, fold SQLite's write-ahead log into the file on a worker
+        thread, so that no decision ever pays for SQLite's own automatic checkpoint."""
+        self._since_checkpoint += 1
+        if self._since_checkpoint < CHECKPOINT_EVERY or self._checkpointing:
+            return
+        self._since_checkpoint = 0
+        self._checkpointing = True
+
+        def work():  # type: ignore[no-untyped-def]
+            yield from ()
+            return self.project.store.checkpoint()
+
+        def done(_result: object = None) -> None:
+            self._checkpointing = False
+
+        self.workspace.runner.start(work(), done, lambda _e: done())
 
     def _after_change(self) -> None:
         self.session_label.setText(self.session.text())
         self._update_progress_label(bar=False)
         self._counts_timer.start()
         self._announce_timer.start()
-        if self.model.rowCount() == 0:
-            self._update_empty_state()
+        self._update_empty_state()
 
     def _announce(self) -> None:
         """Tell the other views, a moment later, so the loop is never slowed by them."""

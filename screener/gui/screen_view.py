@@ -56,6 +56,8 @@ class ScreenView(QWidget, ScreenActions):
         self._mine = 0
         self._total = 0
         self._ahead: ReadAhead | None = None
+        self._since_checkpoint = 0
+        self._checkpointing = False
         self._want_ahead = False
 
         self.filters = FilterBar(self)
@@ -190,17 +192,22 @@ class ScreenView(QWidget, ScreenActions):
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0, force=True)
         self._update_empty_state()
-        self._update_progress()
+        self._update_progress_label(bar=False)  # the counts do not depend on the filter
 
     def _sort_clicked(self, column: int) -> None:
         key = COLUMNS[column][0]
         if key not in SORTABLE:
             return
-        desc = not self.model.descending if self.model.sort_key == key else False
-        order = Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder
-        self.table.horizontalHeader().setSortIndicator(column, order)
         keep = self.current_id()
-        self.model.sort(column, order)
+        header = self.table.horizontalHeader()
+        if self.model.sort_key == key and self.model.descending:  # third click: import order
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.model.sort(0)
+        else:
+            desc = self.model.sort_key == key
+            order = Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(column, order)
+            self.model.sort(column, order)
         row = self.model.row_of(keep) if keep is not None else 0
         self.select_row(max(row, 0), force=True)
 
@@ -304,6 +311,7 @@ class ScreenView(QWidget, ScreenActions):
         self.panel.set_stage(self.workspace.stage)
         self.filters.set_tags(tags)
         self._requery()
+        self._update_progress()
 
     def _data_changed(self) -> None:
         if self._own_change:

@@ -71,20 +71,25 @@ class _Relay(QObject):
     def progress(self, done: int, total: int, message: str) -> None:
         self._call("progress", done, total, message)
 
+    def _end(self, name: str, *args: Any) -> None:
+        try:
+            self._call(name, *args)
+        finally:
+            # Drop the closures (and what they hold) before the relay itself goes.
+            self.callbacks = {}
+            self.deleteLater()
+
     @Slot(object)
     def finished(self, value: object) -> None:
-        self._call("done", value)
-        self.deleteLater()
+        self._end("done", value)
 
     @Slot(object)
     def failed(self, error: object) -> None:
-        self._call("error", error)
-        self.deleteLater()
+        self._end("error", error)
 
     @Slot()
     def cancelled(self) -> None:
-        self._call("cancelled")
-        self.deleteLater()
+        self._end("cancelled")
 
 
 class WorkRunner(QObject):

@@ -128,6 +128,19 @@ class Store:
         p = Path(self.target)
         return p.with_name(p.stem + "_files")
 
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the project file now (SQLite only; PASSIVE, so it
+        never waits for or blocks readers and writers). Run when the app is idle, it spares
+        a later commit the automatic checkpoint SQLite would otherwise make inside it."""
+        if not self.is_sqlite:
+            return False
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            raw.close()
+        return True
+
     def close(self) -> None:
         self.engine.dispose()
         self.WriteSession.kw["bind"].dispose()

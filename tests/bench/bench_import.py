@@ -40,7 +40,8 @@ t = time.perf_counter()
 with Project.create(os.path.join(folder, "bench.screener"), title="bench") as p:
     report = run_work(p.imports.import_files(sys.argv[1:], source="Generated"))
 print(json.dumps({"seconds": time.perf_counter() - t, "records": report.records,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "reader_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
@@ -68,11 +69,14 @@ def main() -> None:
         runs["rispy.load (bare parse)"].append(measure(RISPY, files))
         runs["screener import (end to end)"].append(measure(SCREENER, files))
     base = statistics.median(r["seconds"] for r in runs["rispy.load (bare parse)"])
-    print(f"{'what':<32}{'records':>10}{'median s':>10}{'min s':>8}{'ratio':>8}{'peak MB':>9}")
+    print(f"{'what':<32}{'records':>10}{'median s':>10}{'min s':>8}{'ratio':>8}{'peak MB':>9}"
+          f"{'reader MB':>11}")
     for name, results in runs.items():
         med = statistics.median(r["seconds"] for r in results)
         print(f"{name:<32}{int(results[0]['records']):>10,}{med:>10.2f}{min(r['seconds'] for r in results):>8.2f}"
-              f"{med / base:>8.2f}{max(r['rss_mb'] for r in results):>9.0f}")
+              f"{med / base:>8.2f}{max(r['rss_mb'] for r in results):>9.0f}"
+              f"{max(r.get('reader_rss_mb', 0) for r in results):>11.0f}")
+    print("peak MB: the importing process; reader MB: the largest reading process (two run at once)")
 
 
 if __name__ == "__main__":

@@ -234,9 +234,38 @@ def measure(path: Path, keys: int) -> dict[str, object]:
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
         return out
 
+    import gc
+
+    collections: list[tuple[int, float]] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            collections.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+
+    gc.callbacks.append(on_gc)
     lat = run_keys(keys, 40.0)
+    gc.callbacks.remove(on_gc)
+    full = [ms for gen, ms in collections if gen == 2]
     burst = run_keys(min(100, keys), 0.0)
     decided_ok = view.model.rowCount() == queue - keys - min(100, keys)
+
+    # undo (Ctrl+Z brings the record back into My queue) and a sort by header click
+    undo = []
+    for _ in range(20):
+        t = time.perf_counter()
+        QTest.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        app.processEvents()
+        undo.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    view._sort_clicked(1)  # title, as a header click does
+    app.processEvents()
+    sort_ms = (time.perf_counter() - t) * 1000
+    view._sort_clicked(1)
+    view._sort_clicked(1)  # the third click is back to import order
+    assert view.model.sort_key == "id"
 
     # scrolling the whole list
     view.filters.set_view("all")
@@ -265,9 +294,10 @@ def measure(path: Path, keys: int) -> dict[str, object]:
     view.filters.search.setText("")
     view.filters.flush()
     rss = rss_mb()
+    view.workspace.runner.wait()
     project.close()
     return {
-        "open_ms": open_ms, "queue": queue, "baseline": baseline, "lat": lat, "burst": burst, "decided_ok": decided_ok,
+        "open_ms": open_ms, "queue": queue, "baseline": baseline, "lat": lat, "burst": burst, "undo": undo, "sort_ms": sort_ms, "gc_full": full, "decided_ok": decided_ok,
         "scroll_s": scroll_s, "pages": pages, "rows": model.rowCount(), "rows_built": model.rows_built - built0,
         "fetches": model.fetch_calls - calls0, "largest_cache": largest_cache, "cache_cap": model.cache_rows,
         "searches": searches, "rss": rss,
@@ -294,6 +324,8 @@ def report(r: dict[str, object], n: int) -> None:
          verdict(statistics.median(lat) < TARGETS["key_median"] and percentile(lat, 95) < TARGETS["key_p95"])),
         (f"  keys back to back, no reading ({len(burst)} keys)", f"median {statistics.median(burst):.1f} ms · p95 "
          f"{percentile(burst, 95):.1f} ms", "", ""),
+        ("Ctrl+Z: undo, record back in the list", f"median {statistics.median(r['undo']):.1f} ms", "", ""),  # type: ignore[arg-type]
+        ("sort the list by title (header click)", f"{r['sort_ms']:.0f} ms", "", ""),
         ("scroll the whole list, page by page", f"{r['rows']:,} rows · {r['pages']:,} pages in {r['scroll_s']:.1f} s "
          f"({1000 * r['scroll_s'] / r['pages']:.2f} ms/page)", "", ""),  # type: ignore[operator]
         ("  rows built · summaries() calls", f"{r['rows_built']:,} · {r['fetches']:,}", "≈ rows / 64", ""),
@@ -310,7 +342,12 @@ def report(r: dict[str, object], n: int) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"\nworst search {worst_search:.0f} ms")
+    worst = sorted(range(len(lat)), key=lambda i: -lat[i])[:3]
+    print("\nslowest key presses: " + ", ".join(f"#{i + 1} {lat[i]:.0f} ms" for i in worst)
+          + f" · worst search {worst_search:.0f} ms")
+    full: list[float] = r["gc_full"]  # type: ignore[assignment]
+    print(f"full garbage collections during the {len(lat)} keys: {len(full)}"
+          + (f", longest {max(full):.0f} ms" if full else ""))
 
 
 def main() -> None:

@@ -1,12 +1,11 @@
 """Fixtures for the shell's GUI tests (main window, start page, dialogs, batches, settings).
 
-Imported by the ``test_shell_*`` modules. QSettings go to a fresh folder per test, so the
+Registered by the ``test_shell_*`` modules with ``pytest_plugins``. QSettings go to a fresh folder per test, so the
 recent-projects list and window geometry never leak between tests or to the user.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,15 +15,6 @@ from PySide6.QtCore import QSettings
 from screener.core.project import Project
 from screener.gui.context import Workspace
 from screener.gui.main_window import MainWindow
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-SCOPUS_RIS = DATA / "ris" / "cff_scopus__citation-file-formatting.ris"  # 10 records
-SEED_RIS = DATA / "ris" / "seed_scopus_single_space_tags.ris"  # 1 record
-ZOTERO_RIS = DATA / "ris" / "zotero_baseline__asreview.ris"  # 100 records
-
-WORDS = ("peer support mental health recovery nurse trial cohort outcome depression anxiety "
-         "community service randomised adolescent primary care stigma housing employment "
-         "digital intervention qualitative cost effectiveness relapse").split()
 
 
 @pytest.fixture(autouse=True)
@@ -64,14 +54,3 @@ def window(qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     w.show()
     yield w
     w.close_project()
-
-
-def write_generated_ris(path: Path, n: int, seed: int = 1) -> Path:
-    """``n`` distinct synthetic RIS records (for volume, not for reader coverage)."""
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as f:
-        for i in range(1, n + 1):
-            title = " ".join(rng.choice(WORDS) for _ in range(9)).capitalize() + f" {i}"
-            f.write(f"TY  - JOUR\nTI  - {title}\nAU  - Author{i}, A.\nPY  - {1990 + i % 35}\n"
-                    f"JO  - Journal {i % 50}\nAB  - Abstract {i}: {title.lower()}.\nER  - \n\n")
-    return path

@@ -89,3 +89,8 @@ def test_remove_refresh_and_sort(make_screen_project):
     assert m.index(1, 1).data() == "Cherry"
     assert m.fetch_calls == calls_before  # removing a row queries nothing
     assert m.remove_id(99) == -1
+    assert m.insert_id(2) == 1  # an undo puts it back where it belongs
+    assert m.ids == [1, 2, 3]
+    m.sort(0, Qt.SortOrder.DescendingOrder)
+    m.remove_id(2)
+    assert m.insert_id(2) == 1 and m.ids == [3, 2, 1]

@@ -72,5 +72,8 @@ def test_header_click_sorts_by_year_title_and_first_author(qtbot, make_screen_pr
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert click(1) == [4, 2, 1, 3]  # title: Housing, Nurse, Peer, Self
     assert click(3) == [3, 4, 2, 1]  # first author: Abel, Kim, Moran, Zed
+    assert click(3) == [1, 2, 4, 3]
+    assert click(3) == [1, 2, 3, 4]  # a third click: back to the order of import
+    assert header.sortIndicatorSection() == -1
     assert view.pane.record_id == 1  # the record being read stays selected across sorts
     assert view.current_id() == 1

@@ -89,3 +89,20 @@ def test_decisions_survive_the_app_being_killed(make_screen_project, tmp_path):
                           text=True, timeout=120)
     assert done.returncode == -9, done.stderr
     assert decisions_seen_by_another_process(project.target) == [[1, "ana", "include"], [2, "ana", "exclude"]]
+
+
+def test_the_log_is_folded_into_the_project_file_in_the_background(qtbot, make_screen_project, show_view, tmp_path):
+    from screener.gui.screen_actions import CHECKPOINT_EVERY
+
+    project = make_screen_project(CHECKPOINT_EVERY + 2, reviewers=("ana",), required=1)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    for _ in range(CHECKPOINT_EVERY):
+        qtbot.keyClick(view.table, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: not view._checkpointing, timeout=10000)
+    assert view.workspace.runner.wait(10000)
+    # the main file alone, without its write-ahead log, already holds every decision
+    alone = tmp_path / "alone.screener"
+    alone.write_bytes(open(project.target, "rb").read())
+    out = subprocess.run([sys.executable, "-c", READ_DECISIONS, str(alone)], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert json.loads(out.stdout) == [[1, "ana", "include"], [2, "ana", "include"], [3, "ana", "include"]]

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from screener.core.types import run_work
 from screener.gui.batches_view import BatchesView
-from tests.gui.shell_support import SCOPUS_RIS, SEED_RIS
+from tests.gui.shell_data import SCOPUS_RIS, SEED_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from screener.core.types import ScreenerError, run_work
 from screener.gui.errors import install_error_hook, log_file, report_error
-from tests.gui.shell_support import SCOPUS_RIS
+from tests.gui.shell_data import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]
 

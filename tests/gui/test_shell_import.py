@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from screener.gui.import_dialog import ImportDialog, start_import
 from screener.gui.progress import ProgressPanel
-from tests.gui.shell_support import SCOPUS_RIS, SEED_RIS, write_generated_ris
+from tests.gui.shell_data import SCOPUS_RIS, SEED_RIS, write_generated_ris
 
 pytest_plugins = ["tests.gui.shell_support"]
 

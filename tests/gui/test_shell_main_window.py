@@ -22,17 +22,17 @@ from screener.core.types import run_work
 from screener.gui.export_actions import export_work
 from screener.gui.recent import app_settings
 from screener.gui.reviewer_dialog import ReviewerDialog
-from tests.gui.shell_support import SCOPUS_RIS
+from tests.gui.shell_data import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]
 
 
-def open_with_records(window, path: Path, *files: Path):  # type: ignore[no-untyped-def]
+def open_with_records(window, path: Path, *files: Path, reviewer: str = "ana"):  # type: ignore[no-untyped-def]
     with Project.open(path) as project:
         for f in files:
             run_work(project.imports.import_files([f], source="Scopus"))
         run_work(project.dedup.run())
-    assert window.open_project(str(path))
+    assert window.open_project(str(path), reviewer)
     return window.workspace
 
 

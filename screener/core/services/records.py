@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, delete, exists, func, select, text
@@ -98,11 +99,10 @@ class RecordService(Service):
         if view not in VIEWS:
             raise ScreenerError(f"view must be one of {VIEWS}")
         with self.reading() as s:
-            q = (
-                select(StageStatus.record_id)
-                .join(Record, Record.id == StageStatus.record_id)
-                .where(StageStatus.stage == stage)
-            )
+            q = select(StageStatus.record_id).where(StageStatus.stage == stage)
+            by_record = sort in SORTS and sort != "id"
+            if by_record:  # only a sort needs the (wide) record rows; ids come from stage_status
+                q = q.join(Record, Record.id == StageStatus.record_id)
             if status == Status.DUPLICATE:
                 q = q.where(StageStatus.status == Status.DUPLICATE.value)
             else:
@@ -130,9 +130,15 @@ class RecordService(Service):
                 if found is not None:
                     sql, params = found
                     q = q.where(StageStatus.record_id.in_(text(sql).bindparams(**params)))
-            order = SORTS.get(sort, Record.id)
-            q = q.order_by(order.desc() if descending else order, Record.id)
-            return list(s.scalars(q))
+            order = SORTS[sort] if by_record else StageStatus.record_id
+            q = q.order_by(order.desc() if descending else order, StageStatus.record_id)
+            was_enabled = gc.isenabled()
+            gc.disable()  # 100,000 row tuples, all freed at once: no cycles to look for meanwhile
+            try:
+                return [row[0] for row in s.connection().execute(q).fetchall()]
+            finally:
+                if was_enabled:
+                    gc.enable()
 
     def summaries(
         self, ids: list[int], stage: str = Stage.TITLE_ABSTRACT.value, viewer: str | None = None
