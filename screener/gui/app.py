@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from PySide6.QtCore import Qt, QTimer
@@ -64,7 +65,7 @@ def configure(app: QApplication) -> None:
     QGuiApplication.setApplicationName(APP)
     QGuiApplication.setOrganizationName(APP)
     QGuiApplication.setApplicationVersion(__version__)
-    QGuiApplication.setDesktopFileName("screener")
+    QGuiApplication.setDesktopFileName("io.github.screener.Screener")  # matches the .desktop file
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     apply_color_scheme(app)
@@ -90,6 +91,10 @@ def run_app(project: str | None = None) -> int:
     window.show()
     if project:
         QTimer.singleShot(0, lambda: window.open_project(project))
+    quit_after = os.environ.get("SCREENER_QUIT_AFTER_MS")
+    if quit_after:  # a smoke test of an installed bundle: start, open, then quit cleanly
+        QTimer.singleShot(int(quit_after), window.close)
+        QTimer.singleShot(int(quit_after) + 200, app.quit)
     try:
         return app.exec()
     finally:
