@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from screener.core.types import Stage
+from screener.gui.package_actions import merge_package, write_package
 
 if TYPE_CHECKING:
     from screener.gui.main_window import MainWindow
@@ -43,6 +44,14 @@ class Menus:
                 ("all", tr("&All records…")), ("decisions", tr("&Decision log…")),
             )
         }
+        self.package = self._action(
+            tr("Write a screening &package…"),
+            lambda: w.workspace and write_package(w, w.workspace, w.tasks), None,
+            tr("A project file for one reviewer to screen offline, others' decisions withheld"))
+        self.merge = self._action(
+            tr("&Merge a returned package…"),
+            lambda: w.workspace and merge_package(w, w.workspace, w.tasks), None,
+            tr("Bring a reviewer's decisions from a screening package into this project"))
         self.close = self._action(tr("&Close project"), w.close_project, "Ctrl+W",
                                   tr("Close the project"))
         self.quit = self._action(tr("&Quit"), w.close, QKeySequence.StandardKey.Quit,
@@ -96,6 +105,8 @@ class Menus:
         self.export_menu = file.addMenu(tr("&Export"))
         self.export_menu.addActions(list(self.exports.values()))
         file.addSeparator()
+        file.addActions([self.package, self.merge])
+        file.addSeparator()
         file.addActions([self.close, self.quit])
         review = bar.addMenu(tr("&Review"))
         review.addAction(self.switch)
@@ -122,7 +133,7 @@ class Menus:
             a.setEnabled(False)
 
     def update(self, has_project: bool, stage: str = "") -> None:
-        for a in [self.import_, self.close, self.switch, *self.exports.values(),
+        for a in [self.import_, self.close, self.switch, self.package, self.merge, *self.exports.values(),
                   *self.stages.values(), *self.tabs.values()]:
             a.setEnabled(has_project)
         self.export_menu.setEnabled(has_project)

@@ -160,8 +160,11 @@ def test_the_window_stays_responsive_during_a_large_import(qtbot, monkeypatch, s
 
     assert ws.project.imports.batches()[0].records == 3000
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) >= max(10, int(elapsed * 100 * 0.2))  # the event loop kept turning
-    assert statistics.median(gaps) < 50  # at about its 10 ms pace, not in bursts
+    # The event loop kept turning throughout: at about its 10 ms pace (not in bursts), and
+    # never stopped for long. (A blocked loop shows one gap as long as the whole import.)
+    assert len(ticks) >= 10
+    assert statistics.median(gaps) < 50
+    assert max(gaps) < max(500, elapsed * 1000 / 3)
 
 
 def test_add_files_to_an_existing_batch(qtbot, monkeypatch, shell_workspace):  # type: ignore[no-untyped-def]
