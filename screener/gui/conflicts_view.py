@@ -4,8 +4,6 @@ calibration sample."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +25,7 @@ from screener.gui.agreement_panel import AgreementPanel
 from screener.gui.context import Workspace
 from screener.gui.highlight import escape
 from screener.gui.history_view import STAGE_NAMES, when
+from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
 from screener.gui.rows_model import RowsModel, compact_table
@@ -63,7 +62,7 @@ class DecisionCard(QFrame):
         self.setAccessibleName(f"{d['reviewer']}: {d['decision']} {d.get('reason', '')}")
 
 
-class ConflictsView(QWidget):
+class ConflictsView(RefreshWhenVisible, QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -180,19 +179,6 @@ class ConflictsView(QWidget):
         row = next((i for i, c in enumerate(conflicts) if keep and c.record_id == keep.record_id), 0)
         self.select_row(row)
         self.agreement.refresh()
-
-    def _data_changed(self) -> None:
-        if self._own_change:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_conflict(self) -> ConflictInfo | None:
         return self.model.row(self.table.currentIndex().row())

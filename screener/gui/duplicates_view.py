@@ -5,8 +5,6 @@ records can be separated again (Unmerge)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -25,6 +23,7 @@ from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import KeyButton
 from screener.gui.highlight import DIFF_STYLE, DIFF_STYLE_DARK, escape, word_diff_html
+from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import RecordBrowser
 from screener.gui.rows_model import RowsModel, compact_table
 from screener.gui.worker import WorkRunnable
@@ -58,7 +57,7 @@ def comparison_html(a: RecordDetail, b: RecordDetail, mark: str = DIFF_STYLE, mu
     return page(a, rows_a), page(b, rows_b)
 
 
-class DuplicatesView(QWidget):
+class DuplicatesView(RefreshWhenVisible, QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -169,19 +168,6 @@ class DuplicatesView(QWidget):
                                       else self.tr("No pairs to review. Run “Find duplicates now” after an import."))
         row = next((i for i, p in enumerate(pairs) if keep and (p.record_a, p.record_b) == (keep.record_a, keep.record_b)), 0)
         self.select_row(row)
-
-    def _data_changed(self) -> None:
-        if self._own_change:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_pair(self) -> PairInfo | None:
         return self.model.row(self.table.currentIndex().row())

@@ -28,6 +28,7 @@ from screener.core.prisma_diagram import render_svg
 from screener.core.services.prisma import MANUAL_KEYS
 from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
+from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.prisma_render import save_diagram
 
 MANUAL_LABELS = {
@@ -58,7 +59,7 @@ class DiagramWidget(QSvgWidget):
         return QSize(600, 700)
 
 
-class PrismaView(QWidget):
+class PrismaView(RefreshWhenVisible, QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -147,17 +148,6 @@ class PrismaView(QWidget):
             self.show_error(self.tr("The diagram could not be drawn: {e}").format(e=e))
             return
         self.diagram.set_svg(self.svg)
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

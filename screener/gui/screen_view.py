@@ -31,6 +31,7 @@ from screener.core.types import ScreenerError, Stage
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
+from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
@@ -45,7 +46,7 @@ from screener.gui.screen_parts import (
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 
 
-class ScreenView(QWidget, ScreenActions):
+class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -313,23 +314,13 @@ class ScreenView(QWidget, ScreenActions):
         self._requery()
         self._update_progress()
 
-    def _data_changed(self) -> None:
-        if self._own_change:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
     def _reviewer_changed(self, _name: str) -> None:
         self.session.reset()
         self.session_label.setText("")
         self.refresh()
 
     def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
+        super().showEvent(event)  # refreshes first if data changed while hidden
         if not is_text_input(QApplication.focusWidget()):
             self.table.setFocus()
 

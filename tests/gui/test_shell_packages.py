@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from screener.core.project import Project
