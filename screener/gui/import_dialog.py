@@ -32,6 +32,7 @@ from screener.core.services.importing import BatchInfo, ImportReport, result_war
 from screener.core.types import ImportFormatError, ReadResult, ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
+from screener.gui.heap import settle_heap
 from screener.gui.progress import ProgressPanel
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
 
@@ -336,6 +337,7 @@ def after_import(workspace: Workspace, tasks: ProgressPanel, report: ImportRepor
 
     def done(summary: Any) -> None:
         workspace.data_changed.emit()
+        settle_heap()  # the import's objects are gone; keep later collections short
         workspace.notify(tr(
             "Imported {n} records into batch {b}. Duplicates: {m} merged, {c} to check."
         ).format(n=report.records, b=report.batch_id, m=summary.merged,

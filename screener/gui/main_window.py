@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication
+from PySide6.QtCore import QByteArray, QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -20,6 +20,7 @@ from screener.gui import reviewer_dialog
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.export_actions import export_records
+from screener.gui.heap import settle_heap
 from screener.gui.help_dialog import show_about, show_shortcuts
 from screener.gui.import_dialog import start_import
 from screener.gui.menus import Menus
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         if not project.imports.batches():
             self.pane.show_view("batches")  # a new project starts with an import
         ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name))
+        QTimer.singleShot(0, settle_heap)  # once the views have been built
         return True
 
     def close_project(self) -> bool:
