@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from screener.core.readers.gc_pause import gc_paused
@@ -41,6 +41,7 @@ from screener.store.models import (
 from screener.store.search import unindex_records
 
 CHUNK = 5000
+STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
 READ_AHEAD_BYTES = 20_000_000  # below this, a second process costs more than it saves
 READERS = 2  # reading processes; with the writer they keep both cores busy
 
@@ -101,13 +102,14 @@ def _sha256(path: str) -> str:
 
 
 def add_stage_status(s: Session, ids: Sequence[int]) -> None:
-    s.connection().execute(
-        insert(StageStatus.__table__),
-        [
-            {"record_id": rid, "stage": stage, "status": Status.UNDECIDED.value, "reason": "", "n_decisions": 0}
-            for rid in ids
-            for stage in (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
-        ],
+    """Every new record starts undecided at both stages."""
+    undecided = Status.UNDECIDED.value
+    rows = [(rid, stage, undecided, "", 0) for rid in ids for stage in STAGES]
+    marker = "?" if s.get_bind().dialect.name == "sqlite" else "%s"
+    s.connection().exec_driver_sql(
+        "INSERT INTO stage_status (record_id, stage, status, reason, n_decisions) "
+        f"VALUES ({', '.join([marker] * 5)})",
+        rows,
     )
 
 
@@ -126,6 +128,7 @@ class PreparedFile:
     result: ReadResult
     rows: PreparedRows
     count: int
+    sha256: str
 
 
 def prepare(result: ReadResult) -> PreparedFile:
@@ -133,7 +136,7 @@ def prepare(result: ReadResult) -> PreparedFile:
         rows = prepare_rows(result.records)
     count = len(result.records)
     result.records = []
-    return PreparedFile(result, rows, count)
+    return PreparedFile(result, rows, count, _sha256(str(result.path)))
 
 
 def read_and_prepare(path: str, fmt: str) -> PreparedFile:
@@ -268,7 +271,7 @@ class ImportService(Service):
                 sf = SourceFile(
                     batch_id=batch.id,
                     name=name,
-                    sha256=_sha256(str(result.path)),
+                    sha256=prepared.sha256,
                     format=result.format,
                     encoding=result.encoding,
                     n_records=prepared.count,
