@@ -19,6 +19,7 @@ demo: sysdeps $(VENV)/.installed
 
 test: sysdeps $(VENV)/.installed
 	$(VENV)/bin/ruff check screener tests
+	$(VENV)/bin/mypy screener/core
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -p no:cacheprovider
 
 lint: $(VENV)/.installed

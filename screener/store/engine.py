@@ -15,7 +15,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 
 from screener.core.types import ScreenerError
 
@@ -116,8 +117,8 @@ class Store:
 
     target: str
     engine: Engine
-    Session: sessionmaker[Session]  # for reads
-    WriteSession: sessionmaker[Session]  # for units of work that write
+    Session: sessionmaker[OrmSession]  # for reads
+    WriteSession: sessionmaker[OrmSession]  # for units of work that write
 
     @property
     def is_sqlite(self) -> bool:

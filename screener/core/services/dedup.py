@@ -239,9 +239,7 @@ def merge_clusters(s: Session, clusters: list[list[int]]) -> tuple[int, list[int
              "detail": {"merged": members, "how": "auto", "conflicting_decisions": canonical in flagged}}
         )
     s.connection().execute(
-        update(Record.__table__).where(Record.__table__.c.id == bindparam("rid")).values(
-            duplicate_of=bindparam("canonical")
-        ),
+        update(Record).where(Record.id == bindparam("rid")).values(duplicate_of=bindparam("canonical")),
         links,
     )
     s.execute(insert(Event), events)

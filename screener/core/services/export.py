@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
@@ -50,7 +50,8 @@ class ExportService(Service):
             return self.export_decisions(path)
         stage = check_stage(stage or Stage.FULL_TEXT.value)
         rows = list(self.record_rows(what, stage))
-        with atomic_write(path) as fp:
+        with atomic_write(path) as out:
+            fp = cast(TextIO, out)
             if fmt == "ris":
                 from screener.core.export.ris_writer import write_ris
 
@@ -158,14 +159,15 @@ class ExportService(Service):
                     "final_status", "final_reason"]
         rows = []
         for rid, stage in keys:
-            st, reason = status.get((rid, stage), ("", ""))
+            final, reason = status.get((rid, stage), ("", ""))
             rows.append({"record_id": rid, "stage": stage, "title": titles.get(rid, ""),
-                         **table[(rid, stage)], "final_status": st, "final_reason": reason})
+                         **table[(rid, stage)], "final_status": final, "final_reason": reason})
         return columns, rows
 
     def export_decisions(self, path: str | Path) -> int:
         columns, rows = self.decision_log()
-        with atomic_write(path) as fp:
+        with atomic_write(path) as out:
+            fp = cast(TextIO, out)
             write_csv(rows, columns, fp)
         return len(rows)
 

@@ -113,11 +113,15 @@ def add_stage_status(s: Session, ids: Sequence[int]) -> None:
     )
 
 
-def _refuse_skipped(result: ReadResult) -> None:
-    if result.skipped:
-        problems = result_warnings(result)
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise ScreenerError(problems[-len(result.skipped)] + more)
+def _refusing_skipped(files: Iterable[PreparedFile]) -> Iterator[PreparedFile]:
+    """Pass files on, refusing the first one that has skipped records."""
+    for prepared in files:
+        result = prepared.result
+        if result.skipped:
+            problems = result_warnings(result)
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ScreenerError(problems[-len(result.skipped)] + more)
+        yield prepared
 
 
 @dataclass
@@ -205,7 +209,7 @@ class ImportService(Service):
             results = yield from self.read(paths, fmt)
             files = (prepare(r) for r in results)
         if strict:
-            files = (f for f in files if _refuse_skipped(f.result) is None)
+            files = _refusing_skipped(files)
         return (yield from self._store(files, sizes, source, kind, search_date, search_string, batch_id))
 
     @staticmethod

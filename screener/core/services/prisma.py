@@ -12,6 +12,7 @@ Records without a final decision are counted under ``pending``, never in another
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -83,7 +84,7 @@ class PrismaService(Service):
             log_event(s, "prisma_manual", key=key, value=value)
 
 
-def build_counts(rows: list[Any], manual: dict[str, int]) -> dict[str, Any]:
+def build_counts(rows: Sequence[Any], manual: dict[str, int]) -> dict[str, Any]:
     c: Counter[str] = Counter()
     per_source: dict[str, Counter[str]] = {k: Counter() for k in DBR}
     reasons: dict[str, Counter[str]] = {"dbr": Counter(), "other": Counter()}
