@@ -126,6 +126,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
         d = p.screening.decide(args.record_id, args.reviewer, args.decision, args.stage, args.reason, args.note)
     info(f"record {d.record_id}: {d.reviewer} {d.decision}d at {d.stage}".replace("maybed", "said maybe"))
+    if d.warning:
+        info(f"warning: {d.warning}")
     return 0
 
 

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
@@ -150,6 +150,23 @@ class Store:
         self.WriteSession.kw["bind"].dispose()
 
 
+def _check_is_project(target: str) -> None:
+    """Refuse, without writing a byte, anything that is not a Screener project: never
+    turn some other file or database into one."""
+    if is_url(target):
+        probe = create_engine(target, pool_pre_ping=True)
+    else:
+        with open(target, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                raise ScreenerError(f"{target}: not a Screener project file")
+        probe = create_engine(f"sqlite:///file:{Path(target).resolve()}?mode=ro&uri=true")
+    try:
+        if not inspect(probe).has_table("alembic_version"):
+            raise ScreenerError(f"{target}: not a Screener project (it has no Screener tables)")
+    finally:
+        probe.dispose()
+
+
 def open_store(target: str | Path, *, create: bool = False) -> Store:
     target = str(target)
     if not is_url(target):
@@ -158,6 +175,8 @@ def open_store(target: str | Path, *, create: bool = False) -> Store:
             raise ScreenerError(f"{target}: no such project file")
         if create and path.exists() and path.stat().st_size > 0:
             raise ScreenerError(f"{target}: a file already exists there")
+    if not create:
+        _check_is_project(target)
     engine = make_engine(target)
     writer = make_engine(target, writer=True) if engine.dialect.name == "sqlite" else engine
     try:

@@ -127,7 +127,7 @@ def test_decide_resolve_agreement_history_and_export(
     assert len(rows) == 10 and rows[ids[1]]["ft_reason"] == "Wrong design"
     assert rows[ids[3]]["source_position"] == "4" and rows[ids[3]]["source_file"].endswith(".ris")
     prisma = run_json(capsys, "prisma", project)
-    assert prisma["records_screened"] == 10 and prisma["records_excluded"] == 1
+    assert prisma["records_screened"] == 3 and prisma["records_excluded"] == 1
     assert prisma["dbr_excluded"] == [["Wrong design", 1]] and prisma["new_studies"] == 1
     assert prisma["pending"]["title_abstract"] == 7
 
@@ -209,3 +209,17 @@ def test_an_unreachable_server_is_a_one_line_error(capsys: pytest.CaptureFixture
     code, out, err = run(capsys, "records", "postgresql+psycopg://ana@127.0.0.1:1/review")
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "cannot use the project database" in err
+
+
+def test_an_output_folder_that_does_not_exist_is_named(project: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "missing" / "included.csv"
+    code, _, err = run(capsys, "export", project, "--what", "all", "--format", "csv", "-o", target)
+    assert code == 1 and "included.csv: the folder" in err and "does not exist" in err
+    assert ".tmp" not in err
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(project: Path) -> None:
+    proc = subprocess.run(f"{sys.executable} -m screener --help | head -1", shell=True,
+                          capture_output=True, text=True)
+    assert proc.stdout.startswith("usage: screener") and "Broken pipe" not in proc.stderr

@@ -29,9 +29,9 @@ def test_the_diagram_shows_the_counts_and_follows_the_data(qtbot, make_screen_pr
     view = show_view(PrismaView(Workspace(project, "ana")))
     c = view.counts
     assert (c["database_results"], c["records_screened"], c["records_excluded"], c["dbr_sought_reports"],
-            c["dbr_assessed"], c["new_studies"]) == (10, 10, 4, 4, 2, 1)
+            c["dbr_assessed"], c["new_studies"]) == (10, 8, 4, 4, 2, 1)
     svg = view.svg
-    assert "Records screened" in svg and "(n = 10)" in svg and "Wrong population" in svg
+    assert "Records screened" in svg and "(n = 8)" in svg and "Wrong population" in svg
     assert view.pending_label.text() == "Pending: 2 records at title/abstract, 2 reports at full text."
     assert view.diagram.renderer().isValid()
 
@@ -73,7 +73,7 @@ def test_exports_svg_png_pdf_and_the_prisma2020_csv(qtbot, make_screen_project, 
     assert targets["pdf"].read_bytes().startswith(b"%PDF")
     with open(targets["csv"], encoding="utf-8", newline="") as f:
         n = {row["data"]: row["n"] for row in csv.DictReader(f)}
-    assert n["records_screened"] == "10" and n["records_excluded"] == "4"
+    assert n["records_screened"] == "8" and n["records_excluded"] == "4"
     assert n["dbr_excluded"] == "Wrong population, 1"
 
 

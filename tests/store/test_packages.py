@@ -78,3 +78,9 @@ def test_a_full_text_package_carries_records_included_at_title_abstract(project:
 def test_a_package_must_be_a_new_file(project: Project, tmp_path: Path) -> None:
     with pytest.raises(ScreenerError, match="choose a new file"):
         project.packages.create_package("ana", project.target)
+
+
+def test_merging_a_project_that_is_not_a_package_is_refused(project: Project, tmp_path: Path) -> None:
+    project.packages.create_package("ana", tmp_path / "ana.screener")  # the main project logs this
+    with pytest.raises(ScreenerError, match="not a screening package"):
+        project.packages.merge_package(project.target)

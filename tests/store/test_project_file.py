@@ -155,3 +155,20 @@ def test_eight_reviewers_deciding_at_once_lose_nothing(postgres, tmp_path: Path)
         assert all(len(p.screening.decisions_of(rid)) == 8 for rid in range(1, 41))
         conflicts = {c.record_id for c in p.conflicts.conflicts()}
         assert conflicts == {rid for rid in range(1, 41) if rid % 2 == 1}
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.4\n", None])
+def test_opening_a_file_that_is_not_a_project_leaves_it_untouched(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "other.db"
+    if content is None:  # some other application's SQLite database
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE t (x)")
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(ScreenerError, match="not a Screener project"):
+        Project.open(path)
+    assert path.read_bytes() == before
+    if content is None:
+        with sqlite3.connect(path) as conn:
+            assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["t"]

@@ -125,9 +125,8 @@ def test_search_finds_words_in_title_abstract_and_authors(project: Project, tmp_
 def test_prisma_counts_add_up_at_every_step(project: Project) -> None:
     def check() -> dict:
         c = project.prisma.counts()
-        assert c["database_results"] - c["duplicates"] == c["records_screened"]
-        assert c["records_screened"] == (c["records_excluded"] + c["dbr_sought_reports"]
-                                          + c["pending"]["title_abstract"])
+        assert c["database_results"] - c["duplicates"] == c["records_screened"] + c["pending"]["title_abstract"]
+        assert c["records_screened"] == c["records_excluded"] + c["dbr_sought_reports"]
         assert c["dbr_sought_reports"] == (c["dbr_notretrieved_reports"] + c["dbr_assessed"]
                                             + c["pending"]["full_text"])
         assert c["dbr_assessed"] == sum(n for _, n in c["dbr_excluded"]) + c["new_studies"]
@@ -158,8 +157,32 @@ def test_other_methods_are_counted_only_in_their_own_column(project: Project, tm
               file_name="c.ris")
     c = project.prisma.counts()
     assert c["citations_results"] == 1
-    assert c["records_screened"] == 10
+    assert c["records_screened"] + c["pending"]["title_abstract"] == 10
     project.screening.decide(11, "ana", "include")
     project.screening.decide(11, "ben", "include")
     c = project.prisma.counts()
     assert c["other_sought_reports"] == 1 and c["dbr_sought_reports"] == 0
+
+
+def test_a_late_title_abstract_change_says_what_it_did_to_full_text_work(project: Project) -> None:
+    for name in ("ana", "ben"):
+        project.screening.decide(1, name, "include")
+    for name in ("ana", "ben"):
+        project.screening.decide(1, name, "exclude", stage="full_text", reason="Wrong design")
+    changed = project.screening.decide(1, "ben", "exclude")
+    assert "no longer count" in changed.warning
+    assert [e.kind for e in project.history.history(1)][-1] == "left_full_text"
+    assert project.prisma.counts()["dbr_excluded"] == []
+    assert project.screening.decide(2, "ana", "include").warning == ""
+
+
+def test_a_report_marked_not_retrieved_cannot_be_assessed(project: Project) -> None:
+    for name in ("ana", "ben"):
+        project.screening.decide(4, name, "include")
+    project.retrieval.set_retrieval(4, False)
+    with pytest.raises(ScreenerError, match="not retrieved"):
+        project.screening.decide(4, "ana", "exclude", stage="full_text", reason="Wrong design")
+    assert project.prisma.counts()["dbr_notretrieved_reports"] == 1
+    project.retrieval.set_retrieval(4, True)
+    project.screening.decide(4, "ana", "exclude", stage="full_text", reason="wrong DESIGN")
+    assert project.screening.decisions_of(4)[0].reason == "Wrong design"  # the list's spelling

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from screener.core.types import ScreenerError
+
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -49,6 +51,9 @@ def atomic_write(
     ``newline`` are then ignored). ``newline=""`` suits the ``csv`` module; pass
     ``newline=None`` for platform line endings in other text formats.
     """
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise ScreenerError(f"{path}: the folder {folder} does not exist")
     if mode not in ("w", "wb", "wt"):
         raise ValueError(f"atomic_write supports modes 'w' and 'wb', not {mode!r}")
     target = Path(path)

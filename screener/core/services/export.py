@@ -143,7 +143,8 @@ class ExportService(Service):
                     resolution_note=res.note, resolved_by=name,
                     resolved_at=res.resolved_at.isoformat(timespec="seconds"),
                 )
-            keys = sorted(table)
+            stage_order = {Stage.TITLE_ABSTRACT.value: 0, Stage.FULL_TEXT.value: 1}
+            keys = sorted(table, key=lambda k: (k[0], stage_order.get(k[1], 2)))
             ids = sorted({k[0] for k in keys})
             titles: dict[int, str] = {}
             status: dict[tuple[int, str], tuple[str, str]] = {}

@@ -109,9 +109,10 @@ class PackageService(Service):
         package = _open_package(path)
         try:
             with package.Session() as t, t.begin():
-                meta = t.scalar(select(Event).where(Event.kind == "package_created").order_by(Event.id))
+                meta = next((e for e in t.scalars(select(Event).where(Event.kind == "package_created"))
+                             if "base" in (e.detail or {})), None)
                 if meta is None:
-                    raise ScreenerError(f"{path}: not a screening package")
+                    raise ScreenerError(f"{path}: not a screening package (write one with 'screener package')")
                 reviewer = str(meta.detail["reviewer"])
                 base: dict[Key, Value] = {
                     (int(k.split(":")[0]), k.split(":")[1]): tuple(v) if v else None  # type: ignore[misc]

@@ -1,9 +1,10 @@
 """PRISMA 2020 flow counts, computed from the data every time they are asked for.
 
 Keys are those of the PRISMA2020 R package / Shiny app template. By construction:
-- ``database_results + register_results - duplicates = records_screened``
+- ``database_results + register_results - duplicates = records_screened + pending.title_abstract``
   (duplicates counted in the databases-and-registers column only);
-- ``records_screened = records_excluded + dbr_sought_reports + pending.title_abstract``;
+- ``records_screened = records_excluded + dbr_sought_reports``: a record counts as
+  screened once it has a final title/abstract decision;
 - ``dbr_sought_reports = dbr_notretrieved_reports + dbr_assessed + pending.full_text``;
 - ``dbr_assessed = sum(dbr_excluded) + (studies included from databases and registers)``.
 Records without a final decision are counted under ``pending``, never in another box.
@@ -100,7 +101,7 @@ def build_counts(rows: Sequence[Any], manual: dict[str, int]) -> dict[str, Any]:
             c[OTHER_RESULTS[kind]] += n
             if not canonical:
                 continue
-        if column == "dbr":
+        if column == "dbr" and ta_status in FINAL:
             c["records_screened"] += n
         if ta_status == Status.EXCLUDED:
             c[f"{column}_ta_excluded"] += n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from screener.core.services.base import Service, get_reviewer, log_event, now
@@ -16,6 +16,7 @@ from screener.store.models import (
     ExclusionReason,
     Record,
     Resolution,
+    Retrieval,
     Reviewer,
     StageStatus,
 )
@@ -30,6 +31,7 @@ class DecisionInfo:
     reason: str = ""
     note: str = ""
     decided_at: str = ""
+    warning: str = ""  # what else the decision changed, for the reviewer to know
 
 
 def check_stage(stage: str) -> str:
@@ -68,9 +70,11 @@ def check_record_at_stage(s: Session, record_id: int, stage: str) -> Record:
 
 
 def check_reason(s: Session, stage: str, decision: str, reason: str) -> str:
+    """The reason as the project's list spells it (matched regardless of case)."""
     reason = (reason or "").strip()
     if stage == Stage.FULL_TEXT and decision == Choice.EXCLUDE:
-        reasons = list(s.scalars(select(ExclusionReason.text)))
+        reasons = list(s.scalars(select(ExclusionReason.text).order_by(ExclusionReason.position)))
+        reason = next((r for r in reasons if r.casefold() == reason.casefold()), reason)
         if not reason:
             raise ScreenerError(
                 "a full-text exclusion needs a reason: one of " + "; ".join(reasons)
@@ -197,7 +201,14 @@ def apply_decision(
     r = get_reviewer(s, reviewer)
     lock_records(s, [record_id])
     check_record_at_stage(s, record_id, stage)
+    if stage == Stage.FULL_TEXT:
+        retrieval = s.get(Retrieval, record_id)
+        if retrieval is not None and not retrieval.retrieved:
+            raise ScreenerError(
+                f"record {record_id} is marked 'report not retrieved'; mark it retrieved to assess it"
+            )
     reason = check_reason(s, stage, decision, reason)
+    was_at_full_text = stage == Stage.TITLE_ABSTRACT and status_at(s, record_id, stage) == Status.INCLUDED
     if decision != Choice.EXCLUDE and stage == Stage.FULL_TEXT:
         reason = ""
     row = s.scalar(
@@ -241,7 +252,17 @@ def apply_decision(
             )
     s.flush()
     recompute(s, [record_id], stages=(stage,))  # a decision changes its own stage only
-    return DecisionInfo(record_id, reviewer, stage, decision, reason, note, row.decided_at.isoformat())
+    warning = ""
+    if was_at_full_text and status_at(s, record_id, stage) != Status.INCLUDED:
+        done = s.scalar(select(func.count()).select_from(Decision).where(
+            Decision.record_id == record_id, Decision.stage == Stage.FULL_TEXT.value))
+        if done:
+            warning = (f"record {record_id} is no longer included at title/abstract, so its "
+                       f"{done} full-text decision(s) no longer count (they are kept)")
+            log_event(s, "left_full_text", record_id=record_id, reviewer=reviewer,
+                      stage=Stage.FULL_TEXT.value, decisions=done)
+    return DecisionInfo(record_id, reviewer, stage, decision, reason, note, row.decided_at.isoformat(),
+                        warning)
 
 
 def visible_decisions(s: Session, record_id: int, viewer: str | None) -> list[DecisionInfo]:
