@@ -70,12 +70,13 @@ class ConflictsView(RefreshWhenVisible, QWidget):
         self._dirty = False
         self._own_change = False
         self.model = RowsModel(
-            [(self.tr("#"), lambda c: c.record_id), (self.tr("Title"), lambda c: c.title),
+            [(self.tr("#"), lambda c: c.record_id),
              (self.tr("Disagree on"), lambda c: KIND_TEXT.get(c.kind, c.kind)),
-             (self.tr("Decisions"), lambda c: " · ".join(f"{d['reviewer']}: {d['decision']}" for d in c.decisions))],
+             (self.tr("Decisions"), lambda c: " · ".join(f"{d['reviewer']}: {d['decision']}" for d in c.decisions)),
+             (self.tr("Title"), lambda c: c.title)],
             self,
         )
-        self.table = _table(self, self.model, self.tr("Open conflicts"), stretch=1)
+        self.table = _table(self, self.model, self.tr("Open conflicts"), stretch=3)
         self.count_label = QLabel(self)
         self.pane = ReadingPane(self, editable=False)
         self.cards = QWidget(self)
@@ -119,7 +120,7 @@ class ConflictsView(RefreshWhenVisible, QWidget):
         top.addWidget(left)
         top.addWidget(detail)
         top.setStretchFactor(1, 1)
-        top.setSizes([380, 800])
+        top.setSizes([560, 700])
 
         self.resolved_model = RowsModel(
             [(self.tr("#"), lambda r: r.record_id), (self.tr("Final"), lambda r: r.decision),

@@ -137,7 +137,9 @@ class PrismaView(RefreshWhenVisible, QWidget):
         p = self.counts.get("pending", {})
         ta, ft = p.get("title_abstract", 0) + p.get("other_title_abstract", 0), p.get("full_text", 0) + p.get("other_full_text", 0)
         self.pending_label.setText(
-            self.tr("Pending: {ta} records at title/abstract, {ft} reports at full text.").format(ta=f"{ta:,}", ft=f"{ft:,}")
+            self.tr("Pending: {ta} at title/abstract, {ft} at full text.").format(
+                ta=(self.tr("{n} records") if ta != 1 else self.tr("{n} record")).format(n=f"{ta:,}"),
+                ft=(self.tr("{n} reports") if ft != 1 else self.tr("{n} report")).format(n=f"{ft:,}"))
             if ta or ft else self.tr("No records pending: every record has a final decision."))
         self.redraw()
 

@@ -135,6 +135,9 @@ class HeaderBar(QWidget):
             counts.queue, counts.total))
         self.queue_bar.setRange(0, max(counts.total, 1))
         self.queue_bar.setValue(counts.total - counts.queue)
+        done = counts.total - counts.queue
+        pct = round(100 * done / counts.total) if counts.total else 0  # as the Screen tab rounds
+        self.queue_bar.setFormat(self.tr("{pct}% done").format(pct=pct))
 
 
 class ProjectPane(QWidget):

@@ -60,7 +60,7 @@ def fmt_stat(value: float | None, digits: int = 2) -> str:
 
 def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None) -> QTableView:
     """A read-only, one-line-per-row table; column ``stretch`` (default: the last) takes the
-    room left, the others fit their contents as first shown."""
+    room left, the others fit their contents."""
     t = QTableView(parent)
     t.setModel(model)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -77,7 +77,7 @@ def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None)
     h = t.horizontalHeader()
     last = model.columnCount() - 1 if stretch is None else stretch
     for c in range(model.columnCount()):
-        text = model.headerData(c, Qt.Orientation.Horizontal)
-        h.resizeSection(c, max(48, t.fontMetrics().horizontalAdvance(f"{text}") + 24))
+        # Columns fit their contents (these tables are short), so no value is cut off.
+        h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     h.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
     return t

@@ -67,11 +67,11 @@ class ScreenActions:
             self.escape_key.setEnabled(True)
             return False
         try:
-            self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
+            info = self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
         except ScreenerError as e:
             self.show_error(str(e))
             return False
-        self.show_error("")
+        self.show_error(info.warning)  # e.g. full-text work a late change no longer counts
         self._checkpoint_now_and_then()
         self.session.add()
         self._mine += 1

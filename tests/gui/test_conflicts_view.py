@@ -36,8 +36,8 @@ def test_conflicts_show_both_decisions_and_resolve(qtbot, make_screen_project, s
     view = show_view(ConflictsView(Workspace(project, "carla")))
     assert [c.record_id for c in view.model.rows] == [4, 5]
     assert view.count_label.text() == "2 open conflicts at title/abstract"
-    assert view.model.index(0, 2).data() == "include vs exclude"
-    assert view.model.index(1, 2).data() == "a maybe"
+    assert view.model.index(0, 1).data() == "include vs exclude"
+    assert view.model.index(1, 1).data() == "a maybe"
     assert view.pane.record_id == 4
     cards = card_texts(view)[0]
     assert "<b>ana</b>: include" in cards and "<b>ben</b>: exclude" in cards and "small sample" in cards

@@ -38,7 +38,7 @@ def test_the_diagram_shows_the_counts_and_follows_the_data(qtbot, make_screen_pr
     project.screening.decide(9, "ana", "exclude")
     view.workspace.data_changed.emit()  # as the screen does after a decision
     assert view.counts["records_excluded"] == 5
-    assert "Pending: 1 records at title/abstract" in view.pending_label.text()
+    assert "Pending: 1 record at title/abstract" in view.pending_label.text()
 
     assert "Previous studies" not in view.svg
     qtbot.mouseClick(view.updated, Qt.MouseButton.LeftButton)
