@@ -4,7 +4,7 @@ calibration sample."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -28,7 +28,7 @@ from screener.gui.history_view import STAGE_NAMES, when
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
-from screener.gui.rows_model import RowsModel, compact_table
+from screener.gui.rows_model import RowDetail, RowsModel, compact_table
 
 KIND_TEXT = {"decision": "include vs exclude", "maybe": "a maybe", "reason": "different reasons"}
 
@@ -62,7 +62,7 @@ class DecisionCard(QFrame):
         self.setAccessibleName(f"{d['reviewer']}: {d['decision']} {d.get('reason', '')}")
 
 
-class ConflictsView(RefreshWhenVisible, QWidget):
+class ConflictsView(RefreshWhenVisible, RowDetail, QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -183,19 +183,6 @@ class ConflictsView(RefreshWhenVisible, QWidget):
 
     def current_conflict(self) -> ConflictInfo | None:
         return self.model.row(self.table.currentIndex().row())
-
-    def select_row(self, row: int) -> None:
-        if self.model.rowCount() == 0:
-            self._show(None)
-            return
-        index = self.model.index(min(row, self.model.rowCount() - 1), 1)
-        if index == self.table.currentIndex():
-            self._show(self.model.row(index.row()))
-        else:
-            self.table.setCurrentIndex(index)
-
-    def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self._show(self.model.row(current.row()) if current.isValid() else None)
 
     def _show(self, c: ConflictInfo | None) -> None:
         while self.cards_layout.count():

@@ -5,7 +5,7 @@ records can be separated again (Unmerge)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,7 +25,7 @@ from screener.gui.decision_panel import KeyButton
 from screener.gui.highlight import DIFF_STYLE, DIFF_STYLE_DARK, escape, word_diff_html
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import RecordBrowser
-from screener.gui.rows_model import RowsModel, compact_table
+from screener.gui.rows_model import RowDetail, RowsModel, compact_table
 from screener.gui.worker import WorkRunnable
 
 FIELDS = (("Title", "title"), ("Authors", "authors"), ("Year", "year"), ("Journal", "journal"),
@@ -57,7 +57,7 @@ def comparison_html(a: RecordDetail, b: RecordDetail, mark: str = DIFF_STYLE, mu
     return page(a, rows_a), page(b, rows_b)
 
 
-class DuplicatesView(RefreshWhenVisible, QWidget):
+class DuplicatesView(RefreshWhenVisible, RowDetail, QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -171,19 +171,6 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
 
     def current_pair(self) -> PairInfo | None:
         return self.model.row(self.table.currentIndex().row())
-
-    def select_row(self, row: int) -> None:
-        if not self.model.rowCount():
-            self._show(None)
-            return
-        index = self.model.index(min(row, self.model.rowCount() - 1), 0)
-        if index == self.table.currentIndex():
-            self._show(self.model.row(index.row()))
-        else:
-            self.table.setCurrentIndex(index)
-
-    def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self._show(self.model.row(current.row()) if current.isValid() else None)
 
     def _show(self, p: PairInfo | None) -> None:
         for b in (self.dup_button, self.not_button):

@@ -34,7 +34,6 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.records import RecordSummary
+from screener.gui.rows_model import configure_read_only
 
 IdsFetcher = Callable[[str, bool], list[int]]  # (sort key, descending) -> ids
 RowsFetcher = Callable[[list[int]], list[RecordSummary]]
@@ -328,17 +328,7 @@ def setup_record_table(t: QTableView, model: RecordListModel) -> None:
     """A compact, sortable-by-header record table painted by ``RecordRowDelegate``."""
     t.setModel(model)
     t.setItemDelegate(RecordRowDelegate(model, t))
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setShowGrid(False)
-    t.setWordWrap(False)
-    t.setAlternatingRowColors(True)
-    t.setTextElideMode(Qt.TextElideMode.ElideRight)
-    v = t.verticalHeader()
-    v.hide()
-    v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    v.setDefaultSectionSize(t.fontMetrics().height() + 10)
+    configure_read_only(t, row_padding=10)
     h = t.horizontalHeader()
     h.setSectionsClickable(True)
     h.setSortIndicatorShown(True)

@@ -58,11 +58,8 @@ def fmt_stat(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None) -> QTableView:
-    """A read-only, one-line-per-row table; column ``stretch`` (default: the last) takes the
-    room left, the others fit their contents."""
-    t = QTableView(parent)
-    t.setModel(model)
+def configure_read_only(t: QTableView, row_padding: int) -> None:
+    """One selectable row at a time, no editing, one line per row, no row numbers."""
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -73,7 +70,38 @@ def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None)
     v = t.verticalHeader()
     v.hide()
     v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    v.setDefaultSectionSize(t.fontMetrics().height() + 8)
+    v.setDefaultSectionSize(t.fontMetrics().height() + row_padding)
+
+
+class RowDetail:
+    """Mixin for a view whose table's current row is shown in detail by ``_show(row)``."""
+
+    model: RowsModel
+    table: QTableView
+
+    def _show(self, row: Any) -> None:  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def select_row(self, row: int) -> None:
+        if not self.model.rowCount():
+            self._show(None)
+            return
+        index = self.model.index(min(row, self.model.rowCount() - 1), 0)
+        if index == self.table.currentIndex():
+            self._show(self.model.row(index.row()))
+        else:
+            self.table.setCurrentIndex(index)
+
+    def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        self._show(self.model.row(current.row()) if current.isValid() else None)
+
+
+def compact_table(parent: QWidget, model: RowsModel, stretch: int | None = None) -> QTableView:
+    """A read-only, one-line-per-row table; column ``stretch`` (default: the last) takes the
+    room left, the others fit their contents."""
+    t = QTableView(parent)
+    t.setModel(model)
+    configure_read_only(t, row_padding=8)
     h = t.horizontalHeader()
     last = model.columnCount() - 1 if stretch is None else stretch
     for c in range(model.columnCount()):
