@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screener.core.services.importing import BatchInfo, ImportReport, result_warnings
-from screener.core.types import ImportFormatError, ReadResult, ScreenerError
+from screener.core.services.importing import BatchInfo, ImportReport, SkippedRecordsError
+from screener.core.types import ImportFormatError, ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
@@ -65,7 +65,6 @@ class ImportDialog(QDialog):
         self.workspace = workspace
         self.batch = batch
         self.report: ImportReport | None = None
-        self.results: list[ReadResult] = []
         if batch is None:
             self.setWindowTitle(self.tr("Import search results"))
         else:
@@ -235,62 +234,42 @@ class ImportDialog(QDialog):
             self.source_combo.setFocus()
             return
         self.status_label.clear()
-        fmt = str(self.format_combo.currentData())
-        self.progress.run(
-            self.workspace.project.imports.read(self.paths(), fmt),
-            self.tr("Reading"),
-            on_done=self._read,
-            on_error=self._failed,
-            on_cancelled=self._cancelled,
-        )
-        self._update_buttons()
+        self._import(strict=True)
 
-    def _read(self, results: list[ReadResult]) -> None:
-        self.results = results
-        n = sum(len(r.records) for r in results)
-        skipped = sum(len(r.skipped) for r in results)
-        if n == 0:
-            QMessageBox.warning(self, self.tr("Nothing to import"),
-                                self.tr("These files hold no records that can be imported."))
-            self._update_buttons()
-            return
-        if skipped and not self._confirm_skipped(results, n, skipped):
-            self.status_label.setText(self.tr("Nothing was imported."))
-            self._update_buttons()
-            return
-        self._store(results)
-
-    def _confirm_skipped(self, results: list[ReadResult], n: int, skipped: int) -> bool:
-        problems = [w for r in results if r.skipped for w in result_warnings(r)]
-        shown = "\n".join(problems[:SHOWN_WARNINGS])
-        if len(problems) > SHOWN_WARNINGS:
-            shown += "\n" + self.tr("… and {0} more").format(len(problems) - SHOWN_WARNINGS)
-        answer = QMessageBox.question(
-            self,
-            self.tr("Some records cannot be read"),
-            self.tr("{shown}\n\nImport {n} records and skip {m}?").format(
-                shown=shown, n=n, m=skipped),
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _store(self, results: list[ReadResult]) -> None:
+    def _import(self, strict: bool) -> None:
+        """Read and store in one piece of background work; ``strict`` refuses it all when
+        records cannot be read, so that the reviewer can decide with the list in front."""
         batch = self.batch
         self.progress.run(
-            self.workspace.project.imports.store_batch(
-                results,
+            self.workspace.project.imports.import_files(
+                self.paths(),
                 source=batch.source if batch else self.source_combo.currentText().strip(),
                 kind=batch.kind if batch else str(self.kind_combo.currentData()),
                 search_date=batch.search_date if batch
                 else self.date_edit.date().toString("yyyy-MM-dd"),
                 search_string=batch.search_string if batch else self.search_edit.toPlainText(),
+                fmt=str(self.format_combo.currentData()),
                 batch_id=batch.id if batch else None,
+                strict=strict,
             ),
-            self.tr("Storing"),
+            self.tr("Importing"),
             on_done=self._stored,
             on_error=self._failed,
             on_cancelled=self._cancelled,
         )
         self._update_buttons()
+
+    def _confirm_skipped(self, error: SkippedRecordsError) -> bool:
+        shown = "\n".join(error.problems[:SHOWN_WARNINGS])
+        if len(error.problems) > SHOWN_WARNINGS:
+            shown += "\n" + self.tr("… and {0} more").format(len(error.problems) - SHOWN_WARNINGS)
+        answer = QMessageBox.question(
+            self,
+            self.tr("Some records cannot be read"),
+            self.tr("{shown}\n\nImport {n} records and skip {m}?").format(
+                shown=shown, n=error.records, m=error.skipped),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _stored(self, report: ImportReport) -> None:
         self.report = report
@@ -299,7 +278,14 @@ class ImportDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self._update_buttons()
-        if isinstance(error, ImportFormatError):
+        if isinstance(error, SkippedRecordsError):
+            if error.records == 0:
+                QMessageBox.warning(self, self.tr("Nothing to import"),
+                                    self.tr("These files hold no records that can be imported."))
+            elif self._confirm_skipped(error):
+                self._import(strict=False)
+                return
+        elif isinstance(error, ImportFormatError):
             QMessageBox.warning(self, self.tr("Cannot import this file"), str(error))
         elif isinstance(error, ScreenerError):
             QMessageBox.warning(self, self.tr("Cannot import"), str(error))

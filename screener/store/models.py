@@ -119,9 +119,9 @@ class Record(Base):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     urls: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
-    # [[tag, value], ...], every tag of the original in order; the abstract's own copy is
-    # stored as null (see store.bulk.compact_raw) and restored by expand_raw.
-    raw: Mapped[list] = mapped_column(JSON, default=list)
+    # Every (tag, value) of the record as exported, in order, for lossless export: see
+    # store.rows.encode_tags (the abstract's own copy is not repeated).
+    source_tags: Mapped[str] = mapped_column(Text, default="")
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("record.id"), nullable=True, index=True
     )

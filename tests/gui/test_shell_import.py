@@ -111,24 +111,24 @@ def test_skipped_records_are_listed_and_the_reviewer_decides(qtbot, monkeypatch,
 
 def test_cancel_while_storing_leaves_no_batch(qtbot, monkeypatch, shell_workspace, tmp_path):  # type: ignore[no-untyped-def]
     ws = shell_workspace
-    big = write_generated_ris(tmp_path / "pubmed-big.ris", 4500)  # three chunks of storing
+    big = write_generated_ris(tmp_path / "pubmed-big.ris", 12000)  # three chunks of storing
     gate = threading.Event()
-    store_batch = ws.project.imports.store_batch
+    import_files = ws.project.imports.import_files
 
     def held_after_first_chunk(*args, **kwargs):  # type: ignore[no-untyped-def]
-        work = store_batch(*args, **kwargs)
+        work = import_files(*args, **kwargs)
         yield next(work)  # the first chunk is written inside the open transaction
         gate.wait(10)  # ...and stays there until the test has pressed Cancel
         return (yield from work)
 
-    monkeypatch.setattr(ws.project.imports, "store_batch", held_after_first_chunk)
+    monkeypatch.setattr(ws.project.imports, "import_files", held_after_first_chunk)
     choose_files(monkeypatch, [big])
     dialog, _tasks, _messages = open_dialog(qtbot, ws)
     qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
     assert dialog.source_combo.currentText() == "PubMed"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: dialog.progress.label.text().startswith("Storing"), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.progress.label.text().startswith("Importing"), timeout=10000)
     assert dialog.progress.isVisible() and not dialog.form.isEnabled()
     qtbot.mouseClick(dialog.progress.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from screener.core import read_ahead as reading
 from screener.core.project import Project
-from screener.core.services import importing
 from screener.core.types import ImportFormatError, ScreenerError, run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
@@ -17,7 +17,7 @@ FILES = [RIS / "cff_scopus__citation-file-formatting.ris", RIS / "lens_baseline_
 @pytest.fixture(params=[False, True], ids=["in-process", "read-ahead"])
 def read_ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
     if request.param:
-        monkeypatch.setattr(importing, "READ_AHEAD_BYTES", 0)
+        monkeypatch.setattr(reading, "READ_AHEAD_BYTES", 0)
     return bool(request.param)
 
 

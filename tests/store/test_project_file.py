@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -11,10 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from screener.core.project import Project
-from screener.core.types import ReadResult, ScreenerError, run_work
+from screener.core.types import ImportFormatError, ReadResult, ScreenerError, run_work
 from screener.store.engine import ProjectVersionError, head_revision, open_store
 from screener.store.models import Base
+from screener.store.rows import decode_tags
 from tests.factories import add_batch, make_record, new_project
+
+FIXTURES = Path(__file__).parent.parent / "data" / "projects"
 
 
 def test_migrations_build_exactly_the_schema_of_the_models(project_target: str) -> None:
@@ -40,19 +44,25 @@ def test_a_project_from_a_newer_screener_is_refused_and_left_alone(tmp_path: Pat
     assert path.read_bytes() == before
 
 
-def test_an_older_project_is_backed_up_before_it_is_migrated(tmp_path: Path) -> None:
+def test_an_older_project_is_backed_up_then_migrated_without_losing_a_tag(tmp_path: Path) -> None:
     path = tmp_path / "old.screener"
-    new_project(str(path)).close()
-    with sqlite3.connect(path) as conn:  # pretend the file predates the head revision
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    if head_revision() == "0001":
-        return  # only one schema so far: nothing to migrate, covered by the next test
+    path.write_bytes((FIXTURES / "schema_0001.screener").read_bytes())
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT id, raw, abstract FROM record ORDER BY id").fetchall()
+    assert before and any("null" in raw for _, raw, _ in before)  # abstracts stored once
     Project.open(path).close()
-    assert (tmp_path / "old.screener.backup-0001").exists()
+    with sqlite3.connect(tmp_path / "old.screener.backup-0001") as conn:  # the 0001 file, whole
+        assert conn.execute("SELECT id, raw, abstract FROM record ORDER BY id").fetchall() == before
+    with sqlite3.connect(path) as conn:
+        after = conn.execute("SELECT id, source_tags, abstract FROM record ORDER BY id").fetchall()
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+    expected = [(rid, [(tag, abstract if value is None else value) for tag, value in json.loads(raw)])
+                for rid, raw, abstract in before]
+    assert [(rid, decode_tags(tags, abstract)) for rid, tags, abstract in after] == expected
 
 
 def test_every_released_schema_fixture_opens(tmp_path: Path) -> None:
-    fixtures = sorted((Path(__file__).parent.parent / "data" / "projects").glob("*.screener"))
+    fixtures = sorted(FIXTURES.glob("*.screener"))
     assert fixtures, "keep one project file per released schema in tests/data/projects"
     for fixture in fixtures:
         copy = tmp_path / fixture.name
@@ -69,14 +79,14 @@ def test_opening_something_that_is_not_a_project_says_so(tmp_path: Path) -> None
 
 def test_an_import_that_fails_halfway_leaves_no_trace(project_target: str, tmp_path: Path) -> None:
     project = new_project(project_target)
-    good = [make_record(i) for i in range(1, 3001)]
-    path = tmp_path / "e.ris"
-    path.write_text("x")
-    vanished = tmp_path / "gone.ris"  # the second file disappears while the first is stored
-    results = [ReadResult(str(path), "ris", "utf-8", good),
-               ReadResult(str(vanished), "ris", "utf-8", [make_record(1)])]
-    with pytest.raises(FileNotFoundError):
-        run_work(project.imports.store_batch(results, "Scopus"))
+    first, vanished = tmp_path / "embase.ris", tmp_path / "gone.ris"
+    for path in (first, vanished):
+        path.write_text("".join(f"TY  - JOUR\nTI  - Record {i}\nER  - \n" for i in range(6000)))
+    work = project.imports.import_files([first, vanished], "Embase")
+    next(work)  # the first chunk of the first file is written inside the transaction...
+    vanished.unlink()  # ...when the second file disappears
+    with pytest.raises(ImportFormatError, match="gone.ris: cannot read the file"):
+        run_work(work)
     assert project.imports.batches() == []
     assert project.records.listing() == []
     project.close()

@@ -69,6 +69,12 @@ class DecodedText:
             return text.splitlines()  # one C pass; same result when no other breaks occur
         return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
+    def take_lines(self) -> list[str]:
+        """The lines, letting go of the text: a large file is then not held twice."""
+        lines = self.lines()
+        self.text = ""
+        return lines
+
 
 def _utf16_without_bom(sample: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when every other byte is NUL, as in BOM-less UTF-16 text."""

@@ -108,7 +108,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[tuple[str, str]]]]:
 
 
 def read_nbib(path: str, decoded: DecodedText) -> ReadResult:
-    lines = decoded.lines()
+    lines = decoded.take_lines()
     warnings = list(decoded.warnings)
     for index, text in enumerate(lines):
         if len(text) > MAX_LINE_CHARS:

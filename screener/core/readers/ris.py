@@ -54,6 +54,7 @@ def parse_ris_lines(lines: list[str], check_binary: bool = True) -> tuple[
     _cut_long_lines(lines, warnings)
     parser = ScreenerRisParser()
     parser.read(lines)
+    del lines  # only the parser's values are needed now
     records: list[ParsedRecord] = []
     skipped = [SkippedRecord(pos, line, "record has no TY line") for pos, line in parser.orphans]
     for raw in parser.records:
@@ -76,7 +77,7 @@ def parse_ris_lines(lines: list[str], check_binary: bool = True) -> tuple[
 
 
 def read_ris(path: str, decoded: DecodedText) -> ReadResult:
-    records, skipped, warnings = parse_ris_lines(decoded.lines(), check_binary=decoded.has_control_chars)
+    records, skipped, warnings = parse_ris_lines(decoded.take_lines(), check_binary=decoded.has_control_chars)
     if not records and not skipped:
         raise ImportFormatError(path, "no RIS records found: no line starts with 'TY  - '")
     return ReadResult(

@@ -16,7 +16,6 @@ from screener.core.export.tabular import write_asreview_csv, write_csv
 from screener.core.services.base import Service
 from screener.core.services.screening import check_stage
 from screener.core.types import ParsedRecord, ScreenerError, Stage, Status
-from screener.store.bulk import expand_raw
 from screener.store.models import (
     Batch,
     Decision,
@@ -26,6 +25,7 @@ from screener.store.models import (
     SourceFile,
     StageStatus,
 )
+from screener.store.rows import decode_tags
 
 WHATS = ("included", "excluded", "all", "decisions")
 FORMATS = ("ris", "csv", "bibtex", "asreview")
@@ -111,7 +111,7 @@ class ExportService(Service):
                     "abstract": r.abstract,
                     "keywords": list(r.keywords or []),
                     "urls": list(r.urls or []),
-                    "raw": expand_raw(r.raw, r.abstract),
+                    "raw": decode_tags(r.source_tags, r.abstract),
                     "line": r.line,
                     "notes": r.notes,
                     "ta_decision": "" if r.duplicate_of else FINAL_WORD.get(ta_status, ""),

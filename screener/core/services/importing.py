@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from screener.core.readers.gc_pause import gc_paused
+from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
 from screener.core.services.base import Service, log_event, now
 from screener.core.types import (
     BatchKind,
     Progress,
     ReadResult,
     ScreenerError,
-    Stage,
-    Status,
     Work,
 )
-from screener.store.bulk import PreparedRows, insert_records, prepare_rows
+from screener.store.bulk import insert_records
 from screener.store.models import (
     Batch,
     Decision,
@@ -39,11 +33,6 @@ from screener.store.models import (
     StageStatus,
 )
 from screener.store.search import unindex_records
-
-CHUNK = 5000
-STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
-READ_AHEAD_BYTES = 20_000_000  # below this, a second process costs more than it saves
-READERS = 2  # reading processes; with the writer they keep both cores busy
 
 
 @dataclass
@@ -93,98 +82,19 @@ def result_warnings(result: ReadResult) -> list[str]:
     return out
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+class SkippedRecordsError(ScreenerError):
+    """A strict import met records that cannot be read. Carries what the reviewer needs to
+    decide whether to import the rest: every problem found, and the counts."""
 
-
-def add_stage_status(s: Session, ids: Sequence[int]) -> None:
-    """Every new record starts undecided at both stages."""
-    undecided = Status.UNDECIDED.value
-    rows = [(rid, stage, undecided, "", 0) for rid in ids for stage in STAGES]
-    marker = "?" if s.get_bind().dialect.name == "sqlite" else "%s"
-    s.connection().exec_driver_sql(
-        "INSERT INTO stage_status (record_id, stage, status, reason, n_decisions) "
-        f"VALUES ({', '.join([marker] * 5)})",
-        rows,
-    )
-
-
-def _refusing_skipped(files: Iterable[PreparedFile]) -> Iterator[PreparedFile]:
-    """Pass files on, refusing the first one that has skipped records."""
-    for prepared in files:
-        result = prepared.result
-        if result.skipped:
-            problems = result_warnings(result)
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise ScreenerError(problems[-len(result.skipped)] + more)
-        yield prepared
-
-
-@dataclass
-class PreparedFile:
-    """A file read and turned into insert parameters; ``result.records`` is emptied once
-    prepared (``count`` says how many there were)."""
-
-    result: ReadResult
-    rows: PreparedRows
-    count: int
-    sha256: str
-
-
-def prepare(result: ReadResult) -> PreparedFile:
-    with gc_paused():  # millions of short-lived containers, no cycles
-        rows = prepare_rows(result.records)
-    count = len(result.records)
-    result.records = []
-    return PreparedFile(result, rows, count, _sha256(str(result.path)))
-
-
-def read_and_prepare(path: str, fmt: str) -> PreparedFile:
-    from screener.core.readers import read_file
-
-    return prepare(read_file(path, fmt))
-
-
-def read_ahead(paths: Sequence[str | os.PathLike[str]], fmt: str) -> Iterator[PreparedFile]:
-    """Read and prepare files in worker processes, handing them over in order, so that
-    the caller stores one file while the next ones are read. At most ``READERS`` files
-    are read ahead, which bounds the memory held."""
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=READERS, mp_context=context) as pool:
-            pending = [pool.submit(read_and_prepare, str(p), fmt) for p in paths[:READERS]]
-            try:
-                while pending:
-                    prepared = pending.pop(0).result()
-                    if done + READERS < len(paths):
-                        pending.append(pool.submit(read_and_prepare, str(paths[done + READERS]), fmt))
-                    done += 1
-                    yield prepared
-            finally:
-                for future in pending:
-                    future.cancel()
-    except BrokenProcessPool:  # no second process here (an embedded interpreter, say)
-        for path in paths[done:]:
-            yield read_and_prepare(str(path), fmt)
+    def __init__(self, problems: list[str], first: str, records: int, skipped: int) -> None:
+        self.problems = problems  # the warnings of every file with skipped records
+        self.records = records  # records that can be read, in all the files
+        self.skipped = skipped
+        more = f" (and {skipped - 1} more)" if skipped > 1 else ""
+        super().__init__(first + more)
 
 
 class ImportService(Service):
-    def read(self, paths: Sequence[str | os.PathLike[str]], fmt: str = "auto") -> Work[list[ReadResult]]:
-        """Parse every file; raises ImportFormatError naming a file that is not a bibliography."""
-        from screener.core.readers import read_file
-
-        results = []
-        for i, path in enumerate(paths):
-            yield Progress(i, len(paths), f"Reading {os.path.basename(path)}")
-            results.append(read_file(path, fmt))
-        yield Progress(len(paths), len(paths), "Read")
-        return results
-
     def import_files(
         self,
         paths: Sequence[str | os.PathLike[str]],
@@ -196,21 +106,21 @@ class ImportService(Service):
         batch_id: int | None = None,
         strict: bool = False,
     ) -> Work[ImportReport]:
-        """Read and store files as one batch (or add them to ``batch_id``).
+        """Read and store files as one batch (or add them to ``batch_id``), all or nothing.
 
-        Several large files are read ahead in a second process while the previous one
-        is being stored, so both cores work. With ``strict``, any skipped record
-        refuses the whole import."""
+        Large imports are read in worker processes while the main process stores what
+        they have read, so both cores work (``core.read_ahead``). With ``strict``, any
+        skipped record refuses the whole import with a SkippedRecordsError that lists
+        every skipped record of every file. Raises ImportFormatError naming a file that
+        is not a bibliography. Closing the generator (Cancel) rolls everything back."""
         self._check_batch_args(source, kind, search_date)
-        sizes = [os.path.getsize(p) for p in paths]
-        if len(paths) > 1 and sum(sizes) >= READ_AHEAD_BYTES:
-            files: Iterable[PreparedFile] = read_ahead(paths, fmt)
-        else:
-            results = yield from self.read(paths, fmt)
-            files = (prepare(r) for r in results)
-        if strict:
-            files = _refusing_skipped(files)
-        return (yield from self._store(files, sizes, source, kind, search_date, search_string, batch_id))
+        sizes = [max(1, os.path.getsize(p)) for p in paths]
+        files = read_files(paths, fmt)
+        try:
+            return (yield from self._store(files, sizes, source, kind, search_date, search_string,
+                                           batch_id, strict))
+        finally:
+            files.close()  # stops the reading processes, whatever happened
 
     @staticmethod
     def _check_batch_args(source: str, kind: str, search_date: str | date | None) -> None:
@@ -231,81 +141,95 @@ class ImportService(Service):
         search_string: str = "",
         batch_id: int | None = None,
     ) -> Work[ImportReport]:
-        """Write parsed files in one transaction. Closing the generator (Cancel) rolls back."""
+        """Store files already read (``ReadResult``s) as one batch, in one transaction."""
         self._check_batch_args(source, kind, search_date)
         sizes = [max(1, len(r.records)) for r in results]
-        files = (prepare(r) for r in results)
-        return (yield from self._store(files, sizes, source, kind, search_date, search_string, batch_id))
+        files = (
+            FileRead(FileHead(ReadResult(r.path, r.format, r.encoding, [], r.skipped, r.warnings),
+                              len(r.records), sha256_of(r.path) if os.path.exists(r.path) else ""),
+                     chunks_of(list(r.records)))
+            for r in results
+        )
+        return (yield from self._store(files, sizes, source, kind, search_date, search_string,
+                                       batch_id, strict=False))
 
     def _store(
         self,
-        files: Iterable[PreparedFile],
+        files: Iterable[FileRead],
         weights: Sequence[int],
         source: str,
         kind: str,
         search_date: str | date | None,
         search_string: str,
         batch_id: int | None,
+        strict: bool,
     ) -> Work[ImportReport]:
         """Progress is in ``weights`` units per file (bytes, or records)."""
         total = sum(weights)
         report = ImportReport(0, 0)
+        problems: list[str] = []  # strict: the warnings of files with skipped records
+        first_skip = ""
+        skipped = 0
         with self.writing() as s:
-            if batch_id is None:
-                batch = Batch(
-                    source=source.strip(),
-                    kind=kind,
-                    search_date=parse_date(search_date),
-                    search_string=search_string,
-                    created_at=now(),
-                )
-                s.add(batch)
-                s.flush()
-            else:
-                found = s.get(Batch, batch_id)
-                if found is None:
-                    raise ScreenerError(f"no batch {batch_id}")
-                batch = found
+            batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             done = 0
-            for prepared, weight in zip(files, weights, strict=True):
-                result = prepared.result
+            for file, weight in zip(files, weights, strict=True):
+                result, n = file.head.result, file.head.count
                 name = os.path.basename(result.path)
                 file_warnings = result_warnings(result)
+                if strict and result.skipped:
+                    problems += file_warnings
+                    first_skip = first_skip or file_warnings[-len(result.skipped)]
+                    skipped += len(result.skipped)
+                if problems:  # refused already: read on only to list every skipped record
+                    report.records += n
+                    for _ in file.chunks:
+                        pass
+                    continue
                 report.warnings += file_warnings
                 sf = SourceFile(
-                    batch_id=batch.id,
-                    name=name,
-                    sha256=prepared.sha256,
-                    format=result.format,
-                    encoding=result.encoding,
-                    n_records=prepared.count,
-                    n_skipped=len(result.skipped),
-                    warnings=file_warnings,
-                    imported_at=now(),
+                    batch_id=batch.id, name=name, sha256=file.head.sha256, format=result.format,
+                    encoding=result.encoding, n_records=n, n_skipped=len(result.skipped),
+                    warnings=file_warnings, imported_at=now(),
                 )
                 s.add(sf)
                 s.flush()
-                n = prepared.count
-                for start in range(0, n, CHUNK):
-                    chunk = PreparedRows(prepared.rows.rows[start : start + CHUNK],
-                                         prepared.rows.search[start : start + CHUNK])
-                    ids = insert_records(s, batch.id, sf.id, chunk)
-                    add_stage_status(s, ids)
-                    yield Progress(done + weight * min(n, start + CHUNK) // max(n, 1), total, f"Storing {name}")
+                stored = 0
+                for rows in file.chunks:
+                    insert_records(s, batch.id, sf.id, rows)
+                    stored += len(rows)
+                    yield Progress(done + weight * stored // max(n, 1), total, f"Importing {name}")
+                if stored != n:
+                    raise RuntimeError(f"{name}: {stored} records stored of {n} read")
+                yield Progress(done + weight, total, f"Read {name}")
                 done += weight
                 report.files.append(FileReport(name, n, len(result.skipped)))
                 report.records += n
+            if problems:
+                raise SkippedRecordsError(problems, first_skip, report.records, skipped)
+            if report.records == 0:
+                raise ScreenerError("nothing to import: these files hold no records that can be read")
             report.batch_id = batch.id
-            log_event(
-                s,
-                "import",
-                batch_id=batch.id,
-                source=batch.source,
-                files=[f.file for f in report.files],
-                records=report.records,
-            )
+            log_event(s, "import", batch_id=batch.id, source=batch.source,
+                      files=[f.file for f in report.files], records=report.records)
         yield Progress(total, total, "Imported")
         return report
+
+    @staticmethod
+    def _batch(
+        s: Session, batch_id: int | None, source: str, kind: str, search_date: str | date | None,
+        search_string: str,
+    ) -> Batch:
+        if batch_id is not None:
+            found = s.get(Batch, batch_id)
+            if found is None:
+                raise ScreenerError(f"no batch {batch_id}")
+            return found
+        batch = Batch(source=source.strip(), kind=kind, search_date=parse_date(search_date),
+                      search_string=search_string, created_at=now())
+        s.add(batch)
+        s.flush()
+        return batch
 
     def batches(self) -> list[BatchInfo]:
         with self.reading() as s:

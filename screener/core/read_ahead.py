@@ -1,0 +1,195 @@
+"""Reading the files of an import, as a stream of prepared rows in file order.
+
+A file is parsed whole (a record's end is only known from the lines after it), then its
+records are turned into insert parameters a chunk at a time. What the importer gets per
+file is a ``FileRead``: the ``head`` (how many records, which were skipped, warnings,
+checksum), known once the file is parsed, and then the ``chunks`` of rows.
+
+For large imports the files are read in worker processes (``READERS`` of them) while
+the main process stores the chunks that have arrived, so that both cores work and the
+first rows are written about a second after the import starts. Workers never run ahead
+by more than ``READERS`` files, which bounds the memory held. Closing the stream (the
+user cancelled, or storing failed) stops the workers at once.
+
+Small imports, and interpreters that cannot start a process, read in the calling
+process through the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import queue
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from screener.core.readers import read_file
+from screener.core.readers.gc_pause import gc_paused
+from screener.core.types import ParsedRecord, ReadResult, ScreenerError
+from screener.store.rows import PreparedRows, prepare_rows
+
+CHUNK = 5000  # records per chunk of rows
+READ_AHEAD_BYTES = 20_000_000  # below this, a worker process costs more than it saves
+READERS = 2  # worker processes; with the main process storing they keep two cores busy
+POLL_SECONDS = 0.25  # how often a waiting importer checks that its workers are alive
+
+
+@dataclass
+class FileHead:
+    """What is known of a file once it is parsed; ``result.records`` is empty (the
+    records follow as chunks) and ``count`` says how many there are."""
+
+    result: ReadResult
+    count: int
+    sha256: str
+
+
+@dataclass
+class FileRead:
+    head: FileHead
+    chunks: Iterator[PreparedRows]
+
+
+def sha256_of(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def chunks_of(records: list[ParsedRecord], chunk: int = CHUNK) -> Iterator[PreparedRows]:
+    """The records as prepared rows, ``chunk`` at a time. The list is emptied as it goes,
+    so that each chunk's records can be freed once its rows are made."""
+    while records:
+        part = records[:chunk]
+        del records[:chunk]
+        with gc_paused():  # many short-lived containers, no cycles
+            yield prepare_rows(part)
+
+
+def read_in_chunks(path: str, fmt: str = "auto") -> Iterator[FileHead | PreparedRows]:
+    """Parse one file: its head first, then its rows chunk by chunk.
+    Raises ImportFormatError for a file that is not a bibliography."""
+    result = read_file(path, fmt)
+    records = result.records
+    result.records = []
+    yield FileHead(result, len(records), sha256_of(path))
+    yield from chunks_of(records)
+
+
+def read_files(
+    paths: Sequence[str | os.PathLike[str]], fmt: str = "auto"
+) -> Generator[FileRead, None, None]:
+    """Every file, in order, read in worker processes when the import is large."""
+    names = [os.fspath(p) for p in paths]
+    if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
+        yield from _read_here(names, fmt)
+        return
+    try:
+        pool = _Workers(min(READERS, len(names)))
+    except OSError:  # no processes here (an embedded interpreter, a locked-down system)
+        yield from _read_here(names, fmt)
+        return
+    try:
+        yield from pool.read(names, fmt)
+    finally:
+        pool.stop()
+
+
+def _read_here(names: Sequence[str], fmt: str) -> Iterator[FileRead]:
+    for name in names:
+        stream = read_in_chunks(name, fmt)
+        head = next(stream)
+        assert isinstance(head, FileHead)
+        yield FileRead(head, cast(Iterator[PreparedRows], stream))  # the rest are rows
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+# Messages from a worker: (kind, file index, payload). kind is "head" (a FileHead),
+# "rows" (PreparedRows), "end" (None) or "error" (the exception, or its text).
+
+
+def _work(tasks: Any, results: Any) -> None:
+    """A worker process: read the files it is given until it is given None."""
+    while (task := tasks.get()) is not None:
+        index, path, fmt = task
+        try:
+            for item in read_in_chunks(path, fmt):
+                results.put(("head" if isinstance(item, FileHead) else "rows", index, item))
+            results.put(("end", index, None))
+        except Exception as error:  # handed to the importer, which raises it
+            try:
+                pickle.dumps(error)
+            except Exception:
+                error = ScreenerError(f"{os.path.basename(path)}: {type(error).__name__}: {error}")
+            results.put(("error", index, error))
+
+
+class _Workers:
+    def __init__(self, n: int) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
+        self.tasks = context.Queue()
+        self.results = context.Queue()
+        self.processes = [
+            context.Process(target=_work, args=(self.tasks, self.results), daemon=True,
+                            name=f"screener-reader-{i + 1}")
+            for i in range(n)
+        ]
+        for process in self.processes:
+            process.start()
+        self.inbox: dict[int, list[tuple[str, Any]]] = {}  # messages of files not yet wanted
+
+    def read(self, names: Sequence[str], fmt: str) -> Iterator[FileRead]:
+        submitted = 0
+        for index in range(len(names)):
+            # The file being stored, plus one being read by each worker.
+            while submitted < min(len(names), index + 1 + len(self.processes)):
+                self.tasks.put((submitted, names[submitted], fmt))
+                submitted += 1
+            kind, head = self._next(index)
+            assert kind == "head"
+            yield FileRead(head, self._rows(index))
+
+    def _rows(self, index: int) -> Iterator[PreparedRows]:
+        while True:
+            kind, payload = self._next(index)
+            if kind == "end":
+                return
+            yield payload
+
+    def _next(self, index: int) -> tuple[str, Any]:
+        """The next message about file ``index``, keeping those about later files."""
+        while not self.inbox.get(index):
+            try:
+                kind, file_index, payload = self.results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if kind == "error":
+                raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
+            self.inbox.setdefault(file_index, []).append((kind, payload))
+        return self.inbox[index].pop(0)
+
+    def _check_alive(self) -> None:
+        for process in self.processes:
+            if process.exitcode is not None:
+                raise ScreenerError(
+                    f"a reading process stopped unexpectedly (exit code {process.exitcode}); "
+                    "nothing was imported"
+                )
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+        for q in (self.tasks, self.results):
+            q.cancel_join_thread()
+            q.close()
+        self.inbox.clear()

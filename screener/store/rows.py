@@ -1,0 +1,102 @@
+"""Records as insert parameters: what a row of the ``record`` table holds, in order.
+
+Pure Python on plain values (no SQLAlchemy), so that a reading process can turn its
+records into rows while the main process is still writing earlier ones, and hand them
+over cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from screener.core.types import ParsedRecord
+
+JSON_COLUMNS = ("authors", "keywords", "urls")
+# Every column an import writes, in order; a prepared row holds all but the first three.
+COLUMNS = (
+    "id", "batch_id", "file_id", "position", "line", "type", "title", "authors", "first_author",
+    "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract", "keywords", "urls",
+    "notes", "source_tags",
+)
+ROW_COLUMNS = COLUMNS[3:]
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# A record's original tags are one text value: "TY\x1fJOUR\x1eAU\x1fSmith, A\x1e…". These
+# separators never occur in RIS values (a record holding control characters is skipped);
+# where they occur in values from other formats, the tags are stored as a JSON list of
+# [tag, value] pairs instead, as schema 0001 stored them all. The abstract is most of a
+# record's text, so the copy held by the tags is replaced by a mark (JSON: null).
+PAIR = "\x1e"
+FIELD = "\x1f"
+ABSTRACT_MARK = "\x1d"
+ABSTRACT_TAGS = ("AB", "N2")
+
+
+def encode_tags(pairs: Sequence[Sequence[str]], abstract: str) -> str:
+    text = PAIR.join(map(FIELD.join, pairs))
+    if text.count(FIELD) != len(pairs) or text.count(PAIR) != max(0, len(pairs) - 1) or ABSTRACT_MARK in text:
+        return _encode(_json_pairs(pairs, abstract))
+    if abstract:
+        text += PAIR  # so that the pattern below also finds the last value whole
+        for tag in ABSTRACT_TAGS:
+            found = f"{PAIR}{tag}{FIELD}{abstract}{PAIR}"
+            if found in text:
+                text = text.replace(found, f"{PAIR}{tag}{FIELD}{ABSTRACT_MARK}{PAIR}", 1)
+                break
+        text = text[:-1]
+    return text
+
+
+def decode_tags(text: str | None, abstract: str) -> list[tuple[str, str]]:
+    """The (tag, value) pairs ``encode_tags`` was given."""
+    if not text:
+        return []
+    if text.startswith("["):
+        return [(str(tag), abstract if value is None else str(value)) for tag, value in json.loads(text)]
+    pairs = []
+    for item in text.split(PAIR):
+        tag, value = item.split(FIELD, 1)
+        pairs.append((tag, abstract if value == ABSTRACT_MARK else value))
+    return pairs
+
+
+def _json_pairs(pairs: Sequence[Sequence[str]], abstract: str) -> list[list[str | None]]:
+    out: list[list[str | None]] = []
+    replaced = not abstract
+    for tag, value in pairs:
+        if not replaced and tag in ABSTRACT_TAGS and value == abstract:
+            out.append([tag, None])
+            replaced = True
+        else:
+            out.append([tag, value])
+    return out
+
+
+
+@dataclass
+class PreparedRows:
+    """Records turned into insert parameters (JSON already encoded, in ``ROW_COLUMNS``
+    order) and the text for the search index (title, abstract, authors, keywords)."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    search: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def prepare_rows(records: Iterable[ParsedRecord]) -> PreparedRows:
+    encode = _encode
+    out = PreparedRows()
+    for r in records:
+        out.rows.append((
+            r.position, r.line, r.type, r.title, encode(r.authors), r.authors[0] if r.authors else "",
+            r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, r.abstract,
+            encode(r.keywords), encode(r.urls), r.notes, encode_tags(r.raw, r.abstract),
+        ))
+        out.search.append((r.title, r.abstract, " ; ".join(r.authors), " ; ".join(r.keywords)))
+    return out
