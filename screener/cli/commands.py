@@ -6,14 +6,19 @@ import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from screener.cli.output import emit_json, info, run_with_progress, table
-from screener.core.project import Project
 from screener.core.types import ScreenerError
+
+if TYPE_CHECKING:
+    from screener.core.project import Project
 
 
 @contextmanager
 def opened(target: str) -> Iterator[Project]:
+    from screener.core.project import Project  # here, so that ``screener --version`` is quick
+
     project = Project.open(target)
     try:
         yield project
@@ -40,6 +45,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from screener.core.project import Project
+
     Project.create(
         args.project,
         title=args.title,

@@ -11,8 +11,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from screener import __version__
 from screener.cli import commands, review_commands
 from screener.core.types import ScreenerError
@@ -133,7 +131,12 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeError) as e:
         print(f"screener: error: {e}", file=sys.stderr)
         return 1
-    except SQLAlchemyError as e:  # e.g. a PostgreSQL server that is down or refuses us
+    except Exception as e:
+        from sqlalchemy.exc import SQLAlchemyError  # imported late: the CLI starts quicker
+
+        if not isinstance(e, SQLAlchemyError):
+            raise
+        # e.g. a PostgreSQL server that is down or refuses us
         first = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         print(f"screener: error: cannot use the project database: {first}", file=sys.stderr)
         return 1
