@@ -71,14 +71,14 @@ def chunks_of(records: list[ParsedRecord], chunk: int = CHUNK) -> Iterator[Prepa
             yield prepare_rows(part)
 
 
-def read_in_chunks(path: str, fmt: str = "auto") -> Iterator[FileHead | PreparedRows]:
+def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[FileHead | PreparedRows]:
     """Parse one file: its head first, then its rows chunk by chunk.
     Raises ImportFormatError for a file that is not a bibliography."""
     result = read_file(path, fmt)
     records = result.records
     result.records = []
     yield FileHead(result, len(records), sha256_of(path))
-    yield from chunks_of(records)
+    yield from chunks_of(records, chunk or CHUNK)
 
 
 def read_files(
@@ -117,9 +117,9 @@ def _read_here(names: Sequence[str], fmt: str) -> Iterator[FileRead]:
 def _work(tasks: Any, results: Any) -> None:
     """A worker process: read the files it is given until it is given None."""
     while (task := tasks.get()) is not None:
-        index, path, fmt = task
+        index, path, fmt, chunk = task
         try:
-            for item in read_in_chunks(path, fmt):
+            for item in read_in_chunks(path, fmt, chunk):
                 results.put(("head" if isinstance(item, FileHead) else "rows", index, item))
             results.put(("end", index, None))
         except Exception as error:  # handed to the importer, which raises it
@@ -149,7 +149,7 @@ class _Workers:
         for index in range(len(names)):
             # The file being stored, plus one being read by each worker.
             while submitted < min(len(names), index + 1 + len(self.processes)):
-                self.tasks.put((submitted, names[submitted], fmt))
+                self.tasks.put((submitted, names[submitted], fmt, CHUNK))
                 submitted += 1
             kind, head = self._next(index)
             assert kind == "head"

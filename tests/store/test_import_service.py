@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from screener.core import read_ahead as reading
 from screener.core.project import Project
+from screener.core.services.importing import SkippedRecordsError
 from screener.core.types import ImportFormatError, ScreenerError, run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
@@ -67,3 +71,62 @@ def test_files_can_be_added_to_a_batch_and_a_batch_deleted_before_screening(tmp_
         assert p.imports.delete_batch(second.batch_id) == 1
         assert [b.source for b in p.imports.batches()] == ["Scopus"]
         assert p.records.ids(search="paradox") == []
+
+
+def test_strict_import_lists_the_skipped_records_of_every_file(read_ahead: bool, tmp_path: Path) -> None:
+    files = []
+    for name, line in (("a.ris", 3), ("b.ris", 6)):
+        path = tmp_path / name
+        path.write_text("TY  - JOUR\nTI  - Fine\nER  - \n" * (line // 3) + "\nAU  - Orphan, A.\nER  - \n"
+                        "TY  - JOUR\nTI  - Also fine\nER  - \n", encoding="utf-8")
+        files.append(path)
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        with pytest.raises(SkippedRecordsError) as refused:
+            run_work(p.imports.import_files(files, source="Scopus", strict=True))
+        assert (refused.value.records, refused.value.skipped) == (5, 2)
+        assert [w.split(":")[0] for w in refused.value.problems] == ["a.ris, line 5", "b.ris, line 8"]
+        assert p.records.ids() == [] and p.imports.batches() == []
+
+
+def test_a_single_large_file_is_read_in_a_worker_while_it_is_stored(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "READ_AHEAD_BYTES", 0)
+    monkeypatch.setattr(reading, "CHUNK", 40)
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        work = p.imports.import_files([FILES[1]], source="Lens")
+        first = next(work)
+        assert first.message == f"Importing {FILES[1].name}" and 0 < first.done < first.total
+        assert [c.name for c in multiprocessing.active_children()] == ["screener-reader-1"]
+        report = run_work(work)
+        assert report.records == 100 and multiprocessing.active_children() == []
+        assert [p.records.detail(i).source_position for i in p.records.ids()] == list(range(1, 101))
+
+
+def test_cancel_stops_the_reading_processes_and_stores_nothing(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "READ_AHEAD_BYTES", 0)
+    monkeypatch.setattr(reading, "CHUNK", 10)
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        work = p.imports.import_files(FILES, source="Scopus")
+        next(work)
+        assert multiprocessing.active_children()
+        work.close()  # what Cancel does
+        assert multiprocessing.active_children() == []
+        assert p.records.ids() == [] and p.imports.batches() == []
+
+
+def test_a_reading_process_that_dies_fails_the_import_cleanly(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "READ_AHEAD_BYTES", 0)
+    monkeypatch.setattr(reading, "CHUNK", 10)
+    big = tmp_path / "big.ris"
+    big.write_text("TY  - JOUR\nTI  - A record\nER  - \n" * 200_000, encoding="utf-8")
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        work = p.imports.import_files([FILES[1], big], source="Scopus")
+        next(work)
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)  # as the out-of-memory killer would
+        with pytest.raises(ScreenerError, match="a reading process stopped unexpectedly"):
+            run_work(work)
+        assert multiprocessing.active_children() == []
+        assert p.records.ids() == [] and p.imports.batches() == []
