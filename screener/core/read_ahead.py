@@ -21,9 +21,9 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import queue
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
 from screener.core.readers import read_file
@@ -111,38 +111,49 @@ def _read_here(names: Sequence[str], fmt: str) -> Iterator[FileRead]:
 # -- worker processes ---------------------------------------------------------------------
 
 # Messages from a worker: (kind, file index, payload). kind is "head" (a FileHead),
-# "rows" (PreparedRows), "end" (None) or "error" (the exception, or its text).
+# "rows" (PreparedRows), "end" (None) or "error" (the exception, or its text). A worker
+# sends them itself, so it waits while the importer has not taken the previous ones.
 
 
-def _work(tasks: Any, results: Any) -> None:
+def _work(tasks: Any, results: Connection) -> None:
     """A worker process: read the files it is given until it is given None."""
     while (task := tasks.get()) is not None:
         index, path, fmt, chunk = task
         try:
             for item in read_in_chunks(path, fmt, chunk):
-                results.put(("head" if isinstance(item, FileHead) else "rows", index, item))
-            results.put(("end", index, None))
+                results.send(("head" if isinstance(item, FileHead) else "rows", index, item))
+            results.send(("end", index, None))
         except Exception as error:  # handed to the importer, which raises it
             try:
                 pickle.dumps(error)
             except Exception:
                 error = ScreenerError(f"{os.path.basename(path)}: {type(error).__name__}: {error}")
-            results.put(("error", index, error))
+            results.send(("error", index, error))
 
 
 class _Workers:
+    """Reading processes, each with a pipe of its own for what it has read. A worker holds
+    the only writing end of its pipe, so if it dies (killed for memory, say) the importer
+    reads the end of the pipe instead of waiting for ever for the rest of a message."""
+
     def __init__(self, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
         self.tasks = context.Queue()
-        self.results = context.Queue()
-        self.processes = [
-            context.Process(target=_work, args=(self.tasks, self.results), daemon=True,
-                            name=f"screener-reader-{i + 1}")
-            for i in range(n)
-        ]
-        for process in self.processes:
-            process.start()
+        self.pipes: list[Connection] = []
+        self.processes = []
         self.inbox: dict[int, list[tuple[str, Any]]] = {}  # messages of files not yet wanted
+        try:
+            for i in range(n):
+                receiving, sending = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(self.tasks, sending), daemon=True,
+                                          name=f"screener-reader-{i + 1}")
+                self.pipes.append(receiving)
+                self.processes.append(process)
+                process.start()
+                sending.close()
+        except BaseException:
+            self.stop()
+            raise
 
     def read(self, names: Sequence[str], fmt: str) -> Iterator[FileRead]:
         submitted = 0
@@ -165,18 +176,24 @@ class _Workers:
     def _next(self, index: int) -> tuple[str, Any]:
         """The next message about file ``index``, keeping those about later files."""
         while not self.inbox.get(index):
-            try:
-                kind, file_index, payload = self.results.get(timeout=POLL_SECONDS)
-            except queue.Empty:
+            ready = wait(self.pipes, timeout=POLL_SECONDS)
+            if not ready:
                 self._check_alive()
-                continue
-            if kind == "error":
-                raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
-            self.inbox.setdefault(file_index, []).append((kind, payload))
+            for pipe in ready:
+                try:
+                    kind, file_index, payload = cast(Connection, pipe).recv()
+                except (EOFError, OSError):
+                    self._check_alive(stopped=True)
+                    raise
+                if kind == "error":
+                    raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
+                self.inbox.setdefault(file_index, []).append((kind, payload))
         return self.inbox[index].pop(0)
 
-    def _check_alive(self) -> None:
+    def _check_alive(self, stopped: bool = False) -> None:
         for process in self.processes:
+            if stopped:
+                process.join(timeout=5)
             if process.exitcode is not None:
                 raise ScreenerError(
                     f"a reading process stopped unexpectedly (exit code {process.exitcode}); "
@@ -188,8 +205,10 @@ class _Workers:
             if process.is_alive():
                 process.terminate()
         for process in self.processes:
-            process.join(timeout=5)
-        for q in (self.tasks, self.results):
-            q.cancel_join_thread()
-            q.close()
+            if process.pid is not None:
+                process.join(timeout=5)
+        for pipe in self.pipes:
+            pipe.close()
+        self.tasks.cancel_join_thread()
+        self.tasks.close()
         self.inbox.clear()
