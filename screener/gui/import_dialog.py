@@ -319,25 +319,25 @@ def after_import(workspace: Workspace, tasks: ProgressPanel, report: ImportRepor
     tr = dialog_tr
     workspace.data_changed.emit()
     workspace.notify(tr("Imported {n} records into batch {b}. Looking for duplicates…").format(
-        n=report.records, b=report.batch_id), 0)
+        n=f"{report.records:,}", b=report.batch_id), 0)
 
     def done(summary: Any) -> None:
         workspace.data_changed.emit()
         settle_heap()  # the import's objects are gone; keep later collections short
         workspace.notify(tr(
             "Imported {n} records into batch {b}. Duplicates: {m} merged, {c} to check."
-        ).format(n=report.records, b=report.batch_id, m=summary.merged,
+        ).format(n=f"{report.records:,}", b=report.batch_id, m=summary.merged,
                  c=len(summary.candidates)))
 
     def failed(error: Exception) -> None:
         workspace.notify(tr("Imported {n} records; finding duplicates failed.").format(
-            n=report.records))
+            n=f"{report.records:,}"))
         report_error(tasks.window(), error, tr("Finding duplicates"))
 
     tasks.run(workspace.project.dedup.run(), tr("Finding duplicates"), on_done=done,
               on_error=failed, on_cancelled=lambda: workspace.notify(
                   tr("Imported {n} records; finding duplicates was cancelled.").format(
-                      n=report.records)))
+                      n=f"{report.records:,}")))
 
 
 def dialog_tr(text: str) -> str:

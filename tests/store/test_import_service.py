@@ -95,7 +95,7 @@ def test_a_single_large_file_is_read_in_a_worker_while_it_is_stored(tmp_path: Pa
     with Project.create(tmp_path / "p.screener", title="T") as p:
         work = p.imports.import_files([FILES[1]], source="Lens")
         first = next(work)
-        assert first.message == f"Importing {FILES[1].name}" and 0 < first.done < first.total
+        assert first.message == f"{FILES[1].name}, file 1 of 1" and 0 < first.done < first.total
         assert [c.name for c in multiprocessing.active_children()] == ["screener-reader-1"]
         report = run_work(work)
         assert report.records == 100 and multiprocessing.active_children() == []

@@ -173,7 +173,7 @@ class ImportService(Service):
         with self.writing() as s:
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             done = 0
-            for file, weight in zip(files, weights, strict=True):
+            for number, (file, weight) in enumerate(zip(files, weights, strict=True), 1):
                 result, n = file.head.result, file.head.count
                 name = os.path.basename(result.path)
                 file_warnings = result_warnings(result)
@@ -198,10 +198,11 @@ class ImportService(Service):
                 for rows in file.chunks:
                     insert_records(s, batch.id, sf.id, rows)
                     stored += len(rows)
-                    yield Progress(done + weight * stored // max(n, 1), total, f"Importing {name}")
+                    yield Progress(done + weight * stored // max(n, 1), total,
+                                   f"{name}, file {number} of {len(weights)}")
                 if stored != n:
                     raise RuntimeError(f"{name}: {stored} records stored of {n} read")
-                yield Progress(done + weight, total, f"Read {name}")
+                yield Progress(done + weight, total, f"{name}, file {number} of {len(weights)}")
                 done += weight
                 report.files.append(FileReport(name, n, len(result.skipped)))
                 report.records += n
