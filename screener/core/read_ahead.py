@@ -1,9 +1,9 @@
 """Reading the files of an import, as a stream of prepared rows in file order.
 
-A file is parsed whole (a record's end is only known from the lines after it), then its
-records are turned into insert parameters a chunk at a time. What the importer gets per
-file is a ``FileRead``: the ``head`` (how many records, which were skipped, warnings,
-checksum), known once the file is parsed, and then the ``chunks`` of rows.
+A RIS file is parsed a piece at a time (``readers.ris.iter_ris_records``) and its records
+turned into insert parameters a chunk at a time as they come; other formats are read at
+once, then chunked. What the importer gets per file is a ``FileRead``: its ``chunks()``
+of rows, then its ``head`` (how many records, which were skipped, warnings, checksum).
 
 For large imports the files are read in worker processes (``READERS`` of them) while
 the main process stores the chunks that have arrived, so that both cores work and the
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
-from screener.core.readers import read_file
+from screener.core.readers import iter_file
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.types import ParsedRecord, ReadResult, ScreenerError
 from screener.store.rows import PreparedRows, prepare_rows
@@ -39,18 +39,29 @@ POLL_SECONDS = 0.25  # how often a waiting importer checks that its workers are 
 
 @dataclass
 class FileHead:
-    """What is known of a file once it is parsed; ``result.records`` is empty (the
-    records follow as chunks) and ``count`` says how many there are."""
+    """What is known of a file once it is read: ``result`` without its records (they went
+    as chunks), how many records there were, and the file's checksum."""
 
     result: ReadResult
     count: int
     sha256: str
 
 
-@dataclass
 class FileRead:
-    head: FileHead
-    chunks: Iterator[PreparedRows]
+    """One file of an import: iterate ``chunks()`` for its rows; then ``head`` is known."""
+
+    def __init__(self, path: str, stream: Iterator[PreparedRows | FileHead]) -> None:
+        self.path = path
+        self.head: FileHead | None = None
+        self._stream = stream
+
+    def chunks(self) -> Iterator[PreparedRows]:
+        for item in self._stream:
+            if isinstance(item, FileHead):
+                self.head = item
+                return
+            yield item
+        raise RuntimeError(f"{self.path}: the reading ended without its summary")
 
 
 def sha256_of(path: str) -> str:
@@ -71,14 +82,28 @@ def chunks_of(records: list[ParsedRecord], chunk: int = CHUNK) -> Iterator[Prepa
             yield prepare_rows(part)
 
 
-def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[FileHead | PreparedRows]:
-    """Parse one file: its head first, then its rows chunk by chunk.
+def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[PreparedRows | FileHead]:
+    """Read one file: its rows chunk by chunk as the file is parsed, then its FileHead.
     Raises ImportFormatError for a file that is not a bibliography."""
-    result = read_file(path, fmt)
-    records = result.records
-    result.records = []
-    yield FileHead(result, len(records), sha256_of(path))
-    yield from chunks_of(records, chunk or CHUNK)
+    chunk = chunk or CHUNK
+    stream = iter_file(path, fmt)
+    pending: list[ParsedRecord] = []
+    count = 0
+    while True:
+        try:
+            pending += next(stream)
+        except StopIteration as done:
+            result: ReadResult = done.value
+            break
+        while len(pending) >= chunk:
+            part = pending[:chunk]
+            del pending[:chunk]
+            count += len(part)
+            with gc_paused():  # many short-lived containers, no cycles
+                yield prepare_rows(part)
+    count += len(pending)
+    yield from chunks_of(pending, chunk)
+    yield FileHead(result, count, sha256_of(path))
 
 
 def read_files(
@@ -87,12 +112,14 @@ def read_files(
     """Every file, in order, read in worker processes when the import is large."""
     names = [os.fspath(p) for p in paths]
     if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
-        yield from _read_here(names, fmt)
+        for name in names:
+            yield FileRead(name, read_in_chunks(name, fmt))
         return
     try:
         pool = _Workers(min(READERS, len(names)))
     except OSError:  # no processes here (an embedded interpreter, a locked-down system)
-        yield from _read_here(names, fmt)
+        for name in names:
+            yield FileRead(name, read_in_chunks(name, fmt))
         return
     try:
         yield from pool.read(names, fmt)
@@ -100,18 +127,10 @@ def read_files(
         pool.stop()
 
 
-def _read_here(names: Sequence[str], fmt: str) -> Iterator[FileRead]:
-    for name in names:
-        stream = read_in_chunks(name, fmt)
-        head = next(stream)
-        assert isinstance(head, FileHead)
-        yield FileRead(head, cast(Iterator[PreparedRows], stream))  # the rest are rows
-
-
 # -- worker processes ---------------------------------------------------------------------
 
-# Messages from a worker: (kind, file index, payload). kind is "head" (a FileHead),
-# "rows" (PreparedRows), "end" (None) or "error" (the exception, or its text). A worker
+# Messages from a worker: (kind, file index, payload). kind is "rows" (PreparedRows),
+# "end" (the FileHead) or "error" (the exception, or its text). A worker
 # sends them itself, so it waits while the importer has not taken the previous ones.
 
 
@@ -121,8 +140,7 @@ def _work(tasks: Any, results: Connection) -> None:
         index, path, fmt, chunk = task
         try:
             for item in read_in_chunks(path, fmt, chunk):
-                results.send(("head" if isinstance(item, FileHead) else "rows", index, item))
-            results.send(("end", index, None))
+                results.send(("end" if isinstance(item, FileHead) else "rows", index, item))
         except Exception as error:  # handed to the importer, which raises it
             try:
                 pickle.dumps(error)
@@ -162,16 +180,14 @@ class _Workers:
             while submitted < min(len(names), index + 1 + len(self.processes)):
                 self.tasks.put((submitted, names[submitted], fmt, CHUNK))
                 submitted += 1
-            kind, head = self._next(index)
-            assert kind == "head"
-            yield FileRead(head, self._rows(index))
+            yield FileRead(names[index], self._messages(index))
 
-    def _rows(self, index: int) -> Iterator[PreparedRows]:
+    def _messages(self, index: int) -> Iterator[PreparedRows | FileHead]:
         while True:
             kind, payload = self._next(index)
+            yield payload
             if kind == "end":
                 return
-            yield payload
 
     def _next(self, index: int) -> tuple[str, Any]:
         """The next message about file ``index``, keeping those about later files."""

@@ -81,6 +81,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one-file", action="store_true",
+                        help="the same records as one export file (one reading process can work)")
     args = parser.parse_args()
     from gen_corpus import generate
 
@@ -88,8 +90,14 @@ def main() -> None:
     files = sorted(corpus.glob("*.ris")) if corpus.exists() else []
     if not files:
         files = generate(args.n, corpus, seed=1)
+    if args.one_file:
+        whole = corpus / "one-file" / "all.ris"
+        if not whole.exists():
+            whole.parent.mkdir(exist_ok=True)
+            whole.write_bytes(b"".join(f.read_bytes() for f in files))
+        files = [whole]
     size_mb = sum(f.stat().st_size for f in files) / 1e6
-    print(f"corpus: {args.n:,} records in {len(files)} files, {size_mb:.0f} MB")
+    print(f"corpus: {args.n:,} records in {len(files)} file(s), {size_mb:.0f} MB")
     runs: dict[str, list[dict[str, float]]] = {"rispy.load (bare parse)": [], "screener import (end to end)": []}
     for _ in range(args.repeats):  # interleaved, so load on the machine hits both alike
         runs["rispy.load (bare parse)"].append(measure(RISPY, files))

@@ -15,20 +15,21 @@ are broken is read: the good ones are in ``ReadResult.records``, the others in
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 
 from screener.core.readers.csv_reader import read_csv
 from screener.core.readers.decoding import DecodedText, read_text
 from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
-from screener.core.readers.ris import read_ris
-from screener.core.types import ImportFormatError, ReadResult
+from screener.core.readers.ris import iter_ris_records
+from screener.core.types import ImportFormatError, ParsedRecord, ReadResult
 
 __all__ = ["FORMATS", "detect_format", "read_file"]
 
 FORMATS = ("auto", *READABLE)
 _ALIASES = {"medline": "nbib", "pubmed": "nbib", "tsv": "csv", "txt": "auto"}
-_READERS = {"ris": read_ris, "nbib": read_nbib, "csv": read_csv}
+_WHOLE_FILE_READERS = {"nbib": read_nbib, "csv": read_csv}
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -49,11 +50,45 @@ def _choose_format(name: str, decoded: DecodedText, fmt: str) -> str:
 
 def read_file(path: str | os.PathLike[str], fmt: str = "auto") -> ReadResult:
     """Read every record of a RIS, PubMed MEDLINE (nbib) or CSV file."""
+    stream = iter_file(path, fmt)
+    records: list[ParsedRecord] = []
+    while True:
+        try:
+            records += next(stream)
+        except StopIteration as done:
+            result: ReadResult = done.value
+            result.records = records
+            return result
+
+
+def iter_file(
+    path: str | os.PathLike[str], fmt: str = "auto"
+) -> Generator[list[ParsedRecord], None, ReadResult]:
+    """The records of a file, a list at a time (RIS is read a piece at a time; the other
+    formats at once), then a ReadResult with ``records`` empty and the rest filled in."""
     fmt = _ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     name = os.fspath(path)
     decoded = read_text(name)
     chosen = _choose_format(name, decoded, fmt)
+    if chosen == "ris":
+        encoding, decoding_warnings = decoded.encoding, decoded.warnings
+        count = 0
+        stream = iter_ris_records(decoded)
+        while True:
+            try:
+                records = next(stream)
+            except StopIteration as done:
+                skipped, warnings = done.value
+                break
+            count += len(records)
+            yield records
+        if not count and not skipped:
+            raise ImportFormatError(name, "no RIS records found: no line starts with 'TY  - '")
+        return ReadResult(name, "ris", encoding, [], skipped, decoding_warnings + warnings)
     with gc_paused():
-        return _READERS[chosen](name, decoded)
+        result = _WHOLE_FILE_READERS[chosen](name, decoded)
+    records, result.records = result.records, []
+    yield records
+    return result

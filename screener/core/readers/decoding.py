@@ -67,7 +67,10 @@ class DecodedText:
         text = self.text
         if not any(ch in text for ch in _OTHER_LINE_BREAKS):
             return text.splitlines()  # one C pass; same result when no other breaks occur
-        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines[-1] == "":
+            lines.pop()  # as splitlines(): a final line break ends the last line
+        return lines
 
     def take_lines(self) -> list[str]:
         """The lines, letting go of the text: a large file is then not held twice."""

@@ -101,16 +101,22 @@ class ScreenerRisParser(RisParser):
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0
+        self._before = 0  # lines of the file before the current piece
 
-    def read(self, lines: list[str]) -> None:
+    def read(self, lines: list[str], first_line: int = 1) -> None:
+        """Parse ``lines``, the whole file or the next piece of it (numbered from
+        ``first_line``). A piece must start where a record starts (a TY line) or the file
+        does, and end where the file ends or just before a TY line that follows an ER:
+        then parsing it on from where the last piece ended is parsing the whole file."""
         self._lines = iter(lines)
         self._total = len(lines)
+        self._before = first_line - 1
         self.parse_lines(self._lines)  # type: ignore[arg-type]
 
     @property
     def line_number(self) -> int:
         """1-based number of the line read last (a list iterator knows how many are left)."""
-        return self._total - operator.length_hint(self._lines)
+        return self._before + self._total - operator.length_hint(self._lines)
 
     # -- rispy hooks --------------------------------------------------------------------
 

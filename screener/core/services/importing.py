@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +32,7 @@ from screener.store.models import (
     SourceFile,
     StageStatus,
 )
+from screener.store.rows import PreparedRows
 from screener.store.search import unindex_records
 
 
@@ -80,6 +81,18 @@ def result_warnings(result: ReadResult) -> list[str]:
         f"{name}, line {sk.line}: record {sk.position} skipped: {sk.reason}" for sk in result.skipped
     ]
     return out
+
+
+BYTES_PER_RECORD = 2000  # about what a record with an abstract takes in an export
+
+
+def _stream(result: ReadResult) -> Iterator[PreparedRows | FileHead]:
+    """A file already read, as the rows and summary an import stores."""
+    records = list(result.records)
+    head = FileHead(ReadResult(result.path, result.format, result.encoding, [], result.skipped, result.warnings),
+                    len(records), sha256_of(result.path) if os.path.exists(result.path) else "")
+    yield from chunks_of(records)
+    yield head
 
 
 class SkippedRecordsError(ScreenerError):
@@ -144,14 +157,9 @@ class ImportService(Service):
         """Store files already read (``ReadResult``s) as one batch, in one transaction."""
         self._check_batch_args(source, kind, search_date)
         sizes = [max(1, len(r.records)) for r in results]
-        files = (
-            FileRead(FileHead(ReadResult(r.path, r.format, r.encoding, [], r.skipped, r.warnings),
-                              len(r.records), sha256_of(r.path) if os.path.exists(r.path) else ""),
-                     chunks_of(list(r.records)))
-            for r in results
-        )
+        files = (FileRead(r.path, _stream(r)) for r in results)
         return (yield from self._store(files, sizes, source, kind, search_date, search_string,
-                                       batch_id, strict=False))
+                                       batch_id, strict=False, per_record=1))
 
     def _store(
         self,
@@ -163,8 +171,10 @@ class ImportService(Service):
         search_string: str,
         batch_id: int | None,
         strict: bool,
+        per_record: int = BYTES_PER_RECORD,
     ) -> Work[ImportReport]:
-        """Progress is in ``weights`` units per file (bytes, or records)."""
+        """Progress is in ``weights`` units per file (bytes, or records), a record counting
+        ``per_record`` of them until the file's count is known."""
         total = sum(weights)
         report = ImportReport(0, 0)
         problems: list[str] = []  # strict: the warnings of files with skipped records
@@ -174,36 +184,39 @@ class ImportService(Service):
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             done = 0
             for number, (file, weight) in enumerate(zip(files, weights, strict=True), 1):
+                name = os.path.basename(file.path)
+                progress = f"{name}, file {number} of {len(weights)}"
+                if problems:  # refused already: read on only to list every skipped record
+                    for _ in file.chunks():
+                        pass
+                else:
+                    sf = SourceFile(batch_id=batch.id, name=name, sha256="", format="", encoding="",
+                                    n_records=0, n_skipped=0, warnings=[], imported_at=now())
+                    s.add(sf)
+                    s.flush()
+                    stored = 0
+                    for rows in file.chunks():
+                        insert_records(s, batch.id, sf.id, rows)
+                        stored += len(rows)
+                        # The count is known at the end; until then, progress goes by size.
+                        yield Progress(done + min(weight - 1, stored * per_record), total, progress)
+                assert file.head is not None
                 result, n = file.head.result, file.head.count
-                name = os.path.basename(result.path)
                 file_warnings = result_warnings(result)
                 if strict and result.skipped:
                     problems += file_warnings
                     first_skip = first_skip or file_warnings[-len(result.skipped)]
                     skipped += len(result.skipped)
-                if problems:  # refused already: read on only to list every skipped record
-                    report.records += n
-                    for _ in file.chunks:
-                        pass
+                done += weight
+                yield Progress(done, total, progress)
+                if problems:
+                    report.records += n  # what could be imported, for the reviewer to weigh
                     continue
-                report.warnings += file_warnings
-                sf = SourceFile(
-                    batch_id=batch.id, name=name, sha256=file.head.sha256, format=result.format,
-                    encoding=result.encoding, n_records=n, n_skipped=len(result.skipped),
-                    warnings=file_warnings, imported_at=now(),
-                )
-                s.add(sf)
-                s.flush()
-                stored = 0
-                for rows in file.chunks:
-                    insert_records(s, batch.id, sf.id, rows)
-                    stored += len(rows)
-                    yield Progress(done + weight * stored // max(n, 1), total,
-                                   f"{name}, file {number} of {len(weights)}")
                 if stored != n:
                     raise RuntimeError(f"{name}: {stored} records stored of {n} read")
-                yield Progress(done + weight, total, f"{name}, file {number} of {len(weights)}")
-                done += weight
+                sf.sha256, sf.format, sf.encoding = file.head.sha256, result.format, result.encoding
+                sf.n_records, sf.n_skipped, sf.warnings = n, len(result.skipped), file_warnings
+                report.warnings += file_warnings
                 report.files.append(FileReport(name, n, len(result.skipped)))
                 report.records += n
             if problems:
