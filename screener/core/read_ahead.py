@@ -21,6 +21,8 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import queue
+import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -130,23 +132,34 @@ def read_files(
 # -- worker processes ---------------------------------------------------------------------
 
 # Messages from a worker: (kind, file index, payload). kind is "rows" (PreparedRows),
-# "end" (the FileHead) or "error" (the exception, or its text). A worker
-# sends them itself, so it waits while the importer has not taken the previous ones.
+# "end" (the FileHead) or "error" (the exception, or its text).
 
 
 def _work(tasks: Any, results: Connection) -> None:
-    """A worker process: read the files it is given until it is given None."""
+    """A worker process: read the files it is given until it is given None. A thread of
+    its own sends what it has read, so that reading goes on while the importer is busy
+    storing and not yet taking messages."""
+    outbox: queue.SimpleQueue[tuple[str, int, Any] | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (message := outbox.get()) is not None:
+            results.send(message)
+
+    sender = threading.Thread(target=send, name="screener-reader-send", daemon=True)
+    sender.start()
     while (task := tasks.get()) is not None:
         index, path, fmt, chunk = task
         try:
             for item in read_in_chunks(path, fmt, chunk):
-                results.send(("end" if isinstance(item, FileHead) else "rows", index, item))
+                outbox.put(("end" if isinstance(item, FileHead) else "rows", index, item))
         except Exception as error:  # handed to the importer, which raises it
             try:
                 pickle.dumps(error)
             except Exception:
                 error = ScreenerError(f"{os.path.basename(path)}: {type(error).__name__}: {error}")
-            results.send(("error", index, error))
+            outbox.put(("error", index, error))
+    outbox.put(None)
+    sender.join()
 
 
 class _Workers:
