@@ -23,7 +23,8 @@ def parse(path: Path, piece_chars: int) -> tuple[list[ParsedRecord], list[Skippe
             records += next(stream)
             pieces += 1
         except StopIteration as done:
-            skipped, warnings = done.value
+            skipped, warnings, count = done.value
+            assert count == len(records)
             return records, skipped, warnings, pieces
 
 

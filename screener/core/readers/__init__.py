@@ -74,16 +74,7 @@ def iter_file(
     chosen = _choose_format(name, decoded, fmt)
     if chosen == "ris":
         encoding, decoding_warnings = decoded.encoding, decoded.warnings
-        count = 0
-        stream = iter_ris_records(decoded)
-        while True:
-            try:
-                records = next(stream)
-            except StopIteration as done:
-                skipped, warnings = done.value
-                break
-            count += len(records)
-            yield records
+        skipped, warnings, count = yield from iter_ris_records(decoded)
         if not count and not skipped:
             raise ImportFormatError(name, "no RIS records found: no line starts with 'TY  - '")
         return ReadResult(name, "ris", encoding, [], skipped, decoding_warnings + warnings)

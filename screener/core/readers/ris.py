@@ -78,15 +78,16 @@ def piece_ends(text: str, size: int) -> Iterator[int]:
 
 def iter_ris_records(
     decoded: DecodedText, piece_chars: int = PIECE_CHARS
-) -> Generator[list[ParsedRecord], None, tuple[list[SkippedRecord], list[str]]]:
+) -> Generator[list[ParsedRecord], None, tuple[list[SkippedRecord], list[str], int]]:
     """The records of a RIS text, a piece of about ``piece_chars`` characters at a time,
     so that a large file is never held as lines and records all at once; returns the
-    skipped records and the warnings. The same as parsing the whole text in one go."""
+    skipped records, the warnings and how many records were read. The same as parsing the whole text in one go."""
     text = decoded.text
     decoded.text = ""  # the pieces are cut from ``text``; let it go with the last one
     warnings: list[str] = []
     skipped: list[SkippedRecord] = []
     unclosed: list[int] = []
+    count = 0
     parser = ScreenerRisParser()
     first_line = 1
     start = 0
@@ -110,6 +111,7 @@ def iter_ris_records(
                     continue
                 records.append(to_parsed_record(raw))
             parser.records = []
+        count += len(records)
         yield records
     skipped += [SkippedRecord(pos, line, "record has no TY line") for pos, line in parser.orphans]
     if unclosed:
@@ -122,4 +124,4 @@ def iter_ris_records(
             f"tag lines outside any record were ignored (at line {_line_list(parser.ignored_lines)})"
         )
     skipped.sort(key=lambda s: s.position)
-    return skipped, warnings
+    return skipped, warnings, count
