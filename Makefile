@@ -19,9 +19,11 @@ demo: sysdeps $(VENV)/.installed
 
 test: sysdeps $(VENV)/.installed
 	$(VENV)/bin/ruff check screener tests
-	$(VENV)/bin/mypy screener/core
+	$(VENV)/bin/mypy screener/core screener/types.py
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -p no:cacheprovider
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check screener tests
-	$(VENV)/bin/mypy screener/core
+	$(VENV)/bin/mypy screener/core screener/types.py
+	$(VENV)/bin/lint-imports

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from screener.core.project import Project
-from screener.core.types import ParsedRecord, ReadResult, run_work
+from screener.types import ParsedRecord, ReadResult, run_work
 
 
 def make_record(i: int, **fields: object) -> ParsedRecord:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from screener.cli.output import emit_json, info, run_with_progress, table
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 if TYPE_CHECKING:
     from screener.core.project import Project

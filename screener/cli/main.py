@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from screener import __version__
 from screener.cli import commands, review_commands
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 STAGES = ["title_abstract", "full_text"]
 

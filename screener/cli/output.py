@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any
 
-from screener.core.types import Progress, Work, run_work
+from screener.types import Progress, Work, run_work
 
 
 def emit_json(value: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from screener.cli.commands import opened
 from screener.cli.output import emit_json, info, table
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 DECISION_COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note")
 

@@ -1,6 +1,6 @@
 """Inter-rater agreement between screening reviewers.
 
-Every function takes plain decisions (strings; :class:`screener.core.types.Choice`
+Every function takes plain decisions (strings; :class:`screener.types.Choice`
 values work too, being ``str``) and returns plain numbers. Nothing here knows about
 records, stages or the database.
 

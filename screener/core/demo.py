@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from screener.core.project import Project
-from screener.core.types import run_work
 from screener.paths import resource_path, user_data_dir
+from screener.types import run_work
 
 DEMO_NAME = "demo.screener"
 

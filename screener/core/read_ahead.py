@@ -30,8 +30,8 @@ from typing import Any, cast
 
 from screener.core.readers import iter_file
 from screener.core.readers.gc_pause import gc_paused
-from screener.core.types import ParsedRecord, ReadResult, ScreenerError
 from screener.store.rows import PreparedRows, prepare_rows
+from screener.types import ParsedRecord, ReadResult, ScreenerError
 
 CHUNK = 5000  # records per chunk of rows
 READ_AHEAD_BYTES = 20_000_000  # below this, a worker process costs more than it saves

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from screener.core.types import Choice, Stage, Status
+from screener.types import Choice, Stage, Status
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from screener.core.export.atomic import atomic_write
 from screener.core.ranking import record_text, simulate
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 
 def read_labelled(path: str | Path) -> tuple[list[str], list[int]]:

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.agreement import PairAgreement
-from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.rows_model import RowsModel, fmt_stat
+from screener.types import ScreenerError
 
 
 def calibration_sample(ids: list[int], n: int, seed: int | None = None) -> list[int]:

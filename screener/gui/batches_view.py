@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.importing import BatchInfo
-from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.widgets import heading, muted
+from screener.types import ScreenerError
 
 Index = QModelIndex | QPersistentModelIndex
 NUMERIC = {0, 5, 6}

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.conflicts import ConflictInfo, ResolutionInfo
-from screener.core.types import ScreenerError, Stage
 from screener.gui.agreement_panel import AgreementPanel
 from screener.gui.context import Workspace
 from screener.gui.highlight import escape
@@ -29,6 +28,7 @@ from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
 from screener.gui.rows_model import RowDetail, RowsModel, compact_table
+from screener.types import ScreenerError, Stage
 
 KIND_TEXT = {"decision": "include vs exclude", "maybe": "a maybe", "reason": "different reasons"}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from screener.core.project import Project
-from screener.core.types import Stage
 from screener.gui.worker import WorkRunner
+from screener.types import Stage
 
 
 class Workspace(QObject):

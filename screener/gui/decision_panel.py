@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.screening import DecisionInfo
-from screener.core.types import Stage
 from screener.gui.highlight import escape
 from screener.gui.record_list_model import status_icon
+from screener.types import Stage
 
 CHOICE_LABELS = {"include": "Include", "exclude": "Exclude", "maybe": "Maybe"}
 CHOICE_KEYS = {"include": "I", "exclude": "E", "maybe": "M"}

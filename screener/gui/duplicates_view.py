@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from screener.core.services.dedup import DedupSummary, PairInfo
 from screener.core.services.records import RecordDetail
-from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import KeyButton
 from screener.gui.highlight import DIFF_STYLE, DIFF_STYLE_DARK, escape, word_diff_html
@@ -27,6 +26,7 @@ from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import RecordBrowser
 from screener.gui.rows_model import RowDetail, RowsModel, compact_table
 from screener.gui.worker import WorkRunnable
+from screener.types import ScreenerError
 
 FIELDS = (("Title", "title"), ("Authors", "authors"), ("Year", "year"), ("Journal", "journal"),
           ("Volume", "volume"), ("Issue", "issue"), ("Pages", "pages"), ("DOI", "doi"), ("PMID", "pmid"),

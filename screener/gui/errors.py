@@ -21,8 +21,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from screener.core.types import ScreenerError
 from screener.paths import user_log_dir
+from screener.types import ScreenerError
 
 LOG_NAME = "screener.log"
 log = logging.getLogger("screener")

@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from screener.core.project import Project
-from screener.core.types import Progress, Stage, Work
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.progress import ProgressPanel
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
+from screener.types import Progress, Stage, Work
 
 FILTERS = {"ris": "RIS (*.ris)", "csv": "CSV (*.csv)", "bibtex": "BibTeX (*.bib)"}
 SUFFIXES = {".ris": "ris", ".csv": "csv", ".bib": "bibtex"}

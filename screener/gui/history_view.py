@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
 
 from screener.core.services.history import HistoryEntry
-from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.highlight import escape
+from screener.types import ScreenerError
 
 STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
 

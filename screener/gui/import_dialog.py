@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.importing import BatchInfo, ImportReport, SkippedRecordsError
-from screener.core.types import ImportFormatError, ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
 from screener.gui.progress import ProgressPanel
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
+from screener.types import ImportFormatError, ScreenerError
 
 # (name shown, batch kind it usually is)
 SOURCES = [

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 from screener.core.demo import ensure_demo_project
 from screener.core.project import Project
 from screener.core.services.importing import BatchInfo
-from screener.core.types import Progress, ScreenerError, Work
 from screener.gui import reviewer_dialog
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
@@ -32,6 +31,7 @@ from screener.gui.start_page import StartPage
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
 from screener.paths import resource_path, user_data_dir
+from screener.types import Progress, ScreenerError, Work
 
 
 def demo_work() -> Work[Path]:

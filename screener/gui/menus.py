@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from screener.core.types import Stage
 from screener.gui.package_actions import merge_package, write_package
+from screener.types import Stage
 
 if TYPE_CHECKING:
     from screener.gui.main_window import MainWindow

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.project import Project
-from screener.core.types import ScreenerError
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, lines, list_edit, muted
+from screener.types import ScreenerError
 
 SUFFIX = ".screener"
 DEFAULT_REASONS = [

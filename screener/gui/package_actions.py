@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from screener.core.services.packages import MergeReport, PackageReport
-from screener.core.types import Progress, Work
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.progress import ProgressPanel
+from screener.types import Progress, Work
 
 FILTER = "Screener package (*.screener)"
 

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from screener.core.prisma_csv import write_prisma_csv
 from screener.core.prisma_diagram import render_svg
 from screener.core.services.prisma import MANUAL_KEYS
-from screener.core.types import ScreenerError
 from screener.gui.context import Workspace
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.prisma_render import save_diagram
+from screener.types import ScreenerError
 
 MANUAL_LABELS = {
     "excluded_automatic": "Excluded by automation tools",

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from screener.core.types import Work
 from screener.gui.worker import WorkRunnable, WorkRunner
+from screener.types import Work
 
 
 @dataclass

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.project import Project
-from screener.core.types import Progress, Stage, Work
 from screener.gui.batches_view import BatchesView
 from screener.gui.context import Workspace
 from screener.gui.settings_view import SettingsView
 from screener.gui.widgets import muted
+from screener.types import Progress, Stage, Work
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from screener.core.project import Project
 from screener.core.services.settings import ReviewerInfo
-from screener.core.types import ScreenerError
 from screener.gui.widgets import heading, muted
+from screener.types import ScreenerError
 
 Index = QModelIndex | QPersistentModelIndex
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from screener.core.types import ScreenerError, Stage
 from screener.gui.screen_parts import is_text_input
+from screener.types import ScreenerError, Stage
 
 CHECKPOINT_EVERY = 40  # decisions; SQLite would checkpoint by itself at about 160
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}

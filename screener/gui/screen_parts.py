@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from screener.core.project import Project
 from screener.core.services.records import RecordDetail
-from screener.core.types import ScreenerError, Stage
+from screener.types import ScreenerError, Stage
 
 # (label, view, status)
 VIEWS: list[tuple[str, str, str | None]] = [

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.records import RecordDetail, RecordSummary
-from screener.core.types import ScreenerError, Stage
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
@@ -44,6 +43,7 @@ from screener.gui.screen_parts import (
     is_text_input,
 )
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
+from screener.types import ScreenerError, Stage
 
 
 class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screener.core.types import ScreenerError, Stage
 from screener.gui.context import Workspace
 from screener.gui.reviewer_dialog import ReviewerModel
 from screener.gui.widgets import CompactListView, lines, list_edit, muted
+from screener.types import ScreenerError, Stage
 
 Index = QModelIndex | QPersistentModelIndex
 

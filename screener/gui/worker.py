@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from screener.core.types import Progress, Work
+from screener.types import Progress, Work
 
 
 class _Signals(QObject):

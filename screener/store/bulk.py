@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from screener.core.types import Stage, Status
 from screener.store.models import Record
 from screener.store.rows import COLUMNS, JSON_COLUMNS, ROW_COLUMNS, PreparedRows
+from screener.types import Stage, Status
 
 STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
 

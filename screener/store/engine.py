@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from screener.core.types import ParsedRecord
+from screener.types import ParsedRecord
 
 JSON_COLUMNS = ("authors", "keywords", "urls")
 # Every column an import writes, in order; a prepared row holds all but the first three.

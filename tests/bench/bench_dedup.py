@@ -49,7 +49,7 @@ from screener.core.dedup.evaluation import (  # noqa: E402
     read_benchmark_records,
     read_disputed_pairs,
 )
-from screener.core.types import DedupRecord, DedupResult, run_work  # noqa: E402
+from screener.types import DedupRecord, DedupResult, run_work  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "dedup"
 SETS = ("haematology", "stroke")

@@ -37,7 +37,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "records": n,
 SCREENER = """
 import json, resource, sys, time, tempfile, os
 from screener.core.project import Project
-from screener.core.types import run_work
+from screener.types import run_work
 folder = tempfile.mkdtemp()
 t = time.perf_counter()
 with Project.create(os.path.join(folder, "bench.screener"), title="bench") as p:

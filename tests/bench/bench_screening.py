@@ -52,7 +52,7 @@ def _vocabulary(rng: random.Random) -> list[str]:
 
 
 def _records(start: int, n: int, rng: random.Random, vocab: list[str], weights: list[float]):  # type: ignore[no-untyped-def]
-    from screener.core.types import ParsedRecord
+    from screener.types import ParsedRecord
 
     journals = [f"Journal of {w.title()} {v.title()}" for w, v in zip(vocab[40:240], vocab[240:440], strict=True)]
     for i in range(start, start + n):
@@ -79,7 +79,7 @@ def _records(start: int, n: int, rng: random.Random, vocab: list[str], weights: 
 
 def build(path: Path, n: int) -> None:
     from screener.core.project import Project
-    from screener.core.types import ReadResult, run_work
+    from screener.types import ReadResult, run_work
 
     rng = random.Random(20250201)
     vocab = _vocabulary(rng)

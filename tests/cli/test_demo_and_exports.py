@@ -10,7 +10,7 @@ import pytest
 
 from screener.cli.main import main
 from screener.core.project import Project
-from screener.core.types import run_work
+from screener.types import run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
 FIELDS = ("type", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",

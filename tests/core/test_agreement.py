@@ -18,7 +18,7 @@ from screener.core.agreement import (
     pair_agreement,
     percent_agreement,
 )
-from screener.core.types import Choice
+from screener.types import Choice
 
 CATS = ("include", "exclude", "maybe")
 

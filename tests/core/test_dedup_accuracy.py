@@ -28,7 +28,7 @@ from screener.core.dedup.evaluation import (
     read_benchmark_records,
     read_disputed_pairs,
 )
-from screener.core.types import DedupResult, run_work
+from screener.types import DedupResult, run_work
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dedup"
 PRECISION = 0.995

@@ -10,7 +10,7 @@ import pytest
 from screener.core.dedup import find_duplicates
 from screener.core.dedup.blocking import MAX_BLOCK, WINDOW, block_pairs
 from screener.core.dedup.features import Preparer
-from screener.core.types import DedupRecord, Progress, run_work
+from screener.types import DedupRecord, Progress, run_work
 
 TITLE = "Peer support for people with psychosis in community mental health services"
 

@@ -27,7 +27,7 @@ from screener.core.export.tabular import (
     write_asreview_csv,
     write_csv,
 )
-from screener.core.types import ParsedRecord
+from screener.types import ParsedRecord
 
 # --- atomic_write --------------------------------------------------------------------
 

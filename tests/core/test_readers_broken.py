@@ -10,7 +10,7 @@ import pytest
 
 from screener.core.readers import detect_format, read_file
 from screener.core.readers.ris import MAX_LINE_CHARS
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 RECORD = (
     "TY  - JOUR\nTI  - Café “society” – a study\nAU  - Müller, José\nAU  - Ørsted, Søren\n"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screener.core.readers import read_file
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 RIS = Path(__file__).resolve().parents[1] / "data" / "ris"
 BASES = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener.core.readers import read_file
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NBIB = DATA / "nbib" / "pubmed_medline__citation-file-formatting.nbib"

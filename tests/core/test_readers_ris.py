@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screener.core.readers import detect_format, read_file
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 RIS = Path(__file__).resolve().parents[1] / "data" / "ris"
 

@@ -8,7 +8,7 @@ import pytest
 
 from screener.core.readers.decoding import read_text
 from screener.core.readers.ris import iter_ris_records, piece_ends
-from screener.core.types import ParsedRecord, SkippedRecord
+from screener.types import ParsedRecord, SkippedRecord
 
 RIS = sorted((Path(__file__).parent.parent / "data" / "ris").glob("*.ris"))
 

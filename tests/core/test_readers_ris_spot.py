@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from screener.core.readers import read_file
-from screener.core.types import ParsedRecord
+from screener.types import ParsedRecord
 
 RIS = Path(__file__).resolve().parents[1] / "data" / "ris"
 

@@ -12,7 +12,7 @@ import rispy
 
 from screener.core.export.ris_writer import write_ris, write_ris_file
 from screener.core.readers import read_file
-from screener.core.types import ParsedRecord
+from screener.types import ParsedRecord
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RIS_FILES = sorted(p.name for p in (DATA / "ris").glob("*.ris") if p.name != "rispy_wos.ris")

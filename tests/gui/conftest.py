@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from screener.core.project import Project
-from screener.core.types import ParsedRecord, ReadResult, run_work
+from screener.types import ParsedRecord, ReadResult, run_work
 
 SCREEN_REASONS = ["Wrong population", "Wrong intervention", "Wrong study design"]
 

@@ -8,10 +8,10 @@ import time
 from PySide6.QtCore import Qt
 
 from screener.core.project import Project
-from screener.core.types import Progress
 from screener.gui.context import Workspace
 from screener.gui.duplicates_view import DuplicatesView
 from screener.gui.screen_view import ScreenView
+from screener.types import Progress
 
 from .conftest import parsed
 

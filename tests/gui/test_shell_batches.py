@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from screener.core.types import run_work
 from screener.gui.batches_view import BatchesView
+from screener.types import run_work
 from tests.gui.shell_data import SCOPUS_RIS, SEED_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]

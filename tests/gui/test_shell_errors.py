@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from screener.core.types import ScreenerError, run_work
 from screener.gui.errors import install_error_hook, log_file, report_error
+from screener.types import ScreenerError, run_work
 from tests.gui.shell_data import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]

@@ -171,7 +171,7 @@ def test_the_window_stays_responsive_during_a_large_import(qtbot, monkeypatch, s
 
 def test_add_files_to_an_existing_batch(qtbot, monkeypatch, shell_workspace):  # type: ignore[no-untyped-def]
     ws = shell_workspace
-    from screener.core.types import run_work
+    from screener.types import run_work
 
     run_work(ws.project.imports.import_files([SCOPUS_RIS], source="Scopus",
                                              search_date="2024-05-01", search_string="peer"))

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.project import Project
-from screener.core.types import run_work
 from screener.gui.export_actions import export_work
 from screener.gui.recent import app_settings
 from screener.gui.reviewer_dialog import ReviewerDialog
+from screener.types import run_work
 from tests.gui.shell_data import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from screener.core.project import Project
-from screener.core.types import run_work
+from screener.types import run_work
 from tests.gui.shell_data import SCOPUS_RIS
 
 pytest_plugins = ["tests.gui.shell_support"]

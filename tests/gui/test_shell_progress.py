@@ -6,9 +6,9 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from screener.core.types import Progress, Work
 from screener.gui.progress import ProgressPanel
 from screener.gui.worker import WorkRunner
+from screener.types import Progress, Work
 
 pytest_plugins = ["tests.gui.shell_support"]
 

@@ -12,7 +12,7 @@ import pytest
 from screener.core import read_ahead as reading
 from screener.core.project import Project
 from screener.core.services.importing import SkippedRecordsError
-from screener.core.types import ImportFormatError, ScreenerError, run_work
+from screener.types import ImportFormatError, ScreenerError, run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
 FILES = [RIS / "cff_scopus__citation-file-formatting.ris", RIS / "lens_baseline__asreview.ris"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener.core.project import Project
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 from tests.factories import add_batch, make_record, new_project
 
 

@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from screener.core.project import Project
-from screener.core.types import ImportFormatError, ReadResult, ScreenerError, run_work
 from screener.store.engine import ProjectVersionError, head_revision, open_store
 from screener.store.models import Base
 from screener.store.rows import decode_tags
+from screener.types import ImportFormatError, ReadResult, ScreenerError, run_work
 from tests.factories import add_batch, make_record, new_project
 
 FIXTURES = Path(__file__).parent.parent / "data" / "projects"

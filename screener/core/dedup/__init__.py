@@ -1,4 +1,4 @@
-"""Duplicate detection over :class:`~screener.core.types.DedupRecord` lists.
+"""Duplicate detection over :class:`~screener.types.DedupRecord` lists.
 
 Pure functions: no database, no Qt. :func:`find_duplicates` is a :data:`Work` generator
 that returns certain pairs (merge them) and candidates (ask a reviewer);

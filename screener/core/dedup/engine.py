@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
-from screener.core.types import DedupRecord, DedupResult, Progress, Work
+from screener.types import DedupRecord, DedupResult, Progress, Work
 
 from .blocking import block_pairs
 from .clusters import group_roots

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from screener.core.types import DedupRecord
+from screener.types import DedupRecord
 
 from .clusters import clusters_from_pairs
 

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from itertools import repeat
 
-from screener.core.types import DedupRecord
+from screener.types import DedupRecord
 
 from .normalise import (
     NON_WORD,

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from screener.core.types import ScreenerError
+from screener.types import ScreenerError
 
 
 def _current_umask() -> int:

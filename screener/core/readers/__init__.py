@@ -23,7 +23,7 @@ from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import iter_ris_records
-from screener.core.types import ImportFormatError, ParsedRecord, ReadResult
+from screener.types import ImportFormatError, ParsedRecord, ReadResult
 
 __all__ = ["FORMATS", "detect_format", "read_file"]
 

@@ -24,7 +24,7 @@ from screener.core.readers.identifiers import (
     parse_year,
     pmid_from_digits,
 )
-from screener.core.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
+from screener.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 # Field → accepted header names, normalised by ``header_key``; the first present wins.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 SNIFF_BYTES = 65536
 

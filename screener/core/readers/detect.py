@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from screener.core.readers.csv_reader import looks_like_csv_header
-from screener.core.types import ImportFormatError
+from screener.types import ImportFormatError
 
 READABLE = ("ris", "nbib", "csv")
 _HEAD_CHARS = 65536

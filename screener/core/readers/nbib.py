@@ -18,7 +18,7 @@ import re
 from screener.core.readers.decoding import DecodedText
 from screener.core.readers.identifiers import doi_from_text, parse_year, pmid_from_digits
 from screener.core.readers.ris import MAX_LINE_CHARS
-from screener.core.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
+from screener.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}- (.*)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")

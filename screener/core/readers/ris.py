@@ -20,7 +20,7 @@ from screener.core.readers.decoding import DecodedText
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.ris_fields import to_parsed_record
 from screener.core.readers.ris_parser import RawRecord, ScreenerRisParser
-from screener.core.types import ParsedRecord, SkippedRecord
+from screener.types import ParsedRecord, SkippedRecord
 
 MAX_LINE_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")

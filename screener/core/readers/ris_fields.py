@@ -34,7 +34,7 @@ from screener.core.readers.identifiers import (
     pmid_from_url,
 )
 from screener.core.readers.ris_parser import RawRecord
-from screener.core.types import ParsedRecord
+from screener.types import ParsedRecord
 
 JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "MGZN", "NEWS", "INPR", "ABST", "JOURNAL ARTICLE"})
 _DOI_TAGS = ("DO", "DI", "L3", "M3")

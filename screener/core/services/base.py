@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screener.core.types import ScreenerError
 from screener.store.engine import Store
 from screener.store.models import Event, Reviewer
+from screener.types import ScreenerError
 
 
 def now() -> datetime:

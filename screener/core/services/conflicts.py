@@ -19,8 +19,8 @@ from screener.core.services.screening import (
     status_at,
 )
 from screener.core.services.status import lock_records, recompute
-from screener.core.types import Choice, ScreenerError, Stage, Status
 from screener.store.models import Decision, Record, Resolution, Reviewer, StageStatus
+from screener.types import Choice, ScreenerError, Stage, Status
 
 
 @dataclass

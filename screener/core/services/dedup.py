@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event, now
 from screener.core.services.status import recompute
-from screener.core.types import DedupRecord, Progress, ScreenerError, Stage, Status, Work
 from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
+from screener.types import DedupRecord, Progress, ScreenerError, Stage, Status, Work
 
 
 @dataclass

@@ -15,7 +15,6 @@ from screener.core.export.bibtex import write_bibtex
 from screener.core.export.tabular import write_asreview_csv, write_csv
 from screener.core.services.base import Service
 from screener.core.services.screening import check_stage
-from screener.core.types import ParsedRecord, ScreenerError, Stage, Status
 from screener.store.models import (
     Batch,
     Decision,
@@ -26,6 +25,7 @@ from screener.store.models import (
     StageStatus,
 )
 from screener.store.rows import decode_tags
+from screener.types import ParsedRecord, ScreenerError, Stage, Status
 
 WHATS = ("included", "excluded", "all", "decisions")
 FORMATS = ("ris", "csv", "bibtex", "asreview")

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from screener.core.services.base import Service
-from screener.core.types import ScreenerError
 from screener.store.models import Batch, Event, Record, SourceFile
+from screener.types import ScreenerError
 
 
 @dataclass

@@ -12,13 +12,6 @@ from sqlalchemy.orm import Session
 
 from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
 from screener.core.services.base import Service, log_event, now
-from screener.core.types import (
-    BatchKind,
-    Progress,
-    ReadResult,
-    ScreenerError,
-    Work,
-)
 from screener.store.bulk import insert_records
 from screener.store.models import (
     Batch,
@@ -34,6 +27,13 @@ from screener.store.models import (
 )
 from screener.store.rows import PreparedRows
 from screener.store.search import unindex_records
+from screener.types import (
+    BatchKind,
+    Progress,
+    ReadResult,
+    ScreenerError,
+    Work,
+)
 
 
 @dataclass

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from screener.core.services.base import Service, get_reviewer, log_event, now
 from screener.core.services.screening import apply_decision
 from screener.core.services.status import lock_records, recompute
-from screener.core.types import ScreenerError, Stage, Status
 from screener.store.engine import Store, is_url, open_store
 from screener.store.models import (
     Batch,
@@ -36,6 +35,7 @@ from screener.store.models import (
     StageStatus,
 )
 from screener.store.search import index_records
+from screener.types import ScreenerError, Stage, Status
 
 MAIN = "(main project)"  # the resolver standing for the main project's final decisions
 

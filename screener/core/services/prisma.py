@@ -20,8 +20,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from screener.core.services.base import Service, log_event
-from screener.core.types import BatchKind, ScreenerError, Stage, Status
 from screener.store.models import Batch, PrismaManual, Record, Retrieval, StageStatus
+from screener.types import BatchKind, ScreenerError, Stage, Status
 
 DBR = (BatchKind.DATABASE.value, BatchKind.REGISTER.value)
 OTHER_RESULTS = {

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, get_reviewer, log_event
 from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
-from screener.core.types import ScreenerError, Stage, Status
 from screener.store.models import (
     Batch,
     Decision,
@@ -21,6 +20,7 @@ from screener.store.models import (
     StageStatus,
 )
 from screener.store.search import matching_ids_sql
+from screener.types import ScreenerError, Stage, Status
 
 VIEWS = ("my_queue", "all")
 SORTS = {

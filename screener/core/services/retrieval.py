@@ -7,8 +7,8 @@ from pathlib import Path
 
 from screener.core.services.base import Service, log_event, now
 from screener.core.services.screening import check_record_at_stage
-from screener.core.types import ScreenerError, Stage
 from screener.store.models import Retrieval
+from screener.types import ScreenerError, Stage
 
 
 class RetrievalService(Service):

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from screener.core.services.base import Service, get_reviewer, log_event, now
 from screener.core.services.status import lock_records, recompute
-from screener.core.types import Choice, ScreenerError, Stage, Status
 from screener.store.models import (
     Decision,
     Event,
@@ -20,6 +19,7 @@ from screener.store.models import (
     Reviewer,
     StageStatus,
 )
+from screener.types import Choice, ScreenerError, Stage, Status
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 
 from screener.core.services.base import Service, log_event, now
-from screener.core.types import ScreenerError, Stage
 from screener.store.models import (
     Criterion,
     ExclusionReason,
@@ -15,6 +14,7 @@ from screener.store.models import (
     Project,
     Reviewer,
 )
+from screener.types import ScreenerError, Stage
 
 ROLES = ("reviewer", "resolver")
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screener.core.screening_rules import Vote, stage_outcome
-from screener.core.types import Stage, Status
 from screener.store.models import Decision, Project, Record, Resolution, Reviewer, StageStatus
+from screener.types import Stage, Status
 
 STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
 

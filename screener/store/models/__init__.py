@@ -1,0 +1,41 @@
+"""SQLAlchemy models: the project file's schema, one module per part of the review.
+
+One schema for SQLite and PostgreSQL. Migrations in ``store/migrations`` build it;
+``Base.metadata`` is the reference they are checked against in the tests. Importing this
+package registers every table.
+"""
+
+from screener.store.models.base import Base
+from screener.store.models.dedup import DuplicatePair
+from screener.store.models.events import Event
+from screener.store.models.project import (
+    Criterion,
+    ExclusionReason,
+    HighlightTerm,
+    PrismaManual,
+    Project,
+    Reviewer,
+)
+from screener.store.models.records import Batch, Record, RecordNote, RecordTag, SourceFile
+from screener.store.models.screening import Decision, Resolution, Retrieval, StageStatus
+
+__all__ = [
+    "Base",
+    "Batch",
+    "Criterion",
+    "Decision",
+    "DuplicatePair",
+    "Event",
+    "ExclusionReason",
+    "HighlightTerm",
+    "PrismaManual",
+    "Project",
+    "Record",
+    "RecordNote",
+    "RecordTag",
+    "Resolution",
+    "Retrieval",
+    "Reviewer",
+    "SourceFile",
+    "StageStatus",
+]
