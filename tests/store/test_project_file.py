@@ -72,6 +72,36 @@ def test_every_released_schema_fixture_opens(tmp_path: Path) -> None:
             assert p.records.listing()
 
 
+def _table_rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
+    with sqlite3.connect(path) as conn:
+        tables = [t for (t,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'record_fts%' AND name != 'alembic_version'")]
+        out = {}
+        for t in tables:
+            cur = conn.execute(f'SELECT * FROM "{t}"')
+            out[t] = ([c[0] for c in cur.description], cur.fetchall())
+        return out
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.screener")))
+def test_migrating_a_released_project_keeps_every_row(fixture: str, tmp_path: Path) -> None:
+    """Every row of every table of an older project is still there after migrating to the
+    newest schema, with the same values in every column both schemas have."""
+    path = tmp_path / fixture
+    path.write_bytes((FIXTURES / fixture).read_bytes())
+    before = _table_rows(path)
+    Project.open(path).close()
+    after = _table_rows(path)
+    for table, (columns, rows) in before.items():
+        assert table in after, f"{fixture}: table {table} was lost"
+        new_columns, new_rows = after[table]
+        shared = [c for c in columns if c in new_columns]
+        old = sorted(tuple(r[columns.index(c)] for c in shared) for r in rows), key=repr)
+        new = sorted(tuple(r[new_columns.index(c)] for c in shared) for r in new_rows), key=repr)
+        assert new == old, f"{fixture}: rows of {table} changed"
+
+
 def test_opening_something_that_is_not_a_project_says_so(tmp_path: Path) -> None:
     with pytest.raises(ScreenerError, match="no such project file"):
         Project.open(tmp_path / "missing.screener")
