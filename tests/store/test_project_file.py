@@ -97,8 +97,8 @@ def test_migrating_a_released_project_keeps_every_row(fixture: str, tmp_path: Pa
         assert table in after, f"{fixture}: table {table} was lost"
         new_columns, new_rows = after[table]
         shared = [c for c in columns if c in new_columns]
-        old = sorted(tuple(r[columns.index(c)] for c in shared) for r in rows), key=repr)
-        new = sorted(tuple(r[new_columns.index(c)] for c in shared) for r in new_rows), key=repr)
+        old = sorted((tuple(r[columns.index(c)] for c in shared) for r in rows), key=repr)
+        new = sorted((tuple(r[new_columns.index(c)] for c in shared) for r in new_rows), key=repr)
         assert new == old, f"{fixture}: rows of {table} changed"
 
 
