@@ -146,8 +146,13 @@ class DedupRecord:
     pages: str = ""
     doi: str = ""
     pmid: str = ""
-    type: str = ""
+    type: str = ""  # RIS type code (JOUR, ABST, CONF, ...)
     abstract: str = ""
+    # Where a DOI or PMID may also hide, and what the database says the record is (RIS M3,
+    # PubMed PT, Web of Science DT: "Erratum", "Retraction of Publication", ...).
+    urls: list[str] = field(default_factory=list)
+    notes: str = ""
+    publication_type: str = ""
 
 
 @dataclass

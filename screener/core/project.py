@@ -5,36 +5,68 @@ A container, not a driver: the GUI and the CLI reach each service through it.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from screener.core.services.conflicts import ConflictService
-from screener.core.services.dedup import DedupService
-from screener.core.services.export import ExportService
-from screener.core.services.history import HistoryService
-from screener.core.services.importing import ImportService
-from screener.core.services.packages import PackageService
-from screener.core.services.prisma import PrismaService
-from screener.core.services.records import RecordService
-from screener.core.services.retrieval import RetrievalService
-from screener.core.services.screening import ScreeningService
-from screener.core.services.settings import SettingsService
 from screener.store.engine import Store, is_url, open_store
+
+if TYPE_CHECKING:
+    from screener.core.services.conflicts import ConflictService
+    from screener.core.services.dedup import DedupService
+    from screener.core.services.export import ExportService
+    from screener.core.services.history import HistoryService
+    from screener.core.services.importing import ImportService
+    from screener.core.services.packages import PackageService
+    from screener.core.services.prisma import PrismaService
+    from screener.core.services.records import RecordService
+    from screener.core.services.retrieval import RetrievalService
+    from screener.core.services.screening import ScreeningService
+    from screener.core.services.settings import SettingsService
+
+# Each service, by attribute name: (module, class). A service's module is imported the
+# first time the service is used, so that a command loads only what it needs (the CLI's
+# start-up time; see tests/cli/test_startup.py).
+SERVICES: dict[str, tuple[str, str]] = {
+    "settings": ("screener.core.services.settings", "SettingsService"),
+    "imports": ("screener.core.services.importing", "ImportService"),
+    "records": ("screener.core.services.records", "RecordService"),
+    "screening": ("screener.core.services.screening", "ScreeningService"),
+    "conflicts": ("screener.core.services.conflicts", "ConflictService"),
+    "dedup": ("screener.core.services.dedup", "DedupService"),
+    "retrieval": ("screener.core.services.retrieval", "RetrievalService"),
+    "prisma": ("screener.core.services.prisma", "PrismaService"),
+    "history": ("screener.core.services.history", "HistoryService"),
+    "export": ("screener.core.services.export", "ExportService"),
+    "packages": ("screener.core.services.packages", "PackageService"),
+}
 
 
 class Project:
+    settings: SettingsService
+    imports: ImportService
+    records: RecordService
+    screening: ScreeningService
+    conflicts: ConflictService
+    dedup: DedupService
+    retrieval: RetrievalService
+    prisma: PrismaService
+    history: HistoryService
+    export: ExportService
+    packages: PackageService
+
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.settings = SettingsService(store)
-        self.imports = ImportService(store)
-        self.records = RecordService(store)
-        self.screening = ScreeningService(store)
-        self.conflicts = ConflictService(store)
-        self.dedup = DedupService(store)
-        self.retrieval = RetrievalService(store)
-        self.prisma = PrismaService(store)
-        self.history = HistoryService(store)
-        self.export = ExportService(store)
-        self.packages = PackageService(store)
+
+    def __getattr__(self, name: str) -> Any:
+        """A service, made on first use (see SERVICES); later uses find it directly."""
+        try:
+            module, cls = SERVICES[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+        service = getattr(importlib.import_module(module), cls)(self.store)
+        setattr(self, name, service)
+        return service
 
     @property
     def target(self) -> str:

@@ -9,16 +9,21 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from screener.store import revisions
 from screener.types import ScreenerError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only where a schema is created or migrated (see store/revisions.py):
+# opening a project that is already at head never loads it, so every command starts quicker.
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -66,6 +71,8 @@ def make_engine(target: str | Path, *, writer: bool = False) -> Engine:
 
 
 def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -73,6 +80,12 @@ def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
 
 
 def head_revision() -> str:
+    known = revisions.head()
+    if known is not None:
+        return known
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -81,11 +94,21 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the project, ``None`` for an empty database (one
+    plain query: no Alembic)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
+            found = list(versions)
+        except DBAPIError:  # no such table yet: a new project
+            return None
+    return found[0] if len(found) == 1 else None
 
 
 def _known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
@@ -107,6 +130,8 @@ def migrate(engine: Engine, target: str | Path) -> None:
         backup = path.with_name(f"{path.name}.backup-{current}")
         engine.dispose()
         shutil.copy2(path, backup)
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
 

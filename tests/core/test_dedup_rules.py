@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from screener.core.dedup import find_duplicates
+from screener.core.dedup import clusters_from_pairs, find_duplicates
 from screener.core.dedup.blocking import MAX_BLOCK, WINDOW, block_pairs
 from screener.core.dedup.features import Preparer
 from screener.types import DedupRecord, Progress, run_work
@@ -136,10 +136,13 @@ def test_two_copies_of_the_same_erratum_are_certain() -> None:
     assert verdict(a, b) == "certain"
 
 
-def test_erratum_indexed_without_its_prefix_is_certain_on_the_same_page() -> None:
+def test_erratum_indexed_without_its_prefix_is_certain_when_its_type_says_so() -> None:
+    # Embase indexes an erratum under the article's own title, with type "Erratum".
     a = article(1, title="Erratum: " + TITLE, pages="1200", issue="12")
-    b = article(2, pages="1200", issue="12")
+    b = article(2, pages="1200", issue="12", publication_type="Erratum")
     assert verdict(a, b) == "certain"
+    # Without the type nothing says the second is a notice: it may be the article.
+    assert verdict(a, replace(b, publication_type="")) == "none"
 
 
 # --- traps: never merged ------------------------------------------------------------------
@@ -271,14 +274,35 @@ def test_pairs_use_record_ids_in_order_and_scores_in_range() -> None:
     assert all(0.0 <= score <= 1.0 for _, _, score in result.certain + result.candidates)
 
 
-def test_candidates_inside_a_merged_group_are_dropped() -> None:
+def test_a_chain_never_joins_records_that_are_not_certain_directly() -> None:
     with_pages = article(1)
     without_pages = article(2, pages="")
     other_pages_no_journal = article(3, pages="1100", journal="")
+    assert verdict(with_pages, without_pages) == "certain"
+    assert verdict(without_pages, other_pages_no_journal) == "certain"
     assert verdict(with_pages, other_pages_no_journal) == "candidate"
     result = run_work(find_duplicates([with_pages, without_pages, other_pages_no_journal]))
-    assert [(a, b) for a, b, _ in result.certain] == [(1, 2), (2, 3)]
-    assert result.candidates == []
+    groups = clusters_from_pairs((a, b) for a, b, _ in result.certain)
+    assert len(groups) == 1 and len(groups[0]) == 2  # never all three
+    (left_out,) = {1, 2, 3} - set(groups[0])
+    # the record left out goes to a reviewer, paired with the group
+    assert any(left_out in (a, b) for a, b, _ in result.candidates)
+    # every pair the result calls certain is certain on its own
+    assert all(verdict(*(r for r in (with_pages, without_pages, other_pages_no_journal) if r.id in (a, b)))
+               == "certain" for a, b, _ in result.certain)
+
+
+def test_a_correction_notice_never_reaches_its_article_through_other_records() -> None:
+    # Scopus' notice, Embase's record of the same notice (titled as the article, type
+    # Erratum), Web of Science's record of it ("X (vol, pg, year)"), and the article.
+    notice = article(1, title="Correction to: " + TITLE, doi="10.1/erratum", pages="1300", issue="12")
+    embase = article(2, doi="10.1/erratum", pages="1300", issue="12", publication_type="Erratum")
+    wos = article(3, title=TITLE + " (vol 63, pg 1002, 2012)", pages="1300", issue="12", doi="")
+    original = article(4, doi="10.1/original")
+    pubmed = article(5, title=TITLE + ".", authors=["Moran GS", "Russinova Z", "Gidugu V", "Yim J"])
+    result = run_work(find_duplicates([notice, embase, wos, original, pubmed]))
+    groups = sorted(clusters_from_pairs((a, b) for a, b, _ in result.certain))
+    assert groups == [[1, 2, 3], [4, 5]]
 
 
 def test_known_not_duplicate_pairs_are_never_returned() -> None:
@@ -321,3 +345,23 @@ def test_huge_blocks_are_compared_through_a_window_only() -> None:
     pairs = set(block_pairs(records))
     assert len(pairs) <= size * WINDOW
     assert len(pairs) < size * (size - 1) // 2 // 4
+
+
+def test_constrained_clusters_join_groups_only_when_every_pair_is_certain() -> None:
+    from screener.core.dedup.clusters import ConstrainedClusters
+
+    not_certain = {(1, 3), (4, 6)}
+
+    def directly(a: int, b: int) -> tuple[bool, float]:
+        return (a, b) not in not_certain, 0.9
+
+    clusters = ConstrainedClusters(directly, groups=[[5, 6]], cannot_link={(7, 8)})
+    assert clusters.offer(1, 2, 1.0)
+    assert not clusters.offer(2, 3, 0.95)  # 3 is not certain with 1
+    assert clusters.ambiguous == [(2, 3, 0.95)]
+    assert clusters.offer(4, 3, 0.9)
+    assert not clusters.offer(4, 5, 0.9)  # the known group holds 6, not certain with 4
+    assert not clusters.offer(7, 8, 1.0)  # a reviewer said no
+    assert clusters.root(5) == clusters.root(6)  # known groups stay joined
+    assert sorted(clusters.members(1)) == [1, 2] and sorted(clusters.members(3)) == [3, 4]
+    assert sorted((a, b) for a, b, _ in clusters.joined) == [(1, 2), (3, 4)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 
 from screener.types import DedupRecord, DedupResult, Progress, Work
 
 from .blocking import block_pairs
-from .clusters import group_roots
+from .clusters import ConstrainedClusters
 from .compare import Match, classify
 from .features import Prepared, Preparer
 
@@ -19,13 +19,23 @@ PROGRESS_EVERY = 2000
 def find_duplicates(
     records: Sequence[DedupRecord],
     known_not_duplicate: AbstractSet[tuple[int, int]] = frozenset(),
+    merged: Iterable[Iterable[int]] = (),
+    only_with: AbstractSet[int] | None = None,
 ) -> Work[DedupResult]:
     """Find duplicate records.
 
     A generator: it yields :class:`Progress` as it goes (closing it cancels the work)
     and returns a :class:`DedupResult` whose pairs are ``(id_a, id_b, score)`` with
-    ``id_a < id_b``. ``certain`` pairs can be merged without asking; ``candidates`` are
-    for a reviewer. Pairs listed in ``known_not_duplicate`` (either order) never appear.
+    ``id_a < id_b``. ``certain`` pairs can be merged without asking: every pair among
+    the records they join is itself certain (see :class:`ConstrainedClusters`).
+    ``candidates`` are for a reviewer, including certain pairs that would have joined
+    groups holding a pair that is not.
+
+    ``known_not_duplicate`` pairs (either order) never appear and no group joins them.
+    ``merged`` are groups of ids already merged (by a reviewer or an earlier run): a record
+    joins one only if it is a certain duplicate of each of its members.
+    ``only_with``, if given, limits the comparison to pairs with at least one of these ids:
+    new records matched against the existing ones and each other (a search update).
 
     Progress runs from 0 to ``3 * len(records)``: one third normalising, one third
     blocking, one third comparing.
@@ -41,9 +51,12 @@ def find_duplicates(
             yield Progress(index + 1, total, "Normalising records")
 
     yield Progress(count, total, "Finding pairs to compare")
+    focus = None if only_with is None else {i for i, r in enumerate(prepared) if r.id in only_with}
     seen: set[int] = set()
     pairs: list[tuple[int, int]] = []
     for first, second in block_pairs(prepared):
+        if focus is not None and first not in focus and second not in focus:
+            continue
         code = first * count + second
         if code not in seen:
             seen.add(code)
@@ -52,35 +65,58 @@ def find_duplicates(
                 yield Progress(count, total, "Finding pairs to compare")
     del seen
 
-    not_duplicate = {(min(a, b), max(a, b)) for a, b in known_not_duplicate}
-    result = DedupResult()
+    index_of = {record.id: index for index, record in enumerate(prepared)}
+    not_duplicate = {
+        (min(index_of[a], index_of[b]), max(index_of[a], index_of[b]))
+        for a, b in known_not_duplicate
+        if a in index_of and b in index_of
+    }
+    verdicts: dict[tuple[int, int], tuple[bool, float]] = {}
+    certain: list[tuple[int, int, float]] = []
+    candidates: list[tuple[int, int, float]] = []
     pair_count = len(pairs)
     yield Progress(2 * count, total, f"Comparing {pair_count} pairs")
     for done, (first, second) in enumerate(pairs):
         if done % PROGRESS_EVERY == PROGRESS_EVERY - 1:
             yield Progress(2 * count + count * done // pair_count, total, "Comparing records")
-        a, b = prepared[first], prepared[second]
-        id_a, id_b = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-        if id_a == id_b or (id_a, id_b) in not_duplicate:
+        pair = (first, second) if first < second else (second, first)
+        if prepared[first].id == prepared[second].id or pair in not_duplicate:
             continue
-        verdict, score = classify(a, b)
+        verdict, score = classify(prepared[first], prepared[second])
+        verdicts[pair] = (verdict is Match.CERTAIN, score)
         if verdict is Match.CERTAIN:
-            result.certain.append((id_a, id_b, score))
+            certain.append((pair[0], pair[1], score))
         elif verdict is Match.CANDIDATE:
-            result.candidates.append((id_a, id_b, score))
-    result.certain.sort()
-    result.candidates = _outside_merged_groups(result.candidates, result.certain)
-    result.candidates.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
+            candidates.append((pair[0], pair[1], score))
+
+    def directly(first: int, second: int) -> tuple[bool, float]:
+        known = verdicts.get((first, second))
+        if known is None:
+            verdict, score = classify(prepared[first], prepared[second])
+            known = verdicts[(first, second)] = (verdict is Match.CERTAIN, score)
+        return known
+
+    groups = [[index_of[i] for i in group if i in index_of] for group in merged]
+    clusters = ConstrainedClusters(directly, groups, not_duplicate)
+    for first, second, score in sorted(certain, key=lambda edge: (-edge[2], edge[0], edge[1])):
+        clusters.offer(first, second, score)
+    result = DedupResult()
+    result.certain = sorted(_ids(prepared, clusters.joined))
+    open_pairs = [
+        (a, b, score)
+        for a, b, score in candidates + clusters.ambiguous
+        if clusters.root(a) != clusters.root(b)
+    ]
+    result.candidates = sorted(
+        set(_ids(prepared, open_pairs)), key=lambda pair: (-pair[2], pair[0], pair[1])
+    )
     yield Progress(total, total, "Done")
     return result
 
 
-def _outside_merged_groups(
-    candidates: list[tuple[int, int, float]], certain: list[tuple[int, int, float]]
-) -> list[tuple[int, int, float]]:
-    """Drop candidates whose records the certain pairs already join, directly or through
-    other records: merging settles them, a reviewer need not see them."""
-    roots = group_roots((a, b) for a, b, _ in certain)
-    return [
-        pair for pair in candidates if pair[0] not in roots or roots[pair[0]] != roots.get(pair[1])
-    ]
+def _ids(
+    prepared: list[Prepared], pairs: Iterable[tuple[int, int, float]]
+) -> Iterator[tuple[int, int, float]]:
+    for first, second, score in pairs:
+        a, b = prepared[first].id, prepared[second].id
+        yield (a, b, score) if a < b else (b, a, score)

@@ -7,19 +7,35 @@ import sys
 from dataclasses import dataclass
 from itertools import repeat
 
+from screener.core.readers.identifiers import (
+    doi_from_text,
+    doi_from_url,
+    pmid_from_labelled,
+    pmid_from_url,
+)
 from screener.types import DedupRecord
 
 from .normalise import (
-    NON_WORD,
     first_page,
     fold,
     journal_tokens,
+    last_page,
     normalise_doi,
     normalise_journal,
     normalise_pages,
     split_author,
     words,
 )
+from .notices import (
+    ERRATUM_NOTE,
+    NOTICE_KINDS,
+    RETRACTED,
+    analyse_folded_title,
+    genre,
+    hinted_kind,
+)
+from .notices import analyse_title as analyse_title
+from .notices import strip_bracket_notes as strip_bracket_notes
 
 # Shared empty set: most records have no notice kinds and no numbers in the title.
 _NOTHING: frozenset[str] = frozenset()
@@ -74,138 +90,8 @@ GENERIC_TITLES = frozenset(
     }
 )
 
-# Notice kinds: a notice is never merged with a record that is not the same kind of notice.
-CORRECTION, RETRACTION, REPLY, COMMENT, PROTOCOL = (
-    "correction",
-    "retraction",
-    "reply",
-    "comment",
-    "protocol",
-)
-_NOTICE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("correction to ", CORRECTION),
-    ("erratum to ", CORRECTION),
-    ("author correction ", CORRECTION),
-    ("publisher correction ", CORRECTION),
-    ("publishers note ", CORRECTION),
-    ("notice of correction ", CORRECTION),
-    ("corrigendum to ", CORRECTION),
-    ("erratum ", CORRECTION),
-    ("errata ", CORRECTION),
-    ("corrigendum ", CORRECTION),
-    ("correction ", CORRECTION),
-    ("corrections ", CORRECTION),
-    ("notice of retraction ", RETRACTION),
-    ("retraction note ", RETRACTION),
-    ("retraction notice ", RETRACTION),
-    ("retraction of ", RETRACTION),
-    ("retraction ", RETRACTION),
-    ("retracted ", RETRACTION),
-    ("withdrawn ", RETRACTION),
-    ("expression of concern ", RETRACTION),
-    ("the authors reply ", REPLY),
-    ("authors reply ", REPLY),
-    ("author reply ", REPLY),
-    ("in reply ", REPLY),
-    ("reply to ", REPLY),
-    ("reply ", REPLY),
-    ("response to ", REPLY),
-    ("comment on ", COMMENT),
-    ("comments on ", COMMENT),
-    ("commentary on ", COMMENT),
-)
-_NOTICE_SUFFIXES: tuple[tuple[str, str], ...] = (
-    (" authors reply", REPLY),
-    (" author reply", REPLY),
-    (" reply", REPLY),
-    (" erratum", CORRECTION),
-    (" corrigendum", CORRECTION),
-    (" retraction", RETRACTION),
-)
-# "[Erratum appears in ...]": an original whose erratum is a separate record.
-_ERRATUM_NOTE = re.compile(r"\[\s*(?:erratum|corrigendum|correction)s? (?:appears|published) in")
-_NOTICE_FIRST_WORDS = frozenset(prefix.split()[0] for prefix, _ in _NOTICE_PREFIXES)
-_NOTICE_LAST_WORDS = frozenset(suffix.split()[-1] for suffix, _ in _NOTICE_SUFFIXES)
-_PROTOCOL = re.compile(r"\bprotocols?\b|\brationale and design\b|\bdesign and rationale\b")
-# "Title (vol 360, pg 542, 2009)" (Web of Science) and "Title (Journal (2009) 360 (542-544))"
-# (Embase) are how correction notices cite the corrected article.
-_CITED_CORRECTION = re.compile(
-    r"\(\s*vol\.?\s*\d+\s*,\s*pg\.?\s*\w+.*\)\s*\.?$|\([^()]*\(\s*\d{4}\s*\)\s*\d+[^()]*\([^()]*\)\s*\)\s*\.?$"
-)
-# "Title... N Engl J Med. 2009 Jan 29;360(5):544-6": the part after "..." cites another work.
-_TRAILING_CITATION = re.compile(r"\.\.\.+\s+(?=.*\b(?:19|20)\d\d\b).*$|\.\.\.+\s*$")
 _ROMAN = frozenset("ii iii iv vi vii viii ix xi xii xiii xiv xv".split())
 _NUMBERED_WORDS = frozenset("part phase type stage grade".split())
-_NOTES_KEPT_AS_TITLE_WORDS = 4
-
-
-def strip_bracket_notes(text: str) -> str:
-    """Drop square-bracketed notes ("[Japanese]", "[Review] [16 refs]", "[Erratum appears
-    in ...]"), nested ones included, but keep a bracketed translated title at the start
-    ("[Clinical aspects of ...]. [Japanese]" -> "Clinical aspects of ... .")."""
-    if "[" not in text:
-        return text
-    out: list[str] = []
-    depth = 0
-    group: list[str] = []
-    for ch in text:
-        if ch == "[":
-            if depth == 0:
-                group = []
-            else:
-                group.append(ch)
-            depth += 1
-        elif ch == "]" and depth > 0:
-            depth -= 1
-            if depth == 0:
-                content = "".join(group)
-                at_start = not "".join(out).strip(" .")
-                if at_start and len(content.split()) >= _NOTES_KEPT_AS_TITLE_WORDS:
-                    out.append(content)
-                out.append(" ")
-            else:
-                group.append(ch)
-        elif depth > 0:
-            group.append(ch)
-        else:
-            out.append(ch)
-    if depth > 0 and not "".join(out).strip(" ."):  # unclosed: keep a bracketed title
-        out.append("".join(group))
-    return "".join(out)
-
-
-def analyse_title(raw: str) -> tuple[str, frozenset[str]]:
-    """The title as compared (normalised, notes and notice wording removed) and the
-    notice kinds found in it."""
-    return _analyse_folded_title(fold(raw))
-
-
-def _analyse_folded_title(folded: str) -> tuple[str, frozenset[str]]:
-    text = strip_bracket_notes(folded).strip()
-    kinds: set[str] = set()
-    if text.endswith((")", ").")) and _CITED_CORRECTION.search(text):
-        kinds.add(CORRECTION)
-        text = _CITED_CORRECTION.sub("", text)
-    if "..." in text:
-        text = _TRAILING_CITATION.sub("", text)
-    title = NON_WORD.sub(" ", text).strip()
-    while title[: title.find(" ")] in _NOTICE_FIRST_WORDS:
-        for prefix, kind in _NOTICE_PREFIXES:
-            if title.startswith(prefix):
-                title = title[len(prefix) :]
-                kinds.add(kind)
-                break
-        else:
-            break
-    if title[title.rfind(" ") + 1 :] in _NOTICE_LAST_WORDS:
-        for suffix, kind in _NOTICE_SUFFIXES:
-            if title.endswith(suffix) and len(title) > len(suffix) + 10:
-                title = title[: -len(suffix)]
-                kinds.add(kind)
-                break
-    if ("protocol" in title or "rationale" in title) and _PROTOCOL.search(title):
-        kinds.add(PROTOCOL)
-    return title, frozenset(kinds) if kinds else _NOTHING
 
 
 def title_numbers(title: str) -> frozenset[str]:
@@ -226,7 +112,10 @@ class Prepared:
     id: int
     title: str  # normalised title without notes or notice wording
     compact_title: str  # the same without spaces or a leading article
-    notices: frozenset[str]
+    notices: frozenset[str]  # notice kind (at most one) and "protocol"; see notices.py
+    retracted: bool  # marked "RETRACTED:" (the article itself, or a notice)
+    hinted: bool  # the notice kind came from the type or notes, not from the title
+    genre: str  # "article", "letter", "abstract" or "" (unknown)
     erratum_noted: bool  # the title notes that an erratum to it was published
     numbers: frozenset[str]
     generic: bool
@@ -241,6 +130,7 @@ class Prepared:
     journal: tuple[str, ...]
     doi: str
     pmid: str
+    page_end: str = ""
 
 
 _LEADING_NUMBER = re.compile(r"\d+")
@@ -280,6 +170,10 @@ class Preparer:
             parts = dict.fromkeys(part for part in words(name).split() if len(part) > 1)
             if compact:
                 parts[compact] = None
+            if "," in name:  # "Si Hyun, Kang": the given name may be the surname, swapped
+                given = words(name.split(",", 1)[1]).replace(" ", "")
+                if len(given) > 3:
+                    parts[given] = None
             if len(self._authors) >= CACHE_LIMIT:
                 self._authors.clear()
             known = self._authors[name] = (compact, initials, tuple(parts))
@@ -305,7 +199,15 @@ class Preparer:
 
     def prepare(self, record: DedupRecord) -> Prepared:
         folded_title = fold(record.title or "")
-        title, notices = _analyse_folded_title(folded_title)
+        title, kinds = analyse_folded_title(folded_title)
+        retracted = RETRACTED in kinds
+        if retracted:
+            kinds = kinds - {RETRACTED}
+        hinted = False
+        if kinds.isdisjoint(NOTICE_KINDS) and not retracted:  # the title's wording comes first
+            hint = hinted_kind(record.publication_type, record.notes)
+            if hint:
+                kinds, hinted = kinds | {hint}, True
         surnames: list[str] = []
         initials: list[str] = []
         tokens: dict[str, None] = {}
@@ -323,8 +225,11 @@ class Preparer:
             id=record.id,
             title=title,
             compact_title=_compact(title),
-            notices=notices,
-            erratum_noted="[" in folded_title and bool(_ERRATUM_NOTE.search(folded_title)),
+            notices=kinds or _NOTHING,
+            retracted=retracted,
+            hinted=hinted,
+            genre=genre(record.publication_type, record.type, record.journal),
+            erratum_noted="[" in folded_title and bool(ERRATUM_NOTE.search(folded_title)),
             numbers=title_numbers(title),
             generic=title.count(" ") < GENERIC_MAX_WORDS or title in GENERIC_TITLES,
             surnames=tuple(surnames),
@@ -333,12 +238,39 @@ class Preparer:
             year=record.year,
             pages=pages,
             page_start=first_page(pages),
+            page_end=last_page(pages),
             volume=self._volume(record.volume or ""),
             issue=self._volume(record.issue or ""),
             journal=self._journal(record.journal or ""),
-            doi=normalise_doi(record.doi) if record.doi else "",
-            pmid=(record.pmid or "").strip(),
+            doi=_doi(record),
+            pmid=_pmid(record),
         )
+
+
+def _doi(record: DedupRecord) -> str:
+    """The DOI field normalised; a DOI inside a link in it or, when it is empty, in the
+    record's links."""
+    if record.doi:
+        doi = normalise_doi(record.doi)
+        if doi.startswith("10."):
+            return doi
+        return doi_from_url(record.doi) or doi_from_text(record.doi)
+    for url in record.urls:
+        doi = doi_from_url(url)
+        if doi:
+            return doi
+    return ""
+
+
+def _pmid(record: DedupRecord) -> str:
+    """The PMID field; when empty, a PubMed link or a labelled "PMID: 123" in the notes."""
+    pmid = (record.pmid or "").strip()
+    if pmid or not (record.urls or record.notes):
+        return pmid
+    for url in record.urls:
+        if found := pmid_from_url(url):
+            return found
+    return pmid_from_labelled(record.notes[:4000]) if record.notes else ""
 
 
 def prepare(record: DedupRecord) -> Prepared:

@@ -116,6 +116,8 @@ def split_author(name: str) -> tuple[str, str]:
     text = text.strip(" \t,;.")
     if not text or text.lower() in _EMPTY_NAMES:
         return "", ""
+    if "," in text and text.rpartition(",")[2].strip(" .").lower() in _EMPTY_NAMES:
+        text = text.rpartition(",")[0].strip()  # "Si Hyun Kang, null": no given name
     if "," in text:
         surname, _, given = text.partition(",")
         if "," in given:
@@ -147,7 +149,9 @@ def normalise_author(name: str) -> str:
 
 # --- pages, DOI, journal -----------------------------------------------------------------
 
-_PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*", re.IGNORECASE)
+_PAGE_PREFIX = re.compile(
+    r"^(?:pp?\.?|pages?|art(?:icle)?\.?\s*(?:no|number|nr)\.?\s*:?|e-?location\s*:?)\s*", re.IGNORECASE
+)
 _PAGE_DASH = re.compile(r"\s*-+\s*")
 _SPACES = re.compile(r"\s+")
 _PAGE_RANGE = re.compile(r"^([a-z]*)(\d+)([a-z]*)-([a-z]*)(\d+)([a-z]*)$")
@@ -179,6 +183,12 @@ def normalise_pages(pages: str) -> str:
 def first_page(pages: str) -> str:
     """The first page of an already normalised range: ``"850-857"`` -> ``"850"``."""
     return pages.split(",", 1)[0].split("-", 1)[0]
+
+
+def last_page(pages: str) -> str:
+    """The last page of the first range of an already normalised range: ``"850-857"`` ->
+    ``"857"``; a single page is its own last page."""
+    return pages.split(",", 1)[0].rsplit("-", 1)[-1]
 
 
 _DOI_PREFIX = re.compile(
