@@ -1,16 +1,19 @@
 """Duplicate detection over :class:`~screener.types.DedupRecord` lists.
 
 Pure functions: no database, no Qt. :func:`find_duplicates` is a :data:`Work` generator
-that returns certain pairs (merge them) and candidates (ask a reviewer);
-:func:`clusters_from_pairs` turns the certain pairs into groups of one publication.
-How it works: normalise each record once (features.py), put records that share a key
-into blocks (blocking.py: title start, title end, DOI, PMID, first author + year + page,
-volume + page + year; large blocks compared through a sliding window), and decide each
-pair by rules (compare.py).
+that returns certain pairs (merge them) and candidates (ask a reviewer); given the ids of
+new records (``only_with``) and the groups already merged, it matches new records against
+existing ones. :func:`certain_groups` turns the certain pairs into groups of one
+publication; :func:`explain` says why two records are (not) one.
+How it works: normalise each record once (features.py, notices.py: notices, protocols,
+genres), put records that share a key into blocks (blocking.py: title start, title end,
+DOI, PMID, first author + year + page, volume + page + year; large blocks compared
+through a sliding window), decide each pair by rules (compare.py), and build groups in
+which every pair is certain (clusters.py).
 """
 
-from .clusters import clusters_from_pairs
-from .engine import find_duplicates
+from .clusters import certain_groups, clusters_from_pairs
+from .engine import Comparison, explain, find_duplicates
 from .normalise import (
     journals_match,
     normalise_author,
@@ -21,7 +24,10 @@ from .normalise import (
 )
 
 __all__ = [
+    "Comparison",
+    "certain_groups",
     "clusters_from_pairs",
+    "explain",
     "find_duplicates",
     "journals_match",
     "normalise_author",

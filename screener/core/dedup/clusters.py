@@ -34,6 +34,19 @@ def clusters_from_pairs(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     return [sorted(group) for group in groups.values()]
 
 
+def certain_groups(
+    pairs: Iterable[tuple[int, int, float]], merged: Iterable[Iterable[int]] = ()
+) -> list[list[int]]:
+    """The groups that certain ``pairs`` make together with groups already ``merged``:
+    only those that the pairs change (each sorted, size >= 2)."""
+    edges = [(a, b) for a, b, _ in pairs]
+    touched = {node for edge in edges for node in edge}
+    for group in merged:
+        members = list(group)
+        edges += [(members[0], other) for other in members[1:]]
+    return [group for group in clusters_from_pairs(edges) if touched.intersection(group)]
+
+
 class ConstrainedClusters:
     """Groups of duplicates built so that a group is only as good as its weakest pair.
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 from screener.types import DedupRecord, DedupResult, Progress, Work
 
 from .blocking import block_pairs
 from .clusters import ConstrainedClusters
-from .compare import Match, classify
+from .compare import Match, classify, compare
 from .features import Prepared, Preparer
 
 # Yield progress every this many records or pairs.
@@ -120,3 +121,19 @@ def _ids(
     for first, second, score in pairs:
         a, b = prepared[first].id, prepared[second].id
         yield (a, b, score) if a < b else (b, a, score)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the rules say of two records compared directly."""
+
+    verdict: str  # "certain", "candidate" or "none"
+    score: float
+    rule: str  # the rule that decided, in words ("" when none applies)
+
+
+def explain(a: DedupRecord, b: DedupRecord) -> Comparison:
+    """Compare two records on their own (for a reviewer inspecting a merge)."""
+    preparer = Preparer()
+    verdict, score, rule = compare(preparer.prepare(a), preparer.prepare(b))
+    return Comparison(verdict.name.lower(), score, rule)

@@ -9,7 +9,13 @@ from screener.types import DedupRecord, ParsedRecord
 
 # Tags in which databases say what kind of item a record is: RIS M3 (Scopus, Embase,
 # reference managers), PubMed's PT and Web of Science's DT.
-TYPE_TAGS = frozenset({"M3", "PT", "DT"})
+# MEDLINE (nbib) links a notice to its article: the link's presence says what it is.
+LINK_TAGS = {
+    "EFR": "Published Erratum",  # erratum for
+    "ROF": "Retraction of Publication",  # retraction of
+    "ECF": "Expression of Concern",  # expression of concern for
+}
+TYPE_TAGS = frozenset({"M3", "PT", "DT", *LINK_TAGS})
 MAX_TYPE_CHARS = 200
 
 
@@ -18,6 +24,8 @@ def publication_type(pairs: Iterable[tuple[str, str]]) -> str:
     databases put in M3 are left out)."""
     found: list[str] = []
     for tag, value in pairs:
+        if tag in LINK_TAGS:
+            value = LINK_TAGS[tag]
         if tag in TYPE_TAGS and value and "10." not in value:
             text = value.strip()[:MAX_TYPE_CHARS]
             if text and text not in found:

@@ -1,16 +1,39 @@
-"""Deduplication across batches: links to a canonical record, never deletions."""
+"""Deduplication across batches: links to a canonical record, never deletions.
+
+``run`` merges what is certain and queues the rest for a reviewer; reviewers then say
+"duplicate" or "not a duplicate" pair by pair (``mark``) or in bulk by score
+(``accept_from`` / ``reject_below``, each undoable with ``undo_bulk``), mark any record a
+duplicate of another (``mark`` with ``keep``), and separate merged records again
+(``unmerge``, undone with ``remerge``). Every merge can be inspected (``merge_detail``:
+both records, the score and the rule that decided).
+
+Matching new records against existing ones (a search update): ``run(only_with=ids)``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from screener.core.services.base import Service, log_event, now
+from screener.core.services.base import Service, log_event
+from screener.core.services.merging import (
+    canonical_map,
+    canonical_of,
+    dedup_input,
+    merge_groups,
+    merge_into,
+    pick_canonical,
+    rejected_pairs,
+    store_pairs,
+    upsert_pair,
+)
 from screener.core.services.status import recompute
-from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
-from screener.types import DedupRecord, Progress, ScreenerError, Stage, Status, Work
+from screener.store.models import Batch, DuplicatePair, Event, Record
+from screener.store.search import matching_ids_sql
+from screener.types import Progress, ScreenerError, Work
 
 
 @dataclass
@@ -34,53 +57,78 @@ class MergedInfo:
     title: str
     canonical_id: int  # the record it is merged into (the one screened)
     canonical_title: str
+    how: str = ""  # "auto" (found certain), "manual" (a reviewer said so) or "" (unknown)
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class MergeDetail:
+    """Why two records are (or would be) one: what the rules say of the pair now, and
+    how the merge was made."""
+
+    record_id: int
+    canonical_id: int
+    verdict: str  # "certain", "candidate" or "none", by today's rules
+    score: float
+    rule: str
+    how: str  # "auto", "manual", "bulk" or "" (not merged)
+    at: datetime | None = None
+    reviewer: str = ""
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """What a bulk verdict changed, so that it can be undone exactly."""
+
+    kind: str  # "accept" or "reject"
+    threshold: float
+    pairs: tuple[tuple[int, int], ...]
+    links_before: tuple[tuple[int, int | None], ...]  # (record, duplicate_of before)
+    links_after: tuple[tuple[int, int | None], ...]
+
+    @property
+    def merged(self) -> int:
+        return sum(1 for (_, before), (_, after) in zip(self.links_before, self.links_after, strict=True)
+                   if before is None and after is not None)
+
+
+@dataclass(frozen=True)
+class RecordHit:
+    record_id: int
+    title: str
+    year: int | None
+    first_author: str
+    duplicate_of: int | None
+
+
+@dataclass(frozen=True)
+class DedupOverview:
+    """For the Duplicates tab's empty state: what the last run after an import did."""
+
+    merged_since_import: int  # records merged automatically since the last import
+    merged_total: int
+    open_pairs: int
+    imported: bool  # any batch at all
 
 
 class DedupService(Service):
-    def run(self) -> Work[DedupSummary]:
-        """Find duplicates among canonical records, merge the certain ones, queue the rest."""
+    def run(self, only_with: set[int] | None = None) -> Work[DedupSummary]:
+        """Find duplicates among all records, merge the certain ones, queue the rest.
+        ``only_with``: compare only pairs with at least one of these records (new records
+        against the existing ones)."""
         yield Progress(0, 1, "Loading records")
         with self.reading() as s:
-            records = [
-                DedupRecord(
-                    id=r.id, title=r.title, authors=list(r.authors or []), year=r.year,
-                    journal=r.journal, volume=r.volume, issue=r.issue, pages=r.pages,
-                    doi=r.doi, pmid=r.pmid, type=r.type,
-                )
-                for r in s.scalars(select(Record).where(Record.duplicate_of.is_(None)))
-            ]
-            rejected = {
-                (a, b)
-                for a, b in s.execute(
-                    select(DuplicatePair.record_a, DuplicatePair.record_b).where(
-                        DuplicatePair.status == "not_duplicate"
-                    )
-                )
-            }
-        from screener.core.dedup import find_duplicates
+            records, groups = dedup_input(s)
+            rejected = rejected_pairs(s)
+        from screener.core.dedup import certain_groups, find_duplicates
 
-        result = yield from find_duplicates(records, rejected)
+        result = yield from find_duplicates(records, rejected, groups, only_with)
+        del records
         yield Progress(1, 1, "Merging")
+        scores = {(a, b): score for a, b, score in result.certain}
         with self.writing() as s:
-            merged, flagged = merge_clusters(s, _clusters(result.certain))
-            existing = {
-                (a, b): status
-                for a, b, status in s.execute(
-                    select(DuplicatePair.record_a, DuplicatePair.record_b, DuplicatePair.status)
-                )
-            }
-            new_rows = []
-            for pairs, status in ((result.certain, "auto"), (result.candidates, "pending")):
-                for a, b, score in pairs:
-                    a, b = sorted((a, b))
-                    if (a, b) in existing:
-                        if status == "auto" and existing[(a, b)] == "pending":
-                            _upsert_pair(s, a, b, score, "auto")
-                        continue
-                    existing[(a, b)] = status
-                    new_rows.append({"record_a": a, "record_b": b, "score": score, "status": status})
-            if new_rows:
-                s.execute(insert(DuplicatePair), new_rows)
+            merged, flagged = merge_groups(s, certain_groups(result.certain, groups), scores)
+            store_pairs(s, result.certain, result.candidates)
             candidates = open_candidates(s)
         return DedupSummary(merged, [(p.record_a, p.record_b, p.score) for p in candidates], flagged)
 
@@ -88,33 +136,38 @@ class DedupService(Service):
         with self.reading() as s:
             return open_candidates(s)
 
-    def mark(self, record_a: int, record_b: int, is_duplicate: bool, reviewer: str = "") -> None:
-        """A reviewer's verdict on a pair. A duplicate is merged; 'not duplicate' is remembered."""
+    def mark(
+        self, record_a: int, record_b: int, is_duplicate: bool, reviewer: str = "", keep: int | None = None
+    ) -> None:
+        """A reviewer's verdict on a pair. A duplicate is merged (into ``keep``'s group
+        when given, else the group reviewers decided on or the oldest); 'not duplicate' is
+        remembered. A pair separated before can be merged again."""
         a, b = sorted((record_a, record_b))
         if a == b:
             raise ScreenerError("a record cannot be a duplicate of itself")
+        if keep is not None and keep not in (a, b):
+            raise ScreenerError(f"record {keep} is not one of the pair")
         with self.writing() as s:
-            for rid in (a, b):
-                if s.get(Record, rid) is None:
-                    raise ScreenerError(f"no record {rid}")
+            _require(s, a, b)
             if is_duplicate:
                 ca, cb = canonical_of(s, a), canonical_of(s, b)
                 if ca != cb:
-                    keep = _pick_canonical(s, [ca, cb])
-                    merge_into(s, keep, [cb if keep == ca else ca], "manual", reviewer)
-                _upsert_pair(s, a, b, None, "duplicate")
+                    target = canonical_of(s, keep) if keep is not None else pick_canonical(s, [ca, cb])
+                    merge_into(s, target, [cb if target == ca else ca], "manual", reviewer)
+                upsert_pair(s, a, b, None, "duplicate")
             else:
                 if canonical_of(s, a) == canonical_of(s, b):
                     raise ScreenerError(
                         f"records {a} and {b} are merged; unmerge one of them to separate them"
                     )
-                _upsert_pair(s, a, b, None, "not_duplicate")
+                upsert_pair(s, a, b, None, "not_duplicate")
                 log_event(s, "not_duplicate", record_id=a, reviewer=reviewer, other=b)
                 log_event(s, "not_duplicate", record_id=b, reviewer=reviewer, other=a)
 
     def unmerge(self, record_id: int, reviewer: str = "") -> list[int]:
-        """Undo a merge: a duplicate leaves its cluster; for a canonical record, all its
-        duplicates leave. The separated pairs are remembered as not duplicates."""
+        """Undo a merge: a duplicate leaves its group; for a canonical record, all its
+        duplicates leave. The separated pairs are remembered as not duplicates. Returns
+        the records separated (``remerge`` puts them back)."""
         with self.writing() as s:
             r = s.get(Record, record_id)
             if r is None:
@@ -127,183 +180,191 @@ class DedupService(Service):
                 raise ScreenerError(f"record {record_id} is not merged with any other record")
             for dup, canonical in pairs:
                 s.execute(update(Record).where(Record.id == dup).values(duplicate_of=None))
-                _upsert_pair(s, dup, canonical, None, "not_duplicate")
+                upsert_pair(s, dup, canonical, None, "not_duplicate")
                 for rid, other in ((dup, canonical), (canonical, dup)):
                     log_event(s, "unmerge", record_id=rid, reviewer=reviewer, other=other)
             s.flush()
-            changed = sorted({x for p in pairs for x in p})
-            recompute(s, changed)
+            recompute(s, sorted({x for p in pairs for x in p}))
             return [d for d, _ in pairs]
+
+    def remerge(self, canonical: int, duplicates: list[int], reviewer: str = "") -> None:
+        """Merge records into ``canonical`` again (the undo of ``unmerge``)."""
+        with self.writing() as s:
+            _require(s, canonical, *duplicates)
+            if canonical_of(s, canonical) != canonical:
+                raise ScreenerError(f"record {canonical} is now merged into another record")
+            merge_into(s, canonical, list(duplicates), "manual", reviewer)
+            for dup in duplicates:
+                upsert_pair(s, dup, canonical, None, "duplicate")
 
     def reset_pair(self, record_a: int, record_b: int, reviewer: str = "") -> None:
         """Put a pair back among the candidates (undo of a reviewer's verdict). The records
         must not be merged; unmerge first."""
         a, b = sorted((record_a, record_b))
         with self.writing() as s:
-            for rid in (a, b):
-                if s.get(Record, rid) is None:
-                    raise ScreenerError(f"no record {rid}")
+            _require(s, a, b)
             if canonical_of(s, a) == canonical_of(s, b):
                 raise ScreenerError(f"records {a} and {b} are merged; unmerge one of them first")
-            _upsert_pair(s, a, b, None, "pending")
+            upsert_pair(s, a, b, None, "pending")
             log_event(s, "pair_reopened", record_id=a, reviewer=reviewer, other=b)
             log_event(s, "pair_reopened", record_id=b, reviewer=reviewer, other=a)
 
+    # --- bulk verdicts ---------------------------------------------------------------------
+
+    def accept_from(self, threshold: float, reviewer: str = "") -> BulkAction:
+        """Every open pair scoring ``threshold`` or more is a duplicate: merged, best first."""
+        with self.writing() as s:
+            pairs = [p for p in open_candidates(s) if p.score >= threshold]
+            before = _links(s, {x for p in pairs for x in (p.record_a, p.record_b)})
+            for p in pairs:
+                ca, cb = canonical_of(s, p.record_a), canonical_of(s, p.record_b)
+                if ca != cb:
+                    keep = pick_canonical(s, [ca, cb])
+                    merge_into(s, keep, [cb if keep == ca else ca], "bulk", reviewer, score=p.score)
+                upsert_pair(s, p.record_a, p.record_b, None, "duplicate")
+            s.flush()
+            return _bulk(s, "accept", threshold, pairs, before)
+
+    def reject_below(self, threshold: float, reviewer: str = "") -> BulkAction:
+        """Every open pair scoring below ``threshold`` is not a duplicate."""
+        with self.writing() as s:
+            pairs = [p for p in open_candidates(s) if p.score < threshold]
+            for p in pairs:
+                upsert_pair(s, p.record_a, p.record_b, None, "not_duplicate")
+                log_event(s, "not_duplicate", record_id=p.record_a, reviewer=reviewer, other=p.record_b, bulk=True)
+                log_event(s, "not_duplicate", record_id=p.record_b, reviewer=reviewer, other=p.record_a, bulk=True)
+            return _bulk(s, "reject", threshold, pairs, {})
+
+    def undo_bulk(self, action: BulkAction, reviewer: str = "") -> None:
+        """Take a bulk verdict back: its pairs are open again and its merges undone. Refused
+        when those records' links have changed since."""
+        with self.writing() as s:
+            now_links = _links(s, [rid for rid, _ in action.links_after])
+            if any(now_links.get(rid) != after for rid, after in action.links_after):
+                raise ScreenerError("those records were merged or separated since; undo that first")
+            for rid, before in action.links_before:
+                s.execute(update(Record).where(Record.id == rid).values(duplicate_of=before))
+                log_event(s, "unmerge" if before is None else "merge", record_id=rid, reviewer=reviewer,
+                          undo=action.kind, **({"into": before} if before is not None else {}))
+            for a, b in action.pairs:
+                upsert_pair(s, a, b, None, "pending")
+                log_event(s, "pair_reopened", record_id=a, reviewer=reviewer, other=b, undo=action.kind)
+            s.flush()
+            recompute(s, [rid for rid, _ in action.links_before])
+
+    # --- looking at merges -----------------------------------------------------------------
+
     def merged(self) -> list[MergedInfo]:
-        """Every record linked to another as its duplicate, by canonical record."""
+        """Every record linked to another as its duplicate, by canonical record, with how it
+        was merged and the pair's score where one was stored."""
         with self.reading() as s:
             canonical = aliased(Record)
+            low = case((Record.id < canonical.id, Record.id), else_=canonical.id)
+            high = case((Record.id < canonical.id, canonical.id), else_=Record.id)
+            rows = s.execute(
+                select(Record.id, Record.title, canonical.id, canonical.title, DuplicatePair.status,
+                       DuplicatePair.score)
+                .join(canonical, canonical.id == Record.duplicate_of)
+                .outerjoin(DuplicatePair, and_(DuplicatePair.record_a == low, DuplicatePair.record_b == high))
+                .order_by(canonical.id, Record.id)
+            )
+            how = {"auto": "auto", "duplicate": "manual"}
             return [
-                MergedInfo(rid, title, cid, ctitle)
-                for rid, title, cid, ctitle in s.execute(
-                    select(Record.id, Record.title, canonical.id, canonical.title)
-                    .join(canonical, canonical.id == Record.duplicate_of)
-                    .order_by(canonical.id, Record.id)
-                )
+                MergedInfo(rid, title, cid, ctitle, how.get(status or "", ""), score if status else None)
+                for rid, title, cid, ctitle, status, score in rows
             ]
+
+    def merge_detail(self, record_a: int, record_b: int) -> MergeDetail:
+        """The rules' verdict, score and reason for two records, and how they were merged."""
+        from screener.core.dedup import explain
+
+        with self.reading() as s:
+            _require(s, record_a, record_b)
+            records, _ = dedup_input(s, [record_a, record_b])
+            by_id = {r.id: r for r in records}
+            found = explain(by_id[record_a], by_id[record_b])
+            links = _links(s, [record_a, record_b])
+            dup, canonical = (record_b, record_a) if links[record_b] == record_a else (record_a, record_b)
+            event = None
+            if links[dup] is not None and links[dup] in (canonical, links[canonical]):
+                event = s.scalars(
+                    select(Event).where(Event.kind == "merge", Event.record_id == dup).order_by(Event.id.desc())
+                ).first()
+            return MergeDetail(
+                record_id=dup, canonical_id=canonical, verdict=found.verdict, score=found.score,
+                rule=found.rule, how=str(event.detail.get("how", "")) if event else "",
+                at=event.at if event else None, reviewer=event.reviewer if event else "",
+            )
+
+    def overview(self) -> DedupOverview:
+        with self.reading() as s:
+            last_import = s.scalar(select(func.max(Batch.created_at)))
+            since = 0
+            if last_import is not None:
+                merged_now = set(s.scalars(select(Record.id).where(Record.duplicate_of.is_not(None))))
+                for rid, detail in s.execute(
+                    select(Event.record_id, Event.detail).where(Event.kind == "merge", Event.at >= last_import)
+                ):
+                    if rid in merged_now and detail.get("how") == "auto" and "into" in detail:
+                        merged_now.discard(rid)  # counted once
+                        since += 1
+            total = s.scalar(select(func.count()).select_from(Record).where(Record.duplicate_of.is_not(None))) or 0
+            return DedupOverview(since, total, len(open_candidates(s)), last_import is not None)
+
+    def pick(self, query: str, limit: int = 50) -> list[RecordHit]:
+        """Records whose title, authors, abstract or keywords hold every word of ``query``,
+        or whose id it is ("#123", "123"): to pick the other record of a manual merge."""
+        with self.reading() as s:
+            q = select(Record.id, Record.title, Record.year, Record.first_author, Record.duplicate_of)
+            digits = query.strip().lstrip("#")
+            conditions = []
+            if digits.isdigit():
+                conditions.append(Record.id == int(digits))
+            found = matching_ids_sql(s, query)
+            if found is not None:
+                sql, params = found
+                conditions.append(Record.id.in_(text(sql).bindparams(**params)))
+            if not conditions:
+                return []
+            rows = s.execute(q.where(or_(*conditions)).order_by(Record.id).limit(limit))
+            return [RecordHit(*row) for row in rows]
 
     def duplicate_count(self) -> int:
         with self.reading() as s:
             return s.scalar(select(func.count()).select_from(Record).where(Record.duplicate_of.is_not(None))) or 0
 
 
-def canonical_of(s: Session, record_id: int) -> int:
-    r = s.get(Record, record_id)
-    assert r is not None
-    return r.duplicate_of or r.id
+def _require(s: Session, *ids: int) -> None:
+    known = set(s.scalars(select(Record.id).where(Record.id.in_(ids))))
+    for rid in ids:
+        if rid not in known:
+            raise ScreenerError(f"no record {rid}")
 
 
-def merge_into(s: Session, canonical: int, others: list[int], how: str, reviewer: str = "") -> tuple[int, bool]:
-    """Link ``others`` (and anything linked to them) to ``canonical``. Returns the number
-    of records linked and whether their final decisions disagreed (then flagged)."""
-    if not others:
-        return 0, False
-    members = set(others) | set(s.scalars(select(Record.id).where(Record.duplicate_of.in_(others))))
-    members.discard(canonical)
-    statuses = set(
-        s.scalars(
-            select(StageStatus.status).where(
-                StageStatus.record_id.in_(members | {canonical}),
-                StageStatus.stage == Stage.TITLE_ABSTRACT.value,
-                StageStatus.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)),
-            )
-        )
+def _links(s: Session, ids: object) -> dict[int, int | None]:
+    ids = sorted(set(ids))  # type: ignore[call-overload]
+    return dict(s.execute(select(Record.id, Record.duplicate_of).where(Record.id.in_(ids))).all())  # type: ignore[arg-type]
+
+
+def _bulk(s: Session, kind: str, threshold: float, pairs: list[PairInfo],
+          before: dict[int, int | None]) -> BulkAction:
+    after = _links(s, before)
+    changed = [rid for rid in sorted(before) if before[rid] != after[rid]]
+    return BulkAction(
+        kind, threshold, tuple((p.record_a, p.record_b) for p in pairs),
+        tuple((rid, before[rid]) for rid in changed), tuple((rid, after[rid]) for rid in changed),
     )
-    conflict = len(statuses) > 1
-    s.execute(update(Record).where(Record.id.in_(members)).values(duplicate_of=canonical))
-    for rid in sorted(members):
-        log_event(s, "merge", record_id=rid, reviewer=reviewer, into=canonical, how=how)
-    log_event(s, "merge", record_id=canonical, reviewer=reviewer, merged=sorted(members), how=how,
-              conflicting_decisions=conflict)
-    s.flush()
-    recompute(s, members | {canonical})
-    return len(members), conflict
-
-
-def merge_clusters(s: Session, clusters: list[list[int]]) -> tuple[int, list[int]]:
-    """Merge many clusters of canonical records at once (the automatic path)."""
-    if not clusters:
-        return 0, []
-    all_ids = [i for c in clusters for i in c]
-    decided = set()
-    final: dict[int, str] = {}
-    for start in range(0, len(all_ids), 500):
-        chunk = all_ids[start : start + 500]
-        decided |= set(s.scalars(select(Decision.record_id).where(Decision.record_id.in_(chunk))))
-        final.update(
-            s.execute(
-                select(StageStatus.record_id, StageStatus.status).where(
-                    StageStatus.record_id.in_(chunk),
-                    StageStatus.stage == Stage.TITLE_ABSTRACT.value,
-                    StageStatus.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)),
-                )
-            ).all()
-        )
-    links: list[dict[str, int]] = []
-    flagged: list[int] = []
-    events = []
-    at = now()
-    for cluster in clusters:
-        canonical = min(cluster, key=lambda i: (i not in decided, i))
-        members = [i for i in cluster if i != canonical]
-        if len({final[i] for i in cluster if i in final}) > 1:
-            flagged.append(canonical)
-        links += [{"rid": m, "canonical": canonical} for m in members]
-        events += [
-            {"at": at, "kind": "merge", "record_id": m, "reviewer": "", "stage": "",
-             "detail": {"into": canonical, "how": "auto"}}
-            for m in members
-        ]
-        events.append(
-            {"at": at, "kind": "merge", "record_id": canonical, "reviewer": "", "stage": "",
-             "detail": {"merged": members, "how": "auto", "conflicting_decisions": canonical in flagged}}
-        )
-    s.connection().execute(
-        update(Record).where(Record.id == bindparam("rid")).values(duplicate_of=bindparam("canonical")),
-        links,
-    )
-    s.execute(insert(Event), events)
-    recompute(s, all_ids)
-    return len(links), flagged
-
-
-def _pick_canonical(s: Session, ids: list[int]) -> int:
-    """Keep the record that reviewers have already decided on, else the oldest."""
-    decided = set(s.scalars(select(Decision.record_id).where(Decision.record_id.in_(ids))))
-    return min(ids, key=lambda i: (i not in decided, i))
-
-
-def _clusters(pairs: list[tuple[int, int, float]]) -> list[list[int]]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b, _ in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for x in parent:
-        groups.setdefault(find(x), []).append(x)
-    return [sorted(g) for g in groups.values() if len(g) > 1]
-
-
-def _merged_pairs(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    return [(a, b) for a, b, _ in pairs] + [(b, a) for a, b, _ in pairs]
-
-
-def _upsert_pair(s: Session, a: int, b: int, score: float | None, status: str | None) -> None:
-    a, b = sorted((a, b))
-    row = s.scalar(select(DuplicatePair).where(DuplicatePair.record_a == a, DuplicatePair.record_b == b))
-    if row is None:
-        s.add(DuplicatePair(record_a=a, record_b=b, score=score or 0.0, status=status or "pending"))
-        return
-    if score is not None:
-        row.score = score
-    if status is not None and not (status == "auto" and row.status in ("duplicate", "not_duplicate")):
-        row.status = status
 
 
 def open_candidates(s: Session) -> list[PairInfo]:
-    """Pending pairs whose records are not (yet) in one cluster, best score first."""
+    """Pending pairs whose records are not (yet) in one group, best score first."""
     rows = s.scalars(
-        select(DuplicatePair).where(DuplicatePair.status == "pending").order_by(DuplicatePair.score.desc())
+        select(DuplicatePair).where(DuplicatePair.status == "pending")
+        .order_by(DuplicatePair.score.desc(), DuplicatePair.record_a, DuplicatePair.record_b)
     ).all()
-    ids = {x for p in rows for x in (p.record_a, p.record_b)}
-    canon = dict(
-        s.execute(
-            select(Record.id, func.coalesce(Record.duplicate_of, Record.id)).where(Record.id.in_(ids))
-        ).all()
-    ) if ids else {}
+    canon = canonical_map(s, (x for p in rows for x in (p.record_a, p.record_b)))
     return [
         PairInfo(p.record_a, p.record_b, p.score, p.status)
         for p in rows
         if canon.get(p.record_a) != canon.get(p.record_b)
     ]
-
-

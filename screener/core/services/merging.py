@@ -1,0 +1,229 @@
+"""Linking duplicates in the database: what deduplication reads, and merges written as
+links to a canonical record (never deletions), with their history.
+
+A merged record's ``duplicate_of`` always names a canonical record (one that is not
+itself a duplicate). Every change of a link is an event in the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from screener.core.dedup.records import TYPE_TAGS, publication_type
+from screener.core.services.base import log_event, now
+from screener.core.services.status import recompute
+from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
+from screener.store.rows import FIELD, PAIR, decode_tags
+from screener.types import DedupRecord, Stage, Status
+
+# The type tags inside a record's stored original tags ("…\x1eM3\x1fErratum\x1e…").
+_TYPE_TAG = re.compile(f"(?:^|{PAIR})({'|'.join(sorted(TYPE_TAGS))}){FIELD}([^{PAIR}]*)")
+_COLUMNS = (
+    Record.id, Record.title, Record.authors, Record.year, Record.journal, Record.volume,
+    Record.issue, Record.pages, Record.doi, Record.pmid, Record.type, Record.urls, Record.notes,
+    Record.source_tags, Record.duplicate_of,
+)
+
+
+def stored_publication_type(source_tags: str | None) -> str:
+    """The document/publication types among a record's stored original tags."""
+    if not source_tags:
+        return ""
+    if source_tags.startswith("["):  # the JSON form (see store.rows)
+        return publication_type(decode_tags(source_tags, ""))
+    if not any(f"{tag}{FIELD}" in source_tags for tag in TYPE_TAGS):
+        return ""
+    return publication_type(_TYPE_TAG.findall(source_tags))
+
+
+def dedup_input(
+    s: Session, ids: Iterable[int] | None = None
+) -> tuple[list[DedupRecord], list[list[int]]]:
+    """Records as deduplication reads them (all of them, or those ``ids``), and the groups
+    already merged among them (each a canonical record with its duplicates)."""
+    query = select(*_COLUMNS).order_by(Record.id)
+    if ids is not None:
+        query = query.where(Record.id.in_(sorted(set(ids))))
+    records: list[DedupRecord] = []
+    groups: dict[int, list[int]] = {}
+    for row in s.execute(query.execution_options(yield_per=2000)):
+        (rid, title, authors, year, journal, volume, issue, pages, doi, pmid, kind, urls, notes,
+         tags, duplicate_of) = row
+        records.append(
+            DedupRecord(
+                id=rid, title=title, authors=list(authors or []), year=year, journal=journal,
+                volume=volume, issue=issue, pages=pages, doi=doi, pmid=pmid, type=kind,
+                urls=list(urls or []), notes=notes or "",
+                publication_type=stored_publication_type(tags),
+            )
+        )
+        if duplicate_of is not None:
+            groups.setdefault(duplicate_of, [duplicate_of]).append(rid)
+    return records, list(groups.values())
+
+
+def rejected_pairs(s: Session) -> set[tuple[int, int]]:
+    return {
+        (a, b)
+        for a, b in s.execute(
+            select(DuplicatePair.record_a, DuplicatePair.record_b).where(
+                DuplicatePair.status == "not_duplicate"
+            )
+        )
+    }
+
+
+def canonical_of(s: Session, record_id: int) -> int:
+    r = s.get(Record, record_id)
+    assert r is not None
+    return r.duplicate_of or r.id
+
+
+def pick_canonical(s: Session, ids: list[int]) -> int:
+    """Keep the record that reviewers have already decided on, else the oldest."""
+    decided = set(s.scalars(select(Decision.record_id).where(Decision.record_id.in_(ids))))
+    return min(ids, key=lambda i: (i not in decided, i))
+
+
+def merge_into(
+    s: Session, canonical: int, others: list[int], how: str, reviewer: str = "", **detail: object
+) -> tuple[list[int], bool]:
+    """Link ``others`` (and anything linked to them) to ``canonical``. Returns the records
+    linked and whether their final decisions disagreed."""
+    if not others:
+        return [], False
+    members = set(others) | set(s.scalars(select(Record.id).where(Record.duplicate_of.in_(others))))
+    members.discard(canonical)
+    if not members:
+        return [], False
+    statuses = set(
+        s.scalars(
+            select(StageStatus.status).where(
+                StageStatus.record_id.in_(members | {canonical}),
+                StageStatus.stage == Stage.TITLE_ABSTRACT.value,
+                StageStatus.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)),
+            )
+        )
+    )
+    conflict = len(statuses) > 1
+    s.execute(update(Record).where(Record.id.in_(members)).values(duplicate_of=canonical))
+    for rid in sorted(members):
+        log_event(s, "merge", record_id=rid, reviewer=reviewer, into=canonical, how=how, **detail)
+    log_event(s, "merge", record_id=canonical, reviewer=reviewer, merged=sorted(members), how=how,
+              conflicting_decisions=conflict, **detail)
+    s.flush()
+    recompute(s, members | {canonical})
+    return sorted(members), conflict
+
+
+def merge_groups(
+    s: Session, clusters: list[list[int]], scores: dict[tuple[int, int], float]
+) -> tuple[int, list[int]]:
+    """Write the automatic merges: each cluster (which may hold records merged before)
+    gets one canonical record, and every other member links to it. Returns the number of
+    records newly merged and the canonical records whose members' decisions disagree."""
+    if not clusters:
+        return 0, []
+    all_ids = [i for c in clusters for i in c]
+    decided: set[int] = set()
+    final: dict[int, str] = {}
+    current: dict[int, int | None] = {}
+    for start in range(0, len(all_ids), 500):
+        chunk = all_ids[start : start + 500]
+        decided |= set(s.scalars(select(Decision.record_id).where(Decision.record_id.in_(chunk))))
+        current.update(s.execute(select(Record.id, Record.duplicate_of).where(Record.id.in_(chunk))).all())
+        final.update(
+            s.execute(
+                select(StageStatus.record_id, StageStatus.status).where(
+                    StageStatus.record_id.in_(chunk),
+                    StageStatus.stage == Stage.TITLE_ABSTRACT.value,
+                    StageStatus.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)),
+                )
+            ).all()
+        )
+    links: list[dict[str, int]] = []
+    flagged: list[int] = []
+    events = []
+    merged = 0
+    at = now()
+    for cluster in clusters:
+        # Keep a record reviewers decided on, else one that is already canonical, else the oldest.
+        canonical = min(cluster, key=lambda i: (i not in decided, current.get(i) is not None, i))
+        moved = [i for i in cluster if i != canonical and current.get(i) != canonical]
+        if not moved:
+            continue
+        conflict = len({final[i] for i in cluster if i in final}) > 1
+        if conflict:
+            flagged.append(canonical)
+        merged += sum(1 for i in moved if current.get(i) is None)
+        links += [{"rid": m, "canonical": canonical} for m in moved]
+        for m in moved:
+            score = scores.get((min(m, canonical), max(m, canonical)))
+            events.append({"at": at, "kind": "merge", "record_id": m, "reviewer": "", "stage": "",
+                           "detail": {"into": canonical, "how": "auto", "score": score}})
+        events.append({"at": at, "kind": "merge", "record_id": canonical, "reviewer": "", "stage": "",
+                       "detail": {"merged": moved, "how": "auto", "conflicting_decisions": conflict}})
+    if links:
+        s.connection().execute(
+            update(Record).where(Record.id == bindparam("rid")).values(duplicate_of=bindparam("canonical")),
+            links,
+        )
+        s.execute(insert(Event), events)
+        recompute(s, {i for c in clusters for i in c})
+    return merged, flagged
+
+
+def upsert_pair(s: Session, a: int, b: int, score: float | None, status: str | None) -> None:
+    a, b = sorted((a, b))
+    row = s.scalar(select(DuplicatePair).where(DuplicatePair.record_a == a, DuplicatePair.record_b == b))
+    if row is None:
+        s.add(DuplicatePair(record_a=a, record_b=b, score=score or 0.0, status=status or "pending"))
+        return
+    if score is not None:
+        row.score = score
+    if status is not None and not (status == "auto" and row.status in ("duplicate", "not_duplicate")):
+        row.status = status
+
+
+def store_pairs(
+    s: Session, certain: list[tuple[int, int, float]], candidates: list[tuple[int, int, float]]
+) -> None:
+    """Remember the pairs of a run: certain ones as "auto", the others as "pending"
+    (a reviewer's verdict on a pair is never overwritten)."""
+    existing = {
+        (a, b): status
+        for a, b, status in s.execute(
+            select(DuplicatePair.record_a, DuplicatePair.record_b, DuplicatePair.status)
+        )
+    }
+    new_rows = []
+    for pairs, status in ((certain, "auto"), (candidates, "pending")):
+        for a, b, score in pairs:
+            a, b = sorted((a, b))
+            if (a, b) in existing:
+                if status == "auto" and existing[(a, b)] == "pending":
+                    upsert_pair(s, a, b, score, "auto")
+                continue
+            existing[(a, b)] = status
+            new_rows.append({"record_a": a, "record_b": b, "score": score, "status": status})
+    if new_rows:
+        s.execute(insert(DuplicatePair), new_rows)
+
+
+def canonical_map(s: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Each record's canonical record (itself when it is not merged)."""
+    ids = sorted(set(ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        found.update(
+            s.execute(
+                select(Record.id, func.coalesce(Record.duplicate_of, Record.id)).where(
+                    Record.id.in_(ids[start : start + 500])
+                )
+            ).all()
+        )
+    return found
