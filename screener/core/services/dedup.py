@@ -244,8 +244,10 @@ class DedupService(Service):
                 raise ScreenerError("those records were merged or separated since; undo that first")
             for rid, before in action.links_before:
                 s.execute(update(Record).where(Record.id == rid).values(duplicate_of=before))
-                log_event(s, "unmerge" if before is None else "merge", record_id=rid, reviewer=reviewer,
-                          undo=action.kind, **({"into": before} if before is not None else {}))
+                if before is None:
+                    log_event(s, "unmerge", record_id=rid, reviewer=reviewer, undo=action.kind)
+                else:
+                    log_event(s, "merge", record_id=rid, reviewer=reviewer, undo=action.kind, into=before)
             for a, b in action.pairs:
                 upsert_pair(s, a, b, None, "pending")
                 log_event(s, "pair_reopened", record_id=a, reviewer=reviewer, other=b, undo=action.kind)

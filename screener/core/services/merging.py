@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -90,7 +91,7 @@ def pick_canonical(s: Session, ids: list[int]) -> int:
 
 
 def merge_into(
-    s: Session, canonical: int, others: list[int], how: str, reviewer: str = "", **detail: object
+    s: Session, canonical: int, others: list[int], how: str, reviewer: str = "", **detail: Any
 ) -> tuple[list[int], bool]:
     """Link ``others`` (and anything linked to them) to ``canonical``. Returns the records
     linked and whether their final decisions disagreed."""
