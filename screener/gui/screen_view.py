@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.records import RecordDetail, RecordSummary
+from screener.gui import mark_duplicate_dialog
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
 from screener.gui.history_view import HistoryView
@@ -135,6 +136,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self.overlay = ShortcutsOverlay(SCREEN_SHORTCUTS, self)
         self._shortcuts: list[QShortcut] = []
         self._make_shortcuts()
+        self.mark_duplicate_action = mark_duplicate_dialog.install(self)  # Ctrl+Shift+D, context menu
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
         self._counts_timer.timeout.connect(self._update_progress)
         self._announce_timer = QTimer(self, singleShot=True, interval=400)

@@ -20,6 +20,7 @@ SCREEN_SHORTCUTS: list[Section] = [
                 ("Ctrl+Z", "Undo your last decision")]),
     ("Move", [("J  or  ↓", "Next record"), ("K  or  ↑", "Previous record"),
               ("/", "Search"), ("Esc", "Leave the search box · cancel a reason")]),
+    ("Records", [("Ctrl+Shift+D", "Mark as duplicate of… (pick the other record)")]),
     ("Help", [("?", "Show or hide this list")]),
 ]
 

@@ -72,6 +72,7 @@ RULE_VARIANT = "title variant at the same volume and first page, same authors an
 RULE_NEXT_YEAR = "same title and authors, a year apart, in the same volume"
 RULE_NO_AUTHORS = "same title, year, volume and first page"
 RULE_CANDIDATE = "similar title; not enough agreement to be sure"
+IDS_DIFFER = ", but their DOIs or PMIDs differ"
 
 
 class Match(IntEnum):
@@ -264,7 +265,7 @@ def compare(a: Prepared, b: Prepared) -> tuple[Match, float, str]:
     else:
         verdict, rule = _decide(a, b, evidence)
         if verdict is Match.CERTAIN and identifiers_conflict:
-            verdict = Match.CANDIDATE
+            verdict, rule = Match.CANDIDATE, rule + IDS_DIFFER
     return verdict, score, rule
 
 

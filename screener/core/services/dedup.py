@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, text, update
+from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event
@@ -315,21 +315,26 @@ class DedupService(Service):
 
     def pick(self, query: str, limit: int = 50) -> list[RecordHit]:
         """Records whose title, authors, abstract or keywords hold every word of ``query``,
-        or whose id it is ("#123", "123"): to pick the other record of a manual merge."""
+        or whose number it is: "#123" is that record only, "123" it first and then any
+        record with that word. To pick the other record of a manual merge."""
+        text_query = query.strip()
+        number = text_query.lstrip("#")
         with self.reading() as s:
-            q = select(Record.id, Record.title, Record.year, Record.first_author, Record.duplicate_of)
-            digits = query.strip().lstrip("#")
-            conditions = []
-            if digits.isdigit():
-                conditions.append(Record.id == int(digits))
-            found = matching_ids_sql(s, query)
+            columns = (Record.id, Record.title, Record.year, Record.first_author, Record.duplicate_of)
+            hits: list[RecordHit] = []
+            if number.isdigit():
+                hits += [RecordHit(*row) for row in s.execute(select(*columns).where(Record.id == int(number)))]
+                if text_query.startswith("#"):
+                    return hits
+            found = matching_ids_sql(s, text_query)
             if found is not None:
                 sql, params = found
-                conditions.append(Record.id.in_(text(sql).bindparams(**params)))
-            if not conditions:
-                return []
-            rows = s.execute(q.where(or_(*conditions)).order_by(Record.id).limit(limit))
-            return [RecordHit(*row) for row in rows]
+                rows = s.execute(
+                    select(*columns).where(Record.id.in_(text(sql).bindparams(**params)))
+                    .order_by(Record.id).limit(limit)
+                )
+                hits += [RecordHit(*row) for row in rows if not hits or row[0] != hits[0].record_id]
+            return hits[:limit]
 
     def duplicate_count(self) -> int:
         with self.reading() as s:
