@@ -33,6 +33,7 @@ from screener.gui.context import Workspace
 from screener.gui.decision_panel import KeyButton
 from screener.gui.duplicates_compare import ComparisonPanel
 from screener.gui.highlight import escape
+from screener.gui.history_view import when as local_time
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.plural import plural
 from screener.gui.rows_model import RowsModel, compact_table
@@ -54,6 +55,7 @@ class Undo:
     merged: int | None = None  # the record a "duplicate" verdict merged
     bulk: BulkAction | None = None
     separated: tuple[int, ...] = ()
+    how: str = ""  # how the separated records had been merged
 
 
 class DuplicatesView(RefreshWhenVisible, QWidget):
@@ -322,9 +324,11 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
 
     def _why(self, d: MergeDetail) -> str:
         rule = d.rule or self.tr("no rule makes them one")
-        when = d.at.strftime("%Y-%m-%d %H:%M") if d.at else ""
+        when = local_time(d.at.isoformat()) if d.at else ""
         if d.how == "auto":
             return self.tr("Merged automatically on {when}: {rule}.").format(when=when, rule=rule)
+        if d.how == "undo":
+            return self.tr("Merged again on {when}, when an unmerge was undone: {rule}.").format(when=when, rule=rule)
         if d.how in ("manual", "bulk"):
             who = d.reviewer or self.tr("a reviewer")
             return self.tr("Merged by {who} on {when}. The rules alone say: {verdict} ({rule}).").format(
@@ -403,7 +407,8 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
                 text = self.tr("{pairs} back among the pairs to review").format(
                     pairs=plural(len(step.bulk.pairs), "{n} pair is", "{n} pairs are"))
             else:
-                self.project.dedup.remerge(step.b, list(step.separated), reviewer=reviewer)
+                self.project.dedup.remerge(step.b, list(step.separated), reviewer=reviewer,
+                                           was="auto" if step.how == "auto" else "manual")
                 text = self.tr("#{a} merged into #{b} again").format(
                     a=", #".join(map(str, step.separated)), b=step.b)
         except ScreenerError as e:
@@ -432,7 +437,7 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
             self.show_error(str(e))
             return False
         self.show_error("")
-        self.undo_stack.append(Undo("unmerge", m.record_id, m.canonical_id, separated=tuple(separated)))
+        self.undo_stack.append(Undo("unmerge", m.record_id, m.canonical_id, separated=tuple(separated), how=m.how))
         self.workspace.notify(self.tr("#{a} separated from #{b} — U to undo").format(a=m.record_id, b=m.canonical_id))
         self.mode = None
         self._changed(None)

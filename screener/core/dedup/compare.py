@@ -72,6 +72,7 @@ RULE_VARIANT = "title variant at the same volume and first page, same authors an
 RULE_NEXT_YEAR = "same title and authors, a year apart, in the same volume"
 RULE_NO_AUTHORS = "same title, year, volume and first page"
 RULE_CANDIDATE = "similar title; not enough agreement to be sure"
+RULE_NUMBERS = "similar titles that number different things (part 1 and part 2, two years)"
 IDS_DIFFER = ", but their DOIs or PMIDs differ"
 
 
@@ -400,6 +401,8 @@ def _decide(a: Prepared, b: Prepared, e: Evidence) -> tuple[Match, str]:
     if e.pages is False and e.journal is False:  # the same work at another venue
         return Match.NONE, ""
     if (e.similarity >= CANDIDATE_TITLE or e.contained) and not words_conflict(a, b):
+        if _numbers_conflict(a, b, e.contained):
+            return Match.CANDIDATE, RULE_NUMBERS
         return Match.CANDIDATE, RULE_CANDIDATE
     if same_item and e.similarity >= VARIANT_TITLE:
         return Match.CANDIDATE, RULE_CANDIDATE

@@ -187,15 +187,21 @@ class DedupService(Service):
             recompute(s, sorted({x for p in pairs for x in p}))
             return [d for d, _ in pairs]
 
-    def remerge(self, canonical: int, duplicates: list[int], reviewer: str = "") -> None:
-        """Merge records into ``canonical`` again (the undo of ``unmerge``)."""
+    def remerge(self, canonical: int, duplicates: list[int], reviewer: str = "", was: str = "manual") -> None:
+        """Merge records into ``canonical`` again (the undo of ``unmerge``); ``was`` says
+        how they had been merged ("auto" or "manual"), which the pairs keep."""
         with self.writing() as s:
             _require(s, canonical, *duplicates)
             if canonical_of(s, canonical) != canonical:
                 raise ScreenerError(f"record {canonical} is now merged into another record")
-            merge_into(s, canonical, list(duplicates), "manual", reviewer)
+            merge_into(s, canonical, list(duplicates), "undo", reviewer)
             for dup in duplicates:
-                upsert_pair(s, dup, canonical, None, "duplicate")
+                row = s.scalar(select(DuplicatePair).where(
+                    DuplicatePair.record_a == min(dup, canonical), DuplicatePair.record_b == max(dup, canonical)))
+                if row is not None and was == "auto":
+                    row.status = "auto"
+                else:
+                    upsert_pair(s, dup, canonical, None, "duplicate")
 
     def reset_pair(self, record_a: int, record_b: int, reviewer: str = "") -> None:
         """Put a pair back among the candidates (undo of a reviewer's verdict). The records
