@@ -384,6 +384,8 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
             return False
         if done.pairs:
             self.undo_stack.append(Undo("bulk", bulk=done))
+        self.mode = None  # back to the queue (or, with nothing left, to what happened)
+        self.merged_table.clearSelection()
         self.workspace.notify(message.format(pairs=plural(len(done.pairs), "{n} pair", "{n} pairs"), s=threshold,
                                              merged=plural(done.merged, "{n} record merged", "{n} records merged")))
         self._changed(0)

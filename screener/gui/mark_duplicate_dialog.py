@@ -52,6 +52,7 @@ class MarkDuplicateDialog(QDialog):
         self.model = RowsModel([(self.tr("Record"), lambda h: f"#{h.record_id}"),
                                 (self.tr("Year"), lambda h: h.year or ""),
                                 (self.tr("First author"), lambda h: h.first_author),
+                                (self.tr("Merged into"), lambda h: f"#{h.duplicate_of}" if h.duplicate_of else ""),
                                 (self.tr("Title"), lambda h: h.title)], self)
         self.results = compact_table(self, self.model)
         self.results.setAccessibleName(self.tr("Matching records"))
