@@ -250,3 +250,56 @@ def test_journal_abbreviations_match_full_names(a: str, b: str) -> None:
 )
 def test_different_journals_do_not_match(a: str, b: str) -> None:
     assert not journals_match(a, b)
+
+
+# --- identifiers found elsewhere -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("https://onlinelibrary.wiley.com/doi/full/10.1002/jcpp.13411", "10.1002/jcpp.13411"),
+        ("http://dx.doi.org/10.1016/S0140-6736(20)30183-5.", "10.1016/s0140-6736(20)30183-5"),
+        ("https://doi.org/10.1000%2Fabc?x=1", "10.1000/abc"),
+        ("see doi 10.1176/appi.ps.201100512; and more", "10.1176/appi.ps.201100512"),
+        ("https://www.cochranelibrary.com/central/doi/10.1002/central/CN-01234567/full", ""),
+        ("https://www.scopus.com/inward/record.uri?eid=2-s2.0-85", ""),
+    ],
+)
+def test_doi_in_links_and_text(text: str, doi: str) -> None:
+    from screener.core.dedup.normalise import doi_in
+
+    assert doi_in(text) == doi
+
+
+@pytest.mark.parametrize(
+    ("text", "pmid"),
+    [
+        ("https://pubmed.ncbi.nlm.nih.gov/22910855/", "22910855"),
+        ("http://www.ncbi.nlm.nih.gov/pubmed/22910855", "22910855"),
+        ("Export Date: 1 May 2024; PMID: 22910855", "22910855"),
+        ("23690738[pmid]", "23690738"),
+        ("Cited By: 12", ""),
+    ],
+)
+def test_pmid_in_links_and_notes(text: str, pmid: str) -> None:
+    from screener.core.dedup.normalise import pmid_in
+
+    assert pmid_in(text) == pmid
+
+
+def test_a_doi_in_a_link_and_a_pmid_in_the_notes_make_records_certain() -> None:
+    from screener.core.dedup import explain, find_duplicates
+    from screener.types import DedupRecord, run_work
+
+    title = "Peer support for people with psychosis in community mental health services"
+    who = {"authors": ["Moran, G.", "Russinova, Z."], "year": 2012}
+    a = DedupRecord(1, title=title, doi="10.1002/jcpp.13411", pmid="22910855", **who)  # type: ignore[arg-type]
+    b = DedupRecord(2, title=title + ".", urls=["https://onlinelibrary.wiley.com/doi/10.1002/JCPP.13411"],
+                    **who)  # type: ignore[arg-type]
+    c = DedupRecord(3, title=title.upper(), notes="Export Date: 1 May 2024; PMID: 22910855",
+                    **who)  # type: ignore[arg-type]
+    assert explain(b, c).verdict == "certain" and explain(a, b).rule == "same DOI and title"
+    assert explain(a, c).rule == "same PMID"
+    result = run_work(find_duplicates([a, b, c]))
+    assert sorted((x, y) for x, y, _ in result.certain) == [(1, 2), (1, 3), (2, 3)]

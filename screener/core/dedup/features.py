@@ -7,15 +7,10 @@ import sys
 from dataclasses import dataclass
 from itertools import repeat
 
-from screener.core.readers.identifiers import (
-    doi_from_text,
-    doi_from_url,
-    pmid_from_labelled,
-    pmid_from_url,
-)
 from screener.types import DedupRecord
 
 from .normalise import (
+    doi_in,
     first_page,
     fold,
     journal_tokens,
@@ -23,6 +18,7 @@ from .normalise import (
     normalise_doi,
     normalise_journal,
     normalise_pages,
+    pmid_in,
     split_author,
     words,
 )
@@ -252,12 +248,9 @@ def _doi(record: DedupRecord) -> str:
     record's links."""
     if record.doi:
         doi = normalise_doi(record.doi)
-        if doi.startswith("10."):
-            return doi
-        return doi_from_url(record.doi) or doi_from_text(record.doi)
+        return doi if doi.startswith("10.") else doi_in(record.doi)
     for url in record.urls:
-        doi = doi_from_url(url)
-        if doi:
+        if doi := doi_in(url):
             return doi
     return ""
 
@@ -268,9 +261,9 @@ def _pmid(record: DedupRecord) -> str:
     if pmid or not (record.urls or record.notes):
         return pmid
     for url in record.urls:
-        if found := pmid_from_url(url):
+        if found := pmid_in(url):
             return found
-    return pmid_from_labelled(record.notes[:4000]) if record.notes else ""
+    return pmid_in(record.notes[:4000]) if record.notes else ""
 
 
 def prepare(record: DedupRecord) -> Prepared:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
 # Letters that NFKD does not decompose into ASCII plus a combining mark.
 _SPECIAL_LETTERS = str.maketrans(
@@ -205,6 +206,41 @@ def normalise_doi(doi: str) -> str:
             break
         text = stripped
     return text.rstrip(".").lower()
+
+
+# A DOI inside a link or a sentence, and a PMID in a PubMed link or written with its label.
+# (The readers extract these at import; deduplication also finds them in records that came
+# in otherwise, without loading the readers: see tests/cli/test_startup.py.)
+_DOI_ANYWHERE = re.compile(r"10\.\d{4,9}/[^\s&?#\"'<>]+")
+_PMID_IN_LINK = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})(?!\d)")
+_PMID_LABELLED = re.compile(r"(?:\bPMID|\bPUBMED)\s*[:#]?\s*(\d{1,9})(?!\d)|(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
+
+
+def doi_in(text: str) -> str:
+    """The first DOI in a link or text ("https://onlinelibrary.wiley.com/doi/full/10.1002/x"),
+    lower case, trailing punctuation cut; "" if none."""
+    if "10." not in text:
+        return ""
+    if "%2f" in text.lower():
+        text = unquote(text)
+    match = _DOI_ANYWHERE.search(text)
+    if match is None:
+        return ""
+    doi = match.group().rstrip(".,;:'\"]}>")
+    while doi.endswith(")") and doi.count("(") < doi.count(")"):
+        doi = doi[:-1]
+    doi = doi.lower()
+    return "" if doi.startswith("10.1002/central/") else doi  # Cochrane's own entry, not the article
+
+
+def pmid_in(text: str) -> str:
+    """A PMID in a PubMed link or written with its label ("PMID: 123", "123[pmid]")."""
+    match = _PMID_IN_LINK.search(text) if "pubmed" in text else None
+    if match is None and ("pmid" in text.lower() or "pubmed" in text.lower()):
+        match = _PMID_LABELLED.search(text)
+    if match is None:
+        return ""
+    return next(group for group in match.groups() if group)
 
 
 _JOURNAL_STOPWORDS = frozenset(

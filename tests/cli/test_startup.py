@@ -1,0 +1,92 @@
+"""The ``screener`` command starts quickly: it loads only what the command needs.
+
+``--version`` and ``--help`` load no database layer, GUI or model at all; a command on a
+project at the current schema never loads Alembic (the stored revision is compared
+with the head read from the migration scripts), and none loads scikit-learn or Qt.
+Then the whole command, process start-up included, is timed against the floor it cannot
+beat, measured in the same run: a Python process that only imports SQLAlchemy's ORM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.factories import add_batch, make_record, new_project
+
+HEAVY = ("sqlalchemy", "alembic", "rapidfuzz", "sklearn", "numpy", "PySide6", "rispy", "charset_normalizer",
+         "psycopg", "mako", "pygments")
+# Which heavy packages each command may load.
+ALLOWED = {
+    "--version": set(),
+    "--help": set(),
+    "records": {"sqlalchemy"},
+    "batches": {"sqlalchemy", "rispy", "charset_normalizer"},  # the import service reads files too
+    "conflicts": {"sqlalchemy"},
+    "prisma": {"sqlalchemy"},
+    "dedup": {"sqlalchemy", "rapidfuzz"},
+}
+LOADED = (
+    "import json, sys, contextlib, io\n"
+    "from screener.cli.main import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    "    try:\n"
+    "        main(sys.argv[1:])\n"
+    "    except SystemExit:\n"
+    "        pass\n"
+    "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: byte code cached
+    return env
+
+
+@pytest.fixture(scope="module")
+def project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("startup")
+    project = new_project(str(folder / "p.screener"))
+    add_batch(project, [make_record(i) for i in range(1, 21)], tmp=folder)
+    project.close()
+    return folder / "p.screener"
+
+
+@pytest.mark.parametrize("command", sorted(ALLOWED))
+def test_a_command_loads_only_what_it_needs(command: str, project_file: Path) -> None:
+    args = [command] if command.startswith("--") else [command, str(project_file)]
+    out = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, check=True,
+                         env=_env()).stdout
+    loaded = set(json.loads(out.strip().splitlines()[-1]))
+    assert loaded & set(HEAVY) <= ALLOWED[command], sorted(loaded & set(HEAVY))
+
+
+def _median_wall(argv: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True, env=_env())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_whole_commands_start_close_to_the_floor(project_file: Path) -> None:
+    python = sys.executable
+    screener = [python, "-m", "screener.cli.main"]
+    _median_wall([*screener, "records", str(project_file)], 1)  # byte code written once
+    floor = _median_wall([python, "-c", "import sqlalchemy.orm"], 5)
+    version = _median_wall([*screener, "--version"], 5)
+    records = _median_wall([*screener, "records", str(project_file)], 5)
+    bare = _median_wall([python, "-c", "pass"], 5)
+    # --version needs no database layer: about a bare interpreter. A command on a project
+    # costs the ORM's import plus a little: generous margins, the machine is shared.
+    assert version <= bare + 0.5 * max(floor - bare, 0.05) + 0.15, (version, bare, floor)
+    assert records <= 1.6 * floor + 0.25, (records, floor)
