@@ -56,6 +56,11 @@ def test_certain_duplicates_merge_and_a_notice_never_joins_its_article(project: 
     summary = run_work(project.dedup.run())
     assert summary.merged == 3
     assert groups(project) == [[1, 2], [3, 4, 5]]
+    for rid in (1, 2, 3, 4, 5, 6):  # merged records are duplicates at every stage, the others not
+        status = project.records.detail(rid).status
+        assert (status["title_abstract"] == "duplicate") == (rid in (2, 4, 5)), (rid, status)
+        assert (status["full_text"] == "duplicate") == (rid in (2, 4, 5)), (rid, status)
+    assert [r.record_id for r in project.records.listing(status="duplicate")] == [2, 4, 5]
     assert run_work(project.dedup.run()).merged == 0  # a second run changes nothing
     assert groups(project) == [[1, 2], [3, 4, 5]]
     history = [e.kind for e in project.history.history(2)]

@@ -163,11 +163,12 @@ class Preparer:
         if known is None:
             surname, initials = split_author(name)
             compact = sys.intern(surname.replace(" ", ""))
-            parts = dict.fromkeys(part for part in words(name).split() if len(part) > 1)
+            tokens = words(name).split()
+            parts = dict.fromkeys(part for part in tokens if len(part) > 1)
             if compact:
                 parts[compact] = None
-            if "," in name:  # "Si Hyun, Kang": the given name may be the surname, swapped
-                given = words(name.split(",", 1)[1]).replace(" ", "")
+            if "," in name:  # "Kang, Si Hyun" may be "Si Hyun, Kang" elsewhere: names swapped
+                given = "".join(tokens[surname.count(" ") + 1 :])
                 if len(given) > 3:
                     parts[given] = None
             if len(self._authors) >= CACHE_LIMIT:

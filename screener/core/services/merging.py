@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from screener.core.dedup.records import TYPE_TAGS, publication_type
 from screener.core.services.base import log_event, now
-from screener.core.services.status import recompute
+from screener.core.services.status import STAGES, recompute
 from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
 from screener.store.rows import FIELD, PAIR, decode_tags
 from screener.types import DedupRecord, Stage, Status
@@ -174,8 +174,30 @@ def merge_groups(
             links,
         )
         s.execute(insert(Event), events)
-        recompute(s, {i for c in clusters for i in c})
+        moved = {link["rid"] for link in links}
+        mark_duplicates(s, moved)
+        # A canonical record that was itself merged before (kept because reviewers decided
+        # on it) is screened again: its status follows its decisions.
+        recompute(s, {c for c in {link["canonical"] for link in links} if current.get(c) is not None})
     return merged, flagged
+
+
+def mark_duplicates(s: Session, ids: set[int]) -> None:
+    """Records just merged into another are "duplicate" at every stage, whatever their
+    decisions (what ``status.recompute`` gives them, in one statement per chunk)."""
+    ordered = sorted(ids)
+    missing: list[int] = []
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        done = s.execute(
+            update(StageStatus).where(StageStatus.record_id.in_(chunk))
+            .values(status=Status.DUPLICATE.value, reason="")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done != len(chunk) * len(STAGES):  # a record without a status row at some stage
+            missing += chunk
+    if missing:
+        recompute(s, missing)
 
 
 def upsert_pair(s: Session, a: int, b: int, score: float | None, status: str | None) -> None:
