@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from screener.core.agreement import PairAgreement
 from screener.gui.context import Workspace
+from screener.gui.plural import plural
 from screener.gui.rows_model import RowsModel, fmt_stat
 from screener.types import ScreenerError
 
@@ -113,10 +114,11 @@ class AgreementPanel(QWidget):
         else:
             how = self.tr("random, seed {s}").format(s=self.seed.value()) if self.mode.currentData() == "random" \
                 else self.tr("the first records")
-            self.scope_label.setText(self.tr("Calibration sample: {n} records ({how}).").format(n=len(self.sample), how=how))
+            self.scope_label.setText(self.tr("Calibration sample: {records} ({how}).").format(
+                records=plural(len(self.sample), "{n} record", "{n} records"), how=how))
         if reviewers >= 3:
-            self.fleiss_label.setText(self.tr("Fleiss' κ over {n} records every reviewer decided: {k}").format(
-                n=n, k=fmt_stat(kappa)))
+            self.fleiss_label.setText(self.tr("Fleiss' κ over {records} every reviewer decided: {k}").format(
+                records=plural(n, "{n} record", "{n} records"), k=fmt_stat(kappa)))
         self.fleiss_label.setVisible(reviewers >= 3)
         if not rows:
             self.scope_label.setText(self.scope_label.text() + " " + self.tr("No records decided by two reviewers yet."))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from screener.core.services.importing import BatchInfo
 from screener.gui.context import Workspace
+from screener.gui.plural import plural
 from screener.gui.widgets import heading, muted
 from screener.types import ScreenerError
 
@@ -170,8 +171,9 @@ class BatchesView(QWidget):
         self.model.set_batches(self.workspace.project.imports.batches())
         self.stack.setCurrentIndex(1 if self.model.rowCount() else 0)
         batches = self.model.batches
-        self.summary_label.setText(self.tr("{0} batches · {1:,} records imported").format(
-            len(batches), sum(b.records for b in batches)) if batches else "")
+        self.summary_label.setText(self.tr("{batches} · {records} imported").format(
+            batches=plural(len(batches), "{n} batch", "{n} batches"),
+            records=plural(sum(b.records for b in batches), "{n} record", "{n} records")) if batches else "")
         if self.model.rowCount():
             row = next((i for i, b in enumerate(self.model.batches)
                         if selected and b.id == selected.id), self.model.rowCount() - 1)
@@ -208,8 +210,9 @@ class BatchesView(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Delete batch"),
-            self.tr("Delete batch {id} ({source}) and its {n} records?\n"
-                    "This cannot be undone.").format(id=b.id, source=b.source, n=b.records),
+            self.tr("Delete batch {id} ({source}) and its {records}?\n"
+                    "This cannot be undone.").format(id=b.id, source=b.source,
+                                                     records=plural(b.records, "{n} record", "{n} records")),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -221,4 +224,5 @@ class BatchesView(QWidget):
             QMessageBox.warning(self, self.tr("Cannot delete batch"), str(e))
             return
         self.workspace.data_changed.emit()
-        self.workspace.notify(self.tr("Deleted batch {0} and its {1} records.").format(b.id, n))
+        self.workspace.notify(self.tr("Deleted batch {0} and its {1}.").format(
+            b.id, plural(n, "{n} record", "{n} records")))

@@ -25,6 +25,7 @@ from screener.gui.context import Workspace
 from screener.gui.highlight import escape
 from screener.gui.history_view import STAGE_NAMES, when
 from screener.gui.lazy_refresh import RefreshWhenVisible
+from screener.gui.plural import plural
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
 from screener.gui.rows_model import RowDetail, RowsModel, compact_table
@@ -174,8 +175,8 @@ class ConflictsView(RefreshWhenVisible, RowDetail, QWidget):
         self.reason_combo.setVisible(full)
         self.model.set_rows(conflicts)
         self.resolved_model.set_rows(resolutions)
-        self.count_label.setText(self.tr("{n} open conflicts at {stage}").format(
-            n=len(conflicts), stage=STAGE_NAMES[stage]))
+        self.count_label.setText(self.tr("{conflicts} at {stage}").format(
+            conflicts=plural(len(conflicts), "{n} open conflict", "{n} open conflicts"), stage=STAGE_NAMES[stage]))
         self.tabs.setTabText(0, self.tr("Resolved ({n})").format(n=len(resolutions)))
         row = next((i for i, c in enumerate(conflicts) if keep and c.record_id == keep.record_id), 0)
         self.select_row(row)

@@ -32,6 +32,7 @@ from screener.core.services.importing import BatchInfo, ImportReport, SkippedRec
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
+from screener.gui.plural import plural
 from screener.gui.progress import ProgressPanel
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
 from screener.types import ImportFormatError, ScreenerError
@@ -266,8 +267,8 @@ class ImportDialog(QDialog):
         answer = QMessageBox.question(
             self,
             self.tr("Some records cannot be read"),
-            self.tr("{shown}\n\nImport {n} records and skip {m}?").format(
-                shown=shown, n=error.records, m=error.skipped),
+            self.tr("{shown}\n\nImport {records} and skip {m}?").format(
+                shown=shown, records=plural(error.records, "{n} record", "{n} records"), m=f"{error.skipped:,}"),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -318,26 +319,25 @@ def start_import(
 def after_import(workspace: Workspace, tasks: ProgressPanel, report: ImportReport) -> None:
     tr = dialog_tr
     workspace.data_changed.emit()
-    workspace.notify(tr("Imported {n} records into batch {b}. Looking for duplicates…").format(
-        n=f"{report.records:,}", b=report.batch_id), 0)
+    records = plural(report.records, "{n} record", "{n} records")
+    workspace.notify(tr("Imported {records} into batch {b}. Looking for duplicates…").format(
+        records=records, b=report.batch_id), 0)
 
     def done(summary: Any) -> None:
         workspace.data_changed.emit()
         settle_heap()  # the import's objects are gone; keep later collections short
         workspace.notify(tr(
-            "Imported {n} records into batch {b}. Duplicates: {m} merged, {c} to check."
-        ).format(n=f"{report.records:,}", b=report.batch_id, m=summary.merged,
-                 c=len(summary.candidates)))
+            "Imported {records} into batch {b}. Duplicates: {m} merged, {pairs} to check."
+        ).format(records=records, b=report.batch_id, m=f"{summary.merged:,}",
+                 pairs=plural(len(summary.candidates), "{n} pair", "{n} pairs")))
 
     def failed(error: Exception) -> None:
-        workspace.notify(tr("Imported {n} records; finding duplicates failed.").format(
-            n=f"{report.records:,}"))
+        workspace.notify(tr("Imported {records}; finding duplicates failed.").format(records=records))
         report_error(tasks.window(), error, tr("Finding duplicates"))
 
     tasks.run(workspace.project.dedup.run(), tr("Finding duplicates"), on_done=done,
               on_error=failed, on_cancelled=lambda: workspace.notify(
-                  tr("Imported {n} records; finding duplicates was cancelled.").format(
-                      n=f"{report.records:,}")))
+                  tr("Imported {records}; finding duplicates was cancelled.").format(records=records)))
 
 
 def dialog_tr(text: str) -> str:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from screener.core.services.packages import MergeReport, PackageReport
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
+from screener.gui.plural import plural
 from screener.gui.progress import ProgressPanel
 from screener.types import Progress, Work
 
@@ -52,8 +53,8 @@ def write_package(parent: QWidget, workspace: Workspace, tasks: ProgressPanel) -
         return
 
     def done(report: PackageReport) -> None:
-        workspace.notify(tr("Wrote {n} records for {who} to {path}").format(
-            n=report.records, who=report.reviewer, path=report.path), 0)
+        workspace.notify(tr("Wrote {records} for {who} to {path}").format(
+            records=plural(report.records, "{n} record", "{n} records"), who=report.reviewer, path=report.path), 0)
 
     tasks.run(package_work(workspace, reviewer, Path(path)), tr("Screening package"), on_done=done,
               on_error=lambda e: report_error(parent, e, tr("Screening package")))
@@ -68,8 +69,9 @@ def merge_package(parent: QWidget, workspace: Workspace, tasks: ProgressPanel) -
 
     def done(report: MergeReport) -> None:
         workspace.data_changed.emit()
-        lines = [tr("{who}: {n} decisions merged, {same} unchanged.").format(
-            who=report.reviewer, n=report.applied, same=report.unchanged)]
+        lines = [tr("{who}: {decisions} merged, {same} unchanged.").format(
+            who=report.reviewer, decisions=plural(report.applied, "{n} decision", "{n} decisions"),
+            same=f"{report.unchanged:,}")]
         if report.changed_in_both:
             lines.append(tr("Changed both in the package and here (kept as they are here):"))
             lines += [f"  #{c['record_id']} ({c['stage']}): {tr('package')} {c['package']}, "

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from screener.core.project import Project
 from screener.core.services.records import RecordDetail
+from screener.gui.plural import plural
 from screener.types import ScreenerError, Stage
 
 # (label, view, status)
@@ -237,7 +238,8 @@ def empty_state(project: Project, stage: str, reviewer: str, filters: FilterBar)
         return (_tr("No records have reached full text yet"),
                 _tr("Records included at title/abstract come here."), "")
     if waiting:
-        return (_tr("Waiting for the other reviewer: {n} records").format(n=f"{waiting:,}"),
+        return (_tr("Waiting for the other reviewer: {records}").format(
+                    records=plural(waiting, "{n} record", "{n} records")),
                 _tr("You have decided on every record in your queue at this stage."), "")
     return _tr("All done at this stage"), _tr("Every record here has your decision."), ""
 

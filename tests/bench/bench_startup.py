@@ -35,14 +35,15 @@ def _env(tree: Path) -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``runs`` fresh processes."""
+def timed(argv: list[str], env: dict[str, str], runs: int, cwd: Path) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``runs`` fresh processes (run outside any source
+    tree: ``python -m`` looks in the current folder first)."""
     walls, cpus = [], []
-    subprocess.run(argv, capture_output=True, env=env)  # byte code written, caches warm
+    subprocess.run(argv, capture_output=True, env=env, cwd=cwd)  # byte code written, caches warm
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(argv, capture_output=True, env=env, check=True)
+        subprocess.run(argv, capture_output=True, env=env, check=True, cwd=cwd)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -78,8 +79,8 @@ def main() -> None:
                 ["decide", p, "1", "include", "--reviewer", "ana"]]
     print(f"CLI start-up, whole process, median of {args.runs} ({os.cpu_count()} cores, load "
           f"{os.getloadavg()[0]:.1f})\n")
-    bare = timed([python, "-c", "pass"], env, args.runs)
-    orm = timed([python, "-c", "import sqlalchemy.orm"], env, args.runs)
+    bare = timed([python, "-c", "pass"], env, args.runs, work)
+    orm = timed([python, "-c", "import sqlalchemy.orm"], env, args.runs, work)
     print(f"floor: bare interpreter {bare[0]:.3f} s wall / {bare[1]:.3f} s CPU; "
           f"importing SQLAlchemy's ORM {orm[0]:.3f} s / {orm[1]:.3f} s\n")
     names = list(trees)
@@ -95,7 +96,10 @@ def main() -> None:
             copy = work / f"run-{len(results)}.screener"
             shutil.copy(project, copy)
             argv = [python, "-m", "screener.cli.main", *[str(copy) if c == p else c for c in command]]
-            wall, cpu = timed(argv, _env(trees[name]), args.runs)
+            wall, cpu = timed(argv, _env(trees[name]), args.runs, work)
+            check = subprocess.run([python, "-c", "import screener; print(screener.__file__)"], env=_env(trees[name]),
+                                   cwd=work, capture_output=True, text=True, check=True).stdout
+            assert check.startswith(str(trees[name])), check  # that tree's code ran
             results.append(wall)
             row += f"{wall:>16.3f}{cpu:>7.3f}"
         if len(results) == 2:
