@@ -14,6 +14,8 @@ from screener.gui.highlight import escape
 from screener.types import ScreenerError
 
 STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
+MERGE_HOW = {"auto": "found certain automatically", "manual": "by a reviewer", "bulk": "accepted in bulk",
+             "undo": "an unmerge undone", "accept": "a bulk acceptance undone"}
 
 
 def when(at: str) -> str:
@@ -42,10 +44,11 @@ def describe(e: HistoryEntry) -> str:
     if e.kind == "reopened":
         return f"Conflict at {stage} reopened ({d.get('why', '')})"
     if e.kind == "merge":
+        how = MERGE_HOW.get(d.get("how", ""), d.get("how", "")) or MERGE_HOW.get(d.get("undo", ""), "")
         if "into" in d:
-            return f"Merged into #{d['into']} as a duplicate ({d.get('how', '')})"
+            return f"Merged into #{d['into']} as a duplicate ({how})"
         merged = ", ".join(f"#{i}" for i in d.get("merged", []))
-        return f"Kept as the record for its duplicates {merged} ({d.get('how', '')})"
+        return f"Kept as the record for its duplicates {merged} ({how})"
     if e.kind == "unmerge":
         return f"{who} separated it from #{d.get('other')}"
     if e.kind == "not_duplicate":

@@ -171,7 +171,8 @@ def trap_set(workdir: Path, seed: int) -> LabelledSet:
 def trapped(s: LabelledSet, pairs: list[tuple[int, int]]) -> int | None:
     if not s.traps:
         return None
-    from tests.trap_corpus import Corpus, trapped as fallen
+    from tests.trap_corpus import Corpus
+    from tests.trap_corpus import trapped as fallen
 
     return len(fallen(Corpus([], [], s.traps), s.publication, clusters_from_pairs(pairs)))
 

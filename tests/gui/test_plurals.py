@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from screener.gui.context import Workspace
 from screener.gui.plural import plural
 from screener.gui.screen_view import ScreenView
-
 from tests.gui.shell_data import SCOPUS_RIS
 from tests.gui.test_shell_batches import import_batch
 
