@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from screener.core.dedup.records import TYPE_TAGS, publication_type
@@ -174,8 +174,7 @@ def merge_groups(
             links,
         )
         s.execute(insert(Event), events)
-        moved = {link["rid"] for link in links}
-        mark_duplicates(s, moved)
+        mark_duplicates(s, {link["rid"] for link in links})
         # A canonical record that was itself merged before (kept because reviewers decided
         # on it) is screened again: its status follows its decisions.
         recompute(s, {c for c in {link["canonical"] for link in links} if current.get(c) is not None})
@@ -189,11 +188,12 @@ def mark_duplicates(s: Session, ids: set[int]) -> None:
     missing: list[int] = []
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        done = s.execute(
+        result: CursorResult[Any] = s.execute(  # type: ignore[assignment]
             update(StageStatus).where(StageStatus.record_id.in_(chunk))
             .values(status=Status.DUPLICATE.value, reason="")
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        done = result.rowcount
         if done != len(chunk) * len(STAGES):  # a record without a status row at some stage
             missing += chunk
     if missing:
