@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from screener.types import DedupRecord, DedupResult, Progress, Work
@@ -41,6 +43,34 @@ def find_duplicates(
     Progress runs from 0 to ``3 * len(records)``: one third normalising, one third
     blocking, one third comparing.
     """
+    with collector_paused():
+        return (yield from _find(records, known_not_duplicate, merged, only_with))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while records are prepared and pairs compared: many
+    small objects, no reference cycles (as ``screener.core.readers.gc_pause`` does for
+    reading; not imported from there, so that deduplication does not load the readers).
+    Afterwards the survivors move to the oldest generation without a traversal."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _find(
+    records: Sequence[DedupRecord],
+    known_not_duplicate: AbstractSet[tuple[int, int]],
+    merged: Iterable[Iterable[int]],
+    only_with: AbstractSet[int] | None,
+) -> Work[DedupResult]:
     count = len(records)
     total = max(3 * count, 1)
     yield Progress(0, total, "Normalising records")

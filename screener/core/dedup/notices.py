@@ -29,6 +29,7 @@ need the item's identity to be merged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .normalise import NON_WORD, fold
 
@@ -206,7 +207,8 @@ def analyse_folded_title(folded: str) -> tuple[str, frozenset[str]]:
         elif found[0] == RETRACTED:
             kinds.add(RETRACTED)
         text = _AFTER_OPENING.sub("", text[found[1] :])
-    ending = _ENDINGS.search(text)
+    tail = text[-14:].rstrip(" .)]").rsplit(" ", 1)[-1]
+    ending = _ENDINGS.search(text) if tail in _ENDING_KINDS else None
     if ending and ending.start() > 10:  # "X - Reply"; "Letter: X - authors' reply" is a reply
         ending_kind = _ENDING_KINDS[ending.group(1)]
         if kind is None or (ending_kind == REPLY and kind == COMMENT):
@@ -232,18 +234,28 @@ _NOTE_KINDS = (
 )
 
 
+_NOTE_WORDS = ("erratum for", "corrigendum for", "correction for", "retraction of", "concern for")
+
+
 def hinted_kind(publication_type: str, notes: str) -> str:
     """The notice kind that the type or the notes give, or ""."""
-    if notes and ("for" in notes or "of" in notes):
-        folded = fold(notes[:2000])
-        for pattern, kind in _NOTE_KINDS:
-            if pattern.search(folded):
-                return kind
-    if publication_type:
-        folded = fold(publication_type)
-        for pattern, kind in _TYPE_KINDS:
-            if pattern.search(folded):
-                return kind
+    if notes:
+        head = notes[:2000].lower()
+        if any(words in head for words in _NOTE_WORDS):
+            folded = fold(head)
+            for pattern, kind in _NOTE_KINDS:
+                if pattern.search(folded):
+                    return kind
+    return type_kind(publication_type) if publication_type else ""
+
+
+@lru_cache(maxsize=4096)
+def type_kind(publication_type: str) -> str:
+    """The notice kind a database's type says ("Published Erratum"), or ""."""
+    folded = fold(publication_type)
+    for pattern, kind in _TYPE_KINDS:
+        if pattern.search(folded):
+            return kind
     return ""
 
 
@@ -259,6 +271,7 @@ _ABSTRACT_CODES = frozenset({"ABST", "CONF", "CPAPER"})
 _CONFERENCE_JOURNAL = re.compile(r"\b(?:conference|congress|meeting|symposium)\b|\babstracts\b")
 
 
+@lru_cache(maxsize=16384)
 def genre(publication_type: str, type_code: str, journal: str) -> str:
     """What the databases say the item is: "abstract", "letter", "article",
     "registration" (a trial registry record) or ""."""

@@ -117,10 +117,12 @@ class DedupService(Service):
         ``only_with``: compare only pairs with at least one of these records (new records
         against the existing ones)."""
         yield Progress(0, 1, "Loading records")
-        with self.reading() as s:
+        from screener.core.dedup import certain_groups, find_duplicates
+        from screener.core.dedup.engine import collector_paused
+
+        with collector_paused(), self.reading() as s:  # many records, no reference cycles
             records, groups = dedup_input(s)
             rejected = rejected_pairs(s)
-        from screener.core.dedup import certain_groups, find_duplicates
 
         result = yield from find_duplicates(records, rejected, groups, only_with)
         del records
