@@ -365,3 +365,24 @@ def test_constrained_clusters_join_groups_only_when_every_pair_is_certain() -> N
     assert clusters.root(5) == clusters.root(6)  # known groups stay joined
     assert sorted(clusters.members(1)) == [1, 2] and sorted(clusters.members(3)) == [3, 4]
     assert sorted((a, b) for a, b, _ in clusters.joined) == [(1, 2), (3, 4)]
+
+
+def test_giant_fields_and_control_characters_do_not_stall_deduplication() -> None:
+    # A whole text pasted as the title, megabytes of notes, thousands of authors, control
+    # characters: compared on a bounded prefix, so the run stays short and still decides.
+    import random
+    import time
+
+    rng = random.Random(1)
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    records = [
+        DedupRecord(i, title="Peer support trial " + " ".join(rng.choices(words, k=20_000)),
+                    authors=["Moran, G."] * 3000, year=2000, notes="\x00\x1f" + "x" * 500_000,
+                    journal="J" * 50_000, pages="1-" + "9" * 5000)
+        for i in range(1, 121)
+    ]
+    twin = replace(records[0], id=999)
+    start = time.perf_counter()
+    result = run_work(find_duplicates([*records, twin]))
+    assert time.perf_counter() - start < 20  # about 0.1 s; an uncapped run takes minutes
+    assert (1, 999) in {(a, b) for a, b, _ in result.certain}

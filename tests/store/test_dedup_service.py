@@ -196,3 +196,19 @@ def test_new_records_are_matched_against_existing_ones_only(project: Project, tm
     add_batch(project, [article(6)], file_name="update2.ris", tmp=tmp_path)
     summary = run_work(project.dedup.run(only_with={6}))
     assert summary.merged == 2 and groups(project) == [[1, 2, 6]]  # 6 is certain with each of 1 and 2
+
+
+def test_merges_written_from_a_stale_read_still_name_canonical_records(project: Project, tmp_path: Path) -> None:
+    # Another process merged 2 into 1 and 4 into 3 after this run read the records; the run
+    # then joins 2 and 4. Each stands for its group: every link names a canonical record.
+    from screener.core.services.merging import merge_groups
+
+    add_batch(project, [make_record(i) for i in range(1, 6)], tmp=tmp_path)
+    project.dedup.mark(1, 2, True)
+    project.dedup.mark(3, 4, True)
+    with project.dedup.writing() as s:
+        merge_groups(s, [[2, 4]], {})
+    links = {m.record_id: m.canonical_id for m in project.dedup.merged()}
+    assert set(links) == {2, 3, 4} and set(links.values()) == {1}
+    assert all(project.records.detail(c).duplicate_of is None for c in links.values())
+    assert project.records.detail(3).status["title_abstract"] == "duplicate"

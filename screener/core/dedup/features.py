@@ -37,6 +37,9 @@ from .notices import strip_bracket_notes as strip_bracket_notes
 _NOTHING: frozenset[str] = frozenset()
 # Distinct author names remembered at most (memory stays flat on huge imports).
 CACHE_LIMIT = 200_000
+# Characters of a title that take part in comparison: real titles are far shorter, and a
+# giant field (a whole abstract pasted as the title) would make each comparison slow.
+MAX_TITLE_CHARS = 1000
 # How many leading authors take part in author comparison.
 MAX_AUTHORS = 8
 # Titles of at most this many words are "generic": they need bibliographic evidence.
@@ -195,7 +198,7 @@ class Preparer:
         return known
 
     def prepare(self, record: DedupRecord) -> Prepared:
-        folded_title = fold(record.title or "")
+        folded_title = fold((record.title or "")[:MAX_TITLE_CHARS])
         title, kinds = analyse_folded_title(folded_title)
         retracted = RETRACTED in kinds
         if retracted:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from screener.core.dedup.clusters import clusters_from_pairs
 from screener.core.dedup.records import TYPE_TAGS, publication_type
 from screener.core.services.base import log_event, now
 from screener.core.services.status import STAGES, recompute
@@ -129,6 +130,7 @@ def merge_groups(
     records newly merged and the canonical records whose members' decisions disagree."""
     if not clusters:
         return 0, []
+    clusters = _with_current_groups(s, clusters)
     all_ids = [i for c in clusters for i in c]
     decided: set[int] = set()
     final: dict[int, str] = {}
@@ -152,8 +154,9 @@ def merge_groups(
     merged = 0
     at = now()
     for cluster in clusters:
-        # Keep a record reviewers decided on, else one that is already canonical, else the oldest.
-        canonical = min(cluster, key=lambda i: (i not in decided, current.get(i) is not None, i))
+        # Keep a canonical record (one that is not merged itself), the one reviewers
+        # decided on or else the oldest.
+        canonical = min(cluster, key=lambda i: (current.get(i) is not None, i not in decided, i))
         moved = [i for i in cluster if i != canonical and current.get(i) != canonical]
         if not moved:
             continue
@@ -198,6 +201,33 @@ def mark_duplicates(s: Session, ids: set[int]) -> None:
             missing += chunk
     if missing:
         recompute(s, missing)
+
+
+def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int]]:
+    """Each cluster with the groups its members belong to now, joined where they overlap.
+
+    Usually a no-op: the groups were read with the records. But another process may have
+    merged some of these records meanwhile; a record then stands for its whole group, so
+    that every link still names a canonical record."""
+    ids = sorted({i for c in clusters for i in c})
+    root: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        for rid, canonical in s.execute(
+            select(Record.id, Record.duplicate_of).where(Record.id.in_(ids[start : start + 500]))
+        ):
+            root[rid] = canonical or rid
+    canonicals = sorted(set(root.values()))
+    members: dict[int, set[int]] = {c: {c} for c in canonicals}
+    for start in range(0, len(canonicals), 500):
+        for rid, canonical in s.execute(
+            select(Record.id, Record.duplicate_of).where(Record.duplicate_of.in_(canonicals[start : start + 500]))
+        ):
+            members[canonical].add(rid)
+    edges = []
+    for cluster in clusters:
+        nodes = sorted({m for i in cluster for m in members[root.get(i, i)]} | set(cluster))
+        edges += [(nodes[0], other) for other in nodes[1:]]
+    return clusters_from_pairs(edges)
 
 
 def upsert_pair(s: Session, a: int, b: int, score: float | None, status: str | None) -> None:
