@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from screener.core.services.dedup import MergeDetail
 from screener.core.services.records import RecordDetail
 from screener.gui.highlight import DIFF_STYLE, DIFF_STYLE_DARK, escape, word_diff_html
+from screener.gui.history_view import when as local_time
 from screener.gui.reading_pane import RecordBrowser
 
 FIELDS = (("Title", "title"), ("Authors", "authors"), ("Year", "year"), ("Journal", "journal"),
@@ -68,6 +70,20 @@ class ComparisonPanel(QWidget):
         self.left.setHtml(ha)
         self.right.setHtml(hb)
         self.why_label.setText(escape(why))
+
+    def why(self, d: MergeDetail) -> str:
+        """How a pair was merged (or why it is queued) and the rule, in words."""
+        rule = d.rule or self.tr("no rule makes them one")
+        when = local_time(d.at.isoformat()) if d.at else ""
+        if d.how == "auto":
+            return self.tr("Merged automatically on {when}: {rule}.").format(when=when, rule=rule)
+        if d.how == "undo":
+            return self.tr("Merged again on {when}, when an unmerge was undone: {rule}.").format(when=when, rule=rule)
+        if d.how in ("manual", "bulk"):
+            who = d.reviewer or self.tr("a reviewer")
+            return self.tr("Merged by {who} on {when}. The rules alone say: {verdict} ({rule}).").format(
+                who=who, when=when, verdict=self.tr(d.verdict), rule=rule)
+        return self.tr("The rules say: {verdict} ({rule}).").format(verdict=self.tr(d.verdict), rule=rule)
 
     def clear(self) -> None:
         self.left.clear()

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screener.core.services.dedup import BulkAction, DedupSummary, MergeDetail, MergedInfo, PairInfo
+from screener.core.services.dedup import BulkAction, DedupSummary, MergedInfo, PairInfo
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import KeyButton
 from screener.gui.duplicates_compare import ComparisonPanel
 from screener.gui.highlight import escape
-from screener.gui.history_view import when as local_time
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.plural import plural
 from screener.gui.rows_model import RowsModel, compact_table
@@ -304,7 +303,7 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
         self._set_mode("pair")
         self.score_label.setText(self.tr("<b>Score {s:.2f}</b> · #{a} and #{b} · differing words marked").format(
             s=p.score, a=p.record_a, b=p.record_b))
-        self.compare.show_pair(a, b, self._why(detail))
+        self.compare.show_pair(a, b, self.compare.why(detail))
 
     def _show_merge(self, m: MergedInfo | None) -> None:
         if m is None:
@@ -320,20 +319,7 @@ class DuplicatesView(RefreshWhenVisible, QWidget):
         score = m.score if m.score is not None else detail.score
         self.score_label.setText(self.tr("<b>Score {s:.2f}</b> · #{a} merged into #{b} · differing words marked").format(
             s=score, a=m.record_id, b=m.canonical_id))
-        self.compare.show_pair(a, b, self._why(detail))
-
-    def _why(self, d: MergeDetail) -> str:
-        rule = d.rule or self.tr("no rule makes them one")
-        when = local_time(d.at.isoformat()) if d.at else ""
-        if d.how == "auto":
-            return self.tr("Merged automatically on {when}: {rule}.").format(when=when, rule=rule)
-        if d.how == "undo":
-            return self.tr("Merged again on {when}, when an unmerge was undone: {rule}.").format(when=when, rule=rule)
-        if d.how in ("manual", "bulk"):
-            who = d.reviewer or self.tr("a reviewer")
-            return self.tr("Merged by {who} on {when}. The rules alone say: {verdict} ({rule}).").format(
-                who=who, when=when, verdict=self.tr(d.verdict), rule=rule)
-        return self.tr("The rules say: {verdict} ({rule}).").format(verdict=self.tr(d.verdict), rule=rule)
+        self.compare.show_pair(a, b, self.compare.why(detail))
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(escape(text))
