@@ -142,6 +142,9 @@ def read_decisions_csv(path: str) -> list[dict[str, str]]:
             rows = []
             for row in reader:
                 clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                if any("\x00" in v for v in clean.values()):
+                    raise ScreenerError(f"{path}, line {reader.line_num}: the row holds a NUL character "
+                                        "(binary data); nothing was applied")
                 clean["line"] = str(reader.line_num)
                 rows.append(clean)
             return rows

@@ -259,10 +259,14 @@ class ImportDialog(QDialog):
         )
         self._update_buttons()
 
-    def _confirm_skipped(self, error: SkippedRecordsError) -> bool:
+    def _problems(self, error: SkippedRecordsError) -> str:
         shown = "\n".join(error.problems[:SHOWN_WARNINGS])
         if len(error.problems) > SHOWN_WARNINGS:
             shown += "\n" + self.tr("… and {0} more").format(len(error.problems) - SHOWN_WARNINGS)
+        return shown
+
+    def _confirm_skipped(self, error: SkippedRecordsError) -> bool:
+        shown = self._problems(error)
         answer = QMessageBox.question(
             self,
             self.tr("Some records cannot be read"),
@@ -280,8 +284,9 @@ class ImportDialog(QDialog):
         self._update_buttons()
         if isinstance(error, SkippedRecordsError):
             if error.records == 0:
-                QMessageBox.warning(self, self.tr("Nothing to import"),
-                                    self.tr("These files hold no records that can be imported."))
+                QMessageBox.warning(self, self.tr("Nothing to import"), self.tr(
+                    "These files hold no records that can be imported:\n\n{0}").format(
+                        self._problems(error)))
             elif self._confirm_skipped(error):
                 self._import(strict=False)
                 return

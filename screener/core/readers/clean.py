@@ -1,34 +1,19 @@
 """What every reader does to a record before it leaves: its text loses control characters,
 and a record with nothing to screen is skipped, with its line.
 
-Control characters: C0 (``\\x00``–``\\x1f``) but tab and line feed, DEL and C1
-(``\\x7f``–``\\x9f``). A title holding ``ESC[2J`` would otherwise clear the terminal of
-whoever lists the records, and ride along into every export. Carriage returns become line
-feeds; the rest are removed. (A record holding NUL bytes is binary damage: the readers
-skip it before it gets here.)
+Control characters (``screener.text``): C0 but tab and line feed, DEL and C1. A title
+holding ``ESC[2J`` would otherwise clear the terminal of whoever lists the records, and ride
+along into every export. Carriage returns become line feeds; the rest are removed. (A
+record holding NUL bytes is binary damage: the readers skip it before it gets here.)
 """
 
 from __future__ import annotations
 
-import re
-
+from screener.text import has_controls, strip_controls
 from screener.types import ParsedRecord, SkippedRecord
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_CR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\r]")
 NO_CONTENT = "record has no title, abstract, author or identifier"
 _TEXT_FIELDS = ("type", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract", "notes")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without control characters other than tab and line feed (CR → LF)."""
-    if _CONTROL_OR_CR.search(text) is None:
-        return text
-    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def has_controls(text: str) -> bool:
-    return _CONTROL_OR_CR.search(text) is not None
 
 
 def clean_record(record: ParsedRecord) -> None:
@@ -36,7 +21,8 @@ def clean_record(record: ParsedRecord) -> None:
     for name in _TEXT_FIELDS:
         value = getattr(record, name)
         if has_controls(value):
-            setattr(record, name, " ".join(strip_controls(value).split()) if name == "title" else strip_controls(value).strip())
+            value = strip_controls(value)
+            setattr(record, name, " ".join(value.split()) if name == "title" else value.strip())
     for name in ("authors", "keywords", "urls"):
         items = getattr(record, name)
         if any(map(has_controls, items)):
