@@ -7,7 +7,7 @@ import csv
 from typing import Any
 
 from screener.cli.commands import opened
-from screener.cli.output import emit_json, info, table
+from screener.cli.output import emit_json, info, say, table
 from screener.types import ScreenerError
 
 DECISION_COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note")
@@ -20,7 +20,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("decision", nargs="?", choices=["include", "exclude", "maybe"])
     c.add_argument("--reviewer")
     c.add_argument("--stage", choices=stages, default="title_abstract")
-    c.add_argument("--reason", default="")
+    c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
     c.add_argument("--from-csv", dest="from_csv")
     c.set_defaults(func=cmd_decide)
@@ -44,7 +44,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("decision", choices=["include", "exclude"])
     c.add_argument("--reviewer", required=True)
     c.add_argument("--stage", choices=stages, default="title_abstract")
-    c.add_argument("--reason", default="")
+    c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
     c.set_defaults(func=cmd_resolve)
 
@@ -82,7 +82,8 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
 
     c = sub.add_parser("export", help="write records or the decision log")
     c.add_argument("project")
-    c.add_argument("--what", required=True, choices=["included", "excluded", "all", "decisions"])
+    c.add_argument("--what", required=True, choices=["included", "excluded", "all", "decisions", "log"],
+                   help="log is the screening log, the same as decisions")
     c.add_argument("--stage", choices=stages, default=None)
     c.add_argument("--format", required=True, choices=["ris", "csv", "bibtex", "asreview"])
     c.add_argument("-o", "--output", required=True)
@@ -206,7 +207,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                 _fmt(a.kappa), _fmt(a.pabak), _fmt(a.gwet_ac1)] for a in pairs],
               ["reviewers", "stage", "n", "% agree", "kappa", "PABAK", "AC1"])
         if fleiss is not None:
-            print(f"Fleiss' kappa over {n_all} records decided by every reviewer: {fleiss:.3f}")
+            say(f"Fleiss' kappa over {n_all} records decided by every reviewer: {fleiss:.3f}")
     return 0
 
 
@@ -222,7 +223,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     else:
         for e in entries:
             what = ", ".join(f"{k}={v}" for k, v in e.detail.items() if v not in (None, "", []))
-            print(f"{e.at[:19]}  {e.kind:<12} {e.reviewer:<12} {e.stage:<15} {what}")
+            say(f"{e.at[:19]}  {e.kind.replace('_', ' '):<14} {e.reviewer:<12} {e.stage:<15} {what}")
     return 0
 
 
@@ -257,8 +258,10 @@ def cmd_prisma(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(counts)
     elif not (args.csv or args.svg or args.png or args.pdf):
-        for key, value in counts.items():
-            print(f"{key}: {value}")
+        from screener.cli.prisma_table import prisma_lines
+
+        for line in prisma_lines(counts, args.updated_review):
+            say(line)
     return 0
 
 
