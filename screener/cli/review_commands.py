@@ -240,21 +240,33 @@ def cmd_prisma(args: argparse.Namespace) -> int:
     from screener.core.prisma_csv import write_prisma_csv
     from screener.core.prisma_diagram import render_svg
 
-    if args.csv:
-        with atomic_write(args.csv) as fp:
-            write_prisma_csv(counts, fp)
     svg = render_svg(counts, updated_review=args.updated_review)
-    if args.svg:
-        with atomic_write(args.svg) as fp:
+
+    def write_csv(path: str) -> None:
+        with atomic_write(path) as fp:
+            write_prisma_csv(counts, fp)
+
+    def write_svg(path: str) -> None:
+        with atomic_write(path) as fp:
             fp.write(svg)
-    if args.png or args.pdf:
+
+    def write_picture(path: str, kind: str) -> None:
         from screener.gui.prisma_render import ensure_gui_application, render_pdf, render_png
 
         ensure_gui_application()
-        if args.png:
-            render_png(svg, args.png)
-        if args.pdf:
-            render_pdf(svg, args.pdf)
+        (render_png if kind == "png" else render_pdf)(svg, path)
+
+    # Each file asked for is written even when another cannot be; then the failures are named.
+    failed = []
+    for path, write in ((args.csv, write_csv), (args.svg, write_svg),
+                        (args.png, lambda f: write_picture(f, "png")), (args.pdf, lambda f: write_picture(f, "pdf"))):
+        if path:
+            try:
+                write(path)
+            except (OSError, ValueError, ScreenerError) as e:
+                failed.append(str(e) if path in str(e) else f"{path}: {e}")
+    if failed:
+        raise ScreenerError("; ".join(failed))
     if args.json:
         emit_json(counts)
     elif not (args.csv or args.svg or args.png or args.pdf):
