@@ -28,6 +28,7 @@ from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import status_icon
 from screener.gui.rows_model import RowDetail, RowsModel, compact_table
+from screener.gui.widgets import KeyboardExit
 from screener.types import ScreenerError, Stage
 
 KIND_TEXT = {"decision": "include vs exclude", "maybe": "a maybe", "reason": "different reasons"}
@@ -89,6 +90,7 @@ class ConflictsView(RefreshWhenVisible, RowDetail, QWidget):
         self.note_edit = QLineEdit(self)
         self.note_edit.setPlaceholderText(self.tr("Note on the resolution (optional)"))
         self.note_edit.setAccessibleName(self.tr("Resolution note"))
+        KeyboardExit(self.note_edit, lambda: self.table.setFocus())  # as Esc leaves search
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #a33a00;")

@@ -56,8 +56,8 @@ class Counts:
 def count_work(project: Project, stage: str, reviewer: str) -> Work[Counts]:
     """Blind-safe numbers for the header and tab titles (no other reviewer's counts)."""
     yield Progress(0, 1, "")
-    total = project.records.counts(stage)["total"]
-    queue = project.records.queue_size(stage, reviewer)
+    counts = project.records.counts(stage, reviewer)  # the same figures as the Screen tab's
+    total, queue = counts["total"], counts["queue"]
     duplicates = len(project.dedup.candidates())
     conflicts = len(project.conflicts.conflicts(stage))
     return Counts(stage, reviewer, total, queue, duplicates, conflicts)

@@ -152,6 +152,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self.panel.history_toggled.connect(self._toggle_history)
         self.pane.note_edited.connect(self._save_note)
         self.pane.tags_edited.connect(self._save_tags)
+        self.pane.leave.connect(self.table.setFocus)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
@@ -329,19 +330,28 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
         except ScreenerError:
             c = {}
-        self._total, self._mine = c.get("total", 0), c.get("decided_by_me", 0)
+        # Done: what no longer needs me at this stage (decided by me, or settled without me),
+        # the header's figure too ("My queue 82 / 97 · 15% done").
+        self._total = c.get("total", 0)
+        self._mine = self._total - c.get("queue", self._total)
         self._update_progress_label()
 
     def _update_progress_label(self, bar: bool = True) -> None:
         total, mine = self._total, min(self._mine, self._total)
         pct = round(100 * mine / total) if total else 0
-        text = self.tr("Decided {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        text = self.tr("Done {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
         if self.filters.view() == "my_queue" and not self.filters.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
         self.progress_label.setText(text)
-        if bar:  # QProgressBar repaints at once: not in the decision loop, with the exact counts
-            self.progress_bar.setMaximum(max(total, 1))
-            self.progress_bar.setValue(mine)
+        if bar:
+            self._update_progress_bar()
+        else:  # QProgressBar repaints at once: not inside the decision, but straight after it
+            QTimer.singleShot(0, self._update_progress_bar)
+
+    def _update_progress_bar(self) -> None:
+        """The bar shows what the label says."""
+        self.progress_bar.setMaximum(max(self._total, 1))
+        self.progress_bar.setValue(min(self._mine, self._total))
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount():
