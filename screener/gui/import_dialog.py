@@ -33,6 +33,7 @@ from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
 from screener.gui.progress import ProgressPanel
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
 from screener.types import ImportFormatError, ScreenerError
 
@@ -203,11 +204,12 @@ class ImportDialog(QDialog):
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             self.tr("Choose search exports"),
-            "",
+            str(dialog_folder("import", self.workspace.project.target)),
             self.tr("Bibliographies (*.ris *.txt *.nbib *.csv *.tsv);;All files (*)"),
             options=FILE_DIALOG_OPTIONS,
         )
         if paths:
+            remember_folder("import", paths[0])
             self.set_paths(self.paths() + list(paths))
 
     def remove_file(self) -> None:

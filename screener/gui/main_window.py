@@ -26,7 +26,7 @@ from screener.gui.menus import Menus
 from screener.gui.new_project_dialog import NewProjectDialog
 from screener.gui.progress import ProgressPanel
 from screener.gui.project_pane import ProjectPane
-from screener.gui.recent import RecentProjects, app_settings, is_url
+from screener.gui.recent import RecentProjects, app_settings, dialog_folder, remember_folder
 from screener.gui.start_page import StartPage
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
@@ -143,20 +143,28 @@ class MainWindow(QMainWindow):
         return True
 
     def new_project(self) -> None:
-        if not self.close_project():
+        """The open project stays open until the new one is created (Cancel changes nothing)."""
+        current = self.workspace.project.target if self.workspace else None
+        dialog = NewProjectDialog(self, str(dialog_folder("project", current)))
+        if not dialog.exec() or dialog.project is None:
             return
-        files = [p for p in self.recent.paths() if not is_url(p)]
-        folder = str(Path(files[0]).parent) if files else ""
-        dialog = NewProjectDialog(self, folder)
-        if dialog.exec() and dialog.project is not None:
-            self.start_workspace(dialog.project, dialog.reviewer)
+        remember_folder("project", dialog.project.target)
+        if not self.close_project():  # the reviewer kept the old one open (work in progress)
+            target = dialog.project.target
+            dialog.project.close()
+            self.recent.add(target)
+            self.statusBar().showMessage(self.tr("Created {0}; open it from File ▸ Open recent.").format(target))
+            return
+        self.start_workspace(dialog.project, dialog.reviewer)
 
     def open_project_dialog(self) -> None:
+        current = self.workspace.project.target if self.workspace else None
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open project"), "",
+            self, self.tr("Open project"), str(dialog_folder("project", current)),
             self.tr("Screener projects (*.screener);;All files (*)"),
             options=FILE_DIALOG_OPTIONS)
         if path:
+            remember_folder("project", path)
             self.open_project(path)
 
     def open_demo(self) -> None:

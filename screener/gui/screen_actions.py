@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.screen_parts import is_text_input
 from screener.types import ScreenerError, Stage
 
@@ -192,7 +193,9 @@ class ScreenActions:
         self._announce_timer.start()
 
     def _ask_pdf_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), "", self.tr("PDF files (*.pdf);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), str(dialog_folder("pdf", self.project.target)),
+                                              self.tr("PDF files (*.pdf);;All files (*)"))
+        remember_folder("pdf", path)
         return path
 
     def _attach_pdf(self) -> None:

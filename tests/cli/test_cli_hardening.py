@@ -12,11 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_contract import RIS, project, run, run_json  # noqa: F401  (fixture)
+from tests.cli.test_cli_contract import RIS, run, run_json
 
 CSV = Path(__file__).parent.parent / "data" / "csv"
 ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J \x9b2J"
 TERMINAL_CONTROLS = [chr(c) for c in [*range(0, 9), *range(11, 32), *range(127, 160)]]
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A dual-review project with reviewers ana and ben, resolver carla, and two reasons."""
+    path = tmp_path / "review.screener"
+    assert run(capsys, "new", path, "--title", "Peer roles", "--reason", "Wrong population",
+               "--reason", "Wrong design", "--reviewers-per-record", "2")[0] == 0
+    for name in ("ana", "ben"):
+        assert run(capsys, "reviewer", "add", path, name)[0] == 0
+    assert run(capsys, "reviewer", "add", path, "carla", "--role", "resolver")[0] == 0
+    return path
 
 
 def _clean(text: str) -> bool:
@@ -24,7 +36,7 @@ def _clean(text: str) -> bool:
 
 
 def test_escapes_in_an_imported_title_reach_neither_terminal_nor_exports(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hostile = tmp_path / "hostile.csv"
     hostile.write_text(f"title,abstract,authors\nPeer roles {ESCAPES},An abstract,\"Doe\x1b[2J, J\"\n"
                        "Second study,Text,\"Roe, R\"\n", encoding="utf-8")
@@ -40,7 +52,7 @@ def test_escapes_in_an_imported_title_reach_neither_terminal_nor_exports(
 
 
 def test_escapes_put_into_a_project_by_hand_are_not_printed(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "import", project, RIS / "seed_scopus_single_space_tags.ris", "--source", "Scopus")
     (rid,) = [r["record_id"] for r in run_json(capsys, "records", project)]
     run(capsys, "decide", project, rid, "include", "--reviewer", "ana", "--note", "fine")
@@ -57,7 +69,7 @@ def test_escapes_put_into_a_project_by_hand_are_not_printed(
 
 
 def test_a_file_none_of_whose_records_can_be_read_says_where_and_why(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b"title,abstract\nBad \x00 title,text\nAlso \x00 bad,text\n")
     code, out, err = run(capsys, "import", project, broken, "--source", "Scopus")
@@ -68,7 +80,7 @@ def test_a_file_none_of_whose_records_can_be_read_says_where_and_why(
     assert run_json(capsys, "batches", project) == []
 
 
-def test_records_piped_into_head_exit_quietly(project: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_records_piped_into_head_exit_quietly(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "import", project, CSV / "Cohen_2006_ADHD.csv", "--source", "PubMed")  # 851 records
     script = (f"{sys.executable} -m screener records {project} --json | head -1; "
               f"echo \"exit=${{PIPESTATUS[0]}}\" >&2")
@@ -77,7 +89,7 @@ def test_records_piped_into_head_exit_quietly(project: Path, capsys: pytest.Capt
     assert proc.stderr.strip() == "exit=0", proc.stderr
 
 
-def test_a_reason_by_its_number_as_keys_1_to_9_pick_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_a_reason_by_its_number_as_keys_1_to_9_pick_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "import", project, RIS / "seed_scopus_single_space_tags.ris", "--source", "Scopus")
     (rid,) = [r["record_id"] for r in run_json(capsys, "records", project)]
     for name in ("ana", "ben"):
@@ -92,7 +104,7 @@ def test_a_reason_by_its_number_as_keys_1_to_9_pick_it(project: Path, capsys: py
 
 
 def test_export_what_log_is_the_screening_log(project: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "import", project, RIS / "seed_scopus_single_space_tags.ris", "--source", "Scopus")
     (rid,) = [r["record_id"] for r in run_json(capsys, "records", project)]
     run(capsys, "decide", project, rid, "include", "--reviewer", "ana")
@@ -104,7 +116,7 @@ def test_export_what_log_is_the_screening_log(project: Path, tmp_path: Path,
 
 
 def test_prisma_prints_a_readable_table_and_json_for_scripts(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, "import", project, RIS / "cff_scopus__citation-file-formatting.ris", "--source", "Scopus")
     website = tmp_path / "site.ris"
     website.write_text((RIS / "seed_scopus_single_space_tags.ris").read_text(encoding="utf-8"), encoding="utf-8")

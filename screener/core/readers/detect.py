@@ -12,6 +12,7 @@ Cochrane's "Record #3 of 18", "Provider: …"). ``--format`` overrides all of th
 from __future__ import annotations
 
 import re
+
 from screener.core.readers.csv_reader import looks_like_csv_header
 from screener.types import ImportFormatError
 
