@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QStringListModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from screener.core.services.importing import BatchInfo, ImportReport, SkippedRecordsError
 from screener.gui.context import Workspace
+from screener.gui.date_field import DateField
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
 from screener.gui.progress import ProgressPanel
@@ -112,9 +112,7 @@ class ImportDialog(QDialog):
         ):
             self.kind_combo.addItem(label, kind)
         self.kind_combo.setAccessibleName(self.tr("Kind of source"))
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit = DateField(QDate.currentDate(), self)  # takes 20261115 as typed
         self.date_edit.setAccessibleName(self.tr("Search date"))
         self.search_edit = QPlainTextEdit(self)
         self.search_edit.setPlaceholderText(self.tr("The search string, as run (for the report)"))
@@ -235,6 +233,10 @@ class ImportDialog(QDialog):
             self.status_label.setText(self.tr("Name the source of these records, e.g. Scopus."))
             self.source_combo.setFocus()
             return
+        if self.batch is None and self.date_edit.edit.text().strip() and not self.date_edit.date().isValid():
+            self.status_label.setText(self.tr("The search date must be a date such as 2026-11-15 (or 20261115)."))
+            self.date_edit.setFocus()
+            return
         self.status_label.clear()
         self._import(strict=True)
 
@@ -248,7 +250,7 @@ class ImportDialog(QDialog):
                 source=batch.source if batch else self.source_combo.currentText().strip(),
                 kind=batch.kind if batch else str(self.kind_combo.currentData()),
                 search_date=batch.search_date if batch
-                else self.date_edit.date().toString("yyyy-MM-dd"),
+                else (self.date_edit.date().toString("yyyy-MM-dd") or None),
                 search_string=batch.search_string if batch else self.search_edit.toPlainText(),
                 fmt=str(self.format_combo.currentData()),
                 batch_id=batch.id if batch else None,
