@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screener.core.readers.source_guess import guess_source
 from screener.core.services.importing import BatchInfo, ImportReport, SkippedRecordsError
 from screener.gui.context import Workspace
 from screener.gui.date_field import DateField
@@ -189,14 +190,15 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _guess_source(self, paths: list[str]) -> None:
-        """Preselect the source when the file names say it (scopus.ris, wos_export.ris…)."""
+        """Preselect the source when the records say it (``DB  - APA PsycInfo``) or else
+        the file names do (scopus.ris, wos_export.ris…)."""
         names = "".join(os.path.basename(p).lower() for p in paths).replace(" ", "")
-        for key, name in GUESSES:
-            if key in names:
-                i = self.source_combo.findText(name)
-                self.source_combo.setCurrentIndex(i)
-                self._source_chosen(i)
-                return
+        guess = next((g for g in map(guess_source, paths) if g), None)
+        guess = guess or next((name for key, name in GUESSES if key in names), None)
+        i = self.source_combo.findText(guess) if guess else -1
+        if i >= 0:
+            self.source_combo.setCurrentIndex(i)
+            self._source_chosen(i)
 
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(

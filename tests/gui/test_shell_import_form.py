@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from screener.gui.date_field import parse_date
 from tests.gui.test_shell_import import choose_files, open_dialog
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 pytest_plugins = ["tests.gui.shell_support"]
 
 
@@ -74,3 +75,14 @@ def test_a_file_whose_every_record_is_skipped_is_explained(qtbot, monkeypatch, s
     qtbot.waitUntil(lambda: bool(shown), timeout=15000)
     assert "broken.csv, line 2: record 1 skipped: row holds binary data" in shown[0]
     assert "broken.csv, line 3: record 2 skipped" in shown[0]
+
+
+def test_an_ovid_psycinfo_export_is_recognised_by_its_records(qtbot, monkeypatch, shell_workspace, tmp_path):  # type: ignore[no-untyped-def]
+    # The file's name says nothing; every record says "DB  - APA PsycInfo <…>".
+    export = tmp_path / "export (3).ris"
+    export.write_bytes((DATA / "ris" / "cff_psychInfo_ovid__citation-file-formatting.ris").read_bytes())
+    choose_files(monkeypatch, [export])
+    dialog, _tasks, _messages = open_dialog(qtbot, shell_workspace)
+    qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
+    assert dialog.source_combo.currentText() == "PsycINFO"
+    assert dialog.kind_combo.currentData() == "database"
