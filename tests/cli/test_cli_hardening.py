@@ -63,6 +63,11 @@ def test_escapes_put_into_a_project_by_hand_are_not_printed(
                  ["records", project, "--stage", "full_text"]):
         code, out, err = run(capsys, *args)
         assert code == 0 and _clean(out) and _clean(err), args
+    for fmt in ("csv", "bibtex", "ris"):
+        target = project.with_name(f"edited.{fmt}")
+        assert run(capsys, "export", project, "--what", "all", "--stage", "title_abstract", "--format", fmt,
+                   "-o", target)[0] == 0
+        assert _clean(target.read_text(encoding="utf-8").replace("\r\n", "\n")), fmt
     code, out, _ = run(capsys, "records", project, "--json")
     assert _clean(out)  # JSON escapes them: \u001b, \u009b
     assert json.loads(out)[0]["title"] == f"Title {ESCAPES}"  # … and a script still gets the data
