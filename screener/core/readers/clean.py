@@ -18,6 +18,10 @@ _TEXT_FIELDS = ("type", "title", "journal", "volume", "issue", "pages", "doi", "
 
 def clean_record(record: ParsedRecord) -> None:
     """Strip control characters from every text of ``record``, ``raw`` included."""
+    # Every field is read from ``raw``: one search over all of it finds a clean record (most
+    # of them, in a file with a stray control character somewhere) at once.
+    if record.raw and not has_controls("\n".join(f"{tag}\n{value}" for tag, value in record.raw)):
+        return
     for name in _TEXT_FIELDS:
         value = getattr(record, name)
         if has_controls(value):
