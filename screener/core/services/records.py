@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, delete, exists, func, select, text
@@ -92,9 +93,11 @@ class RecordService(Service):
         search: str | None = None,
         sort: str = "id",
         descending: bool = False,
+        among: Collection[int] | None = None,
     ) -> list[int]:
         """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
-        that still need that reviewer's decision at this stage."""
+        that still need that reviewer's decision at this stage. With ``among``, only those
+        of these records that are in the list (to update a list after a few changed)."""
         stage = check_stage(stage)
         if view not in VIEWS:
             raise ScreenerError(f"view must be one of {VIEWS}")
@@ -121,6 +124,8 @@ class RecordService(Service):
                         Decision.stage == stage,
                     ),
                 )
+            if among is not None:
+                q = q.where(StageStatus.record_id.in_(list(among)))
             if tag:
                 q = q.where(
                     exists().where(RecordTag.record_id == StageStatus.record_id, RecordTag.tag == tag)
