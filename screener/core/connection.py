@@ -126,7 +126,7 @@ def explain(error: BaseException, target: str) -> str:
         return (f"The server at {where} does not offer TLS, which TLS mode {mode!r} requires: "
                 "ask its administrator, or choose 'prefer'.")
     if "certificate" in low or "ssl" in low and "verify" in low:
-        detail = text.split("failed:", 1)[-1].strip()
+        detail = text.split("failed:", 1)[-1].strip().splitlines()[0]
         return f"The server's TLS certificate could not be verified: {detail}"
     if "pg_hba.conf" in low:
         return (f"The server at {where} does not let {user!r} connect to {database!r} from "
