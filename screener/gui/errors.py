@@ -111,6 +111,10 @@ class ErrorReporter(QObject):
             return  # one dialog at a time; the log has every error
         self._showing = True
         try:
+            if isinstance(error, ScreenerError):  # e.g. the server cannot be reached: said as it is
+                QMessageBox.warning(self.parent_widget, QApplication.translate("Errors", "Screener"),
+                                    str(error))
+                return
             show_unexpected(self.parent_widget, error)
         finally:
             self._showing = False

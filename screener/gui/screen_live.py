@@ -71,6 +71,11 @@ class ScreenLive:
     # decisions the server could not take
     def _keep_unsaved(self, rid: int, choice: str, stage: str, reason: str) -> None:
         ws = self.workspace
+        if self.pane.record_id != rid:  # type: ignore[attr-defined]
+            self.show_error(self.tr(  # type: ignore[attr-defined]
+                "Not saved: the server cannot be reached, and #{id} could not be shown to you, "
+                "so no decision on it was kept.").format(id=rid))
+            return
         ws.unsaved.add(Unsaved(rid, ws.reviewer, stage, choice, reason))
         self.show_error(self.tr(  # type: ignore[attr-defined]
             "Not saved: the server cannot be reached. Your decision ({d}) on #{id} is kept "
@@ -92,9 +97,11 @@ class ScreenLive:
                 self.select_row(row)  # type: ignore[attr-defined]
 
     def _unsaved_refused(self, u: Unsaved, why: str) -> None:
-        self.show_error(self.tr(  # type: ignore[attr-defined]
-            "Your decision ({d}) on #{id}, made while the server could not be reached, was "
-            "not saved: {why}. The record is back in your list.").format(
-                d=u.decision, id=u.record_id, why=why))
         if u.stage == self.workspace.stage:
             self._records_changed(Changes(0, frozenset({u.record_id}), frozenset({"decision"})))
+        text = self.tr("Your decision ({d}) on #{id}, made while the server could not be "
+                       "reached, was not saved: {why}.").format(d=u.decision, id=u.record_id,
+                                                                why=why)
+        if self.model.row_of(u.record_id) >= 0:
+            text += " " + self.tr("#{id} is still in your list, undecided.").format(id=u.record_id)
+        self.show_error(text)  # type: ignore[attr-defined]
