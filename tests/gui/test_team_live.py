@@ -122,7 +122,7 @@ def test_two_windows_on_one_project_file_see_each_other(qtbot, tmp_path: Path) -
     with new_project(str(path), reviewers=("ana", "bob"), per_record=1) as p:
         add_batch(p, [make_record(i) for i in range(1, 7)], tmp=tmp_path)
     windows = []
-    for name in ("ana", "bob"):
+    for _ in ("ana", "bob"):
         w = MainWindow()
         qtbot.addWidget(w)
         w.show()
