@@ -109,7 +109,9 @@ class ConnectDialog(QDialog):
         form.addRow(self.tr("Pass&word:"), self.password_edit)
         form.addRow(self.tr("&Remember it:"), self.keep_combo)
         form.addRow(self.tr("&TLS:"), self.tls_combo)
-        form.addRow(self.tr("Root &certificate:"), cert_row)
+        cert_label = QLabel(self.tr("Root &certificate:"), self)
+        cert_label.setBuddy(self.cert_edit)
+        form.addRow(cert_label, cert_row)
 
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
