@@ -41,6 +41,7 @@ HOSTED_VIEWS = [
     ("conflicts", "screener.gui.conflicts_view", "ConflictsView", "Conflicts"),
     ("prisma", "screener.gui.prisma_view", "PrismaView", "PRISMA"),
 ]
+LIVE_TOTALS_MS = 400  # others' changes: totals again at most this often
 DEDUP_KINDS = frozenset({"merge", "unmerge", "not_duplicate", "pair_reopened"})
 STAGE_LABELS = {Stage.TITLE_ABSTRACT.value: "Title/abstract", Stage.FULL_TEXT.value: "Full text"}
 
@@ -208,18 +209,28 @@ class ProjectPane(QWidget):
         workspace.stage_changed.connect(lambda _s: self.header.update_identity())
         workspace.reviewer_changed.connect(self.schedule_counts)
         workspace.reviewer_changed.connect(lambda _r: self.header.update_identity())
+        self._live_kinds: frozenset[str] = frozenset()
+        self._live_timer = QTimer(self, singleShot=True, interval=LIVE_TOTALS_MS)
+        self._live_timer.timeout.connect(self._totals_changed)
         workspace.records_changed.connect(self._records_changed)
         workspace.connection_changed.connect(self._show_connection)
         workspace.unsaved.count_changed.connect(lambda _n: self._show_connection(workspace.online))
         self._count()
 
     def _records_changed(self, changes: Changes) -> None:
-        """Others' changes: the counts again (in the background); the views that show
-        totals (PRISMA, duplicates) refresh when they are shown."""
+        """Others' changes: the counts again (in the background), and the views that show
+        totals (PRISMA, duplicates) refresh when they are shown; at most twice a second
+        however busy the team is."""
+        self._live_kinds |= changes.kinds
+        if not self._live_timer.isActive():
+            self._live_timer.start()
+
+    def _totals_changed(self) -> None:
+        kinds, self._live_kinds = self._live_kinds, frozenset()
         self.schedule_counts()
         for key in ("prisma", "duplicates"):
             view = self.views.get(key)
-            if key == "duplicates" and not changes.kinds & DEDUP_KINDS:
+            if key == "duplicates" and not kinds & DEDUP_KINDS:
                 continue
             if hasattr(view, "_data_changed"):
                 view._data_changed()
