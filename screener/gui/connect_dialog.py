@@ -135,9 +135,9 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
 
-        for edit in (self.host_edit, self.database_edit, self.user_edit):
-            edit.textChanged.connect(self._parts_changed)
-        self.port_spin.valueChanged.connect(self._parts_changed)
+        for edit in (self.host_edit, self.database_edit, self.user_edit):  # not per key press:
+            edit.editingFinished.connect(self._parts_changed)  # a keyring look-up can be slow
+        self.port_spin.editingFinished.connect(self._parts_changed)
         if connection is not None:
             self.set_connection(connection)
         self._tls_changed()

@@ -52,6 +52,7 @@ class LiveUpdates(QObject):
         self.polls = 0
         self.last_poll_s = 0.0  # how long the last poll took (on its thread)
         self._busy = False
+        self._failing = False
         self._stopped = False
         self._pool = QThreadPool(self)  # its own thread: never queued behind an import
         self._pool.setMaxThreadCount(1)
@@ -89,6 +90,7 @@ class LiveUpdates(QObject):
         def done(changes: Changes) -> None:
             self._busy = False
             self.polls += 1
+            self._failing = False
             self.last_poll_s = time.perf_counter() - started
             if self._stopped:
                 return
@@ -108,8 +110,9 @@ class LiveUpdates(QObject):
             return
         if isinstance(error, ConnectionLost):
             self._set_online(False)
-        else:
+        elif not self._failing:  # once per streak, not twice a second
             log.warning("looking for others' changes failed: %s", error)
+        self._failing = True
         self._schedule()
 
     def _schedule(self) -> None:
