@@ -59,5 +59,7 @@ class Workspace(QObject):
 
     def _connection_changed(self, online: bool) -> None:
         self.online = online
-        if online and self.unsaved:
-            self.unsaved.retry(self.project)
+        if online:
+            if self.unsaved:
+                self.unsaved.retry(self.project)
+            self.data_changed.emit()  # views that could not read meanwhile read again

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from screener.paths import user_log_dir
-from screener.types import ScreenerError
+from screener.types import ConnectionLost, ScreenerError
 
 LOG_NAME = "screener.log"
 log = logging.getLogger("screener")
@@ -95,6 +95,9 @@ class ErrorReporter(QObject):
     ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             self._previous_hook(kind, error, tb)
+            return
+        if isinstance(error, ConnectionLost):  # a view could not read: the banner says why
+            log.info("the server cannot be reached: %s", error)
             return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
         if threading.current_thread() is threading.main_thread():

@@ -32,7 +32,12 @@ def test_services_say_the_server_is_gone_and_work_again_when_it_is_back(
                 p.screening.decide(2, "ana", "include")
                 raise AssertionError("a decision claimed to be saved with the server stopped")
             except ConnectionLost as e:
-                assert "not saved" in str(e)
+                assert "the server cannot be reached, so this was not saved" in str(e)
+            try:
+                p.records.ids()
+                raise AssertionError("a read claimed to work with the server stopped")
+            except ConnectionLost as e:  # a read says the server is away, not "not saved"
+                assert "not saved" not in str(e)
         finally:
             team_server.server.resume()
         p.screening.decide(2, "ana", "exclude")  # the pool reconnects by itself
@@ -49,7 +54,7 @@ def test_a_decision_made_while_the_server_is_stopped_is_saved_when_it_is_back(
     screen.table.setFocus()
     qtbot.keyClick(screen.table, Qt.Key.Key_I)  # #1, saved
     assert screen.current_id() == 2
-    qtbot.waitUntil(lambda: screen.pane.record_id == 2)
+    qtbot.waitUntil(lambda: screen.pane.record_id == 2 and not screen._announce_timer.isActive())
 
     team_server.server.halt()
     try:
@@ -110,3 +115,15 @@ def test_a_waiting_decision_that_can_no_longer_be_saved_is_said_and_its_record_s
     assert "(include) on #2, made while the server could not be reached, was not saved" in said
     assert "duplicate" in said
     assert events_of(c.url, 2)[-1][0] == "merge"  # nothing of hers was written
+
+
+def test_a_view_that_cannot_read_while_the_server_is_away_raises_no_dialog(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from screener.gui.errors import ErrorReporter
+
+    shown: list[object] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a))
+    reporter = ErrorReporter()
+    error = ConnectionLost("the server cannot be reached (Connection refused)")
+    reporter.handle(ConnectionLost, error, None)
+    assert shown == []  # the banner already says it; a dialog per view would bury the window

@@ -27,7 +27,7 @@ class Service:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with connection_errors(self.store), self.store.Session() as s, s.begin():
+        with connection_errors(self.store, writing=False), self.store.Session() as s, s.begin():
             yield s
 
     @contextmanager
@@ -38,7 +38,7 @@ class Service:
 
 
 @contextmanager
-def connection_errors(store: Store) -> Iterator[None]:
+def connection_errors(store: Store, writing: bool = True) -> Iterator[None]:
     """A server that cannot be reached raises ``ConnectionLost``, saying plainly that what
     was being written is not saved (a project file's errors pass through as they are)."""
     try:
@@ -46,10 +46,9 @@ def connection_errors(store: Store) -> Iterator[None]:
     except DBAPIError as e:
         if store.is_sqlite or not is_connection_error(e):
             raise
-        raise ConnectionLost(
-            "the server cannot be reached, so this was not saved "
-            f"({str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else 'no connection'})"
-        ) from None
+        why = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else "no connection"
+        raise ConnectionLost("the server cannot be reached" + (", so this was not saved"
+                                                              if writing else "") + f" ({why})") from None
 
 
 def is_connection_error(e: DBAPIError) -> bool:
