@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QPalette
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QFileDialog, QLabel, QListView, QPlainTextEdit, QWidget
 
 # Non-native file dialogs look the same everywhere and can be driven in tests.
@@ -50,3 +52,19 @@ def list_edit(parent: QWidget, items: list[str], placeholder: str, name: str) ->
     edit.setAccessibleName(name)
     edit.setTabChangesFocus(True)
     return edit
+
+
+class ElidedLabel(QLabel):
+    """One line of text, cut with … to the width it is given (never widens its parent)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(100, self.fontMetrics().height() + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(20, self.fontMetrics().height() + 6)
+
+    def paintEvent(self, event: Any) -> None:
+        p = QPainter(self)
+        r = self.contentsRect()
+        p.drawText(r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, r.width()))

@@ -5,6 +5,7 @@ One schema for SQLite and PostgreSQL. Migrations in ``store/migrations`` build i
 package registers every table.
 """
 
+from screener.store.models.attachments import StoredPdf
 from screener.store.models.base import Base
 from screener.store.models.dedup import DuplicatePair
 from screener.store.models.events import Event
@@ -38,4 +39,5 @@ __all__ = [
     "Reviewer",
     "SourceFile",
     "StageStatus",
+    "StoredPdf",
 ]
