@@ -86,10 +86,24 @@ def read_many(paths: Sequence[str | Path], workers: int = WORKERS,
                     yield read_facts(name)
                 return
         todo = list(reversed(names))
-        for w in pool:
-            if todo:
-                w.give(todo.pop())
-        busy = [w for w in pool if w.path is not None]
+
+        def give(w: _Worker) -> _Worker:
+            """Hand ``w`` the next file; a worker found dead is replaced (the file is not lost)."""
+            nonlocal started
+            path = todo.pop()
+            try:
+                w.give(path)
+                return w
+            except OSError:
+                w.stop()
+                pool.remove(w)
+                started += 1
+                fresh = _Worker(context, started)
+                pool.append(fresh)
+                fresh.give(path)
+                return fresh
+
+        busy = [give(w) for w in list(pool) if todo]
         while busy:
             ready = wait([w.conn for w in busy], timeout=1.0)
             for w in list(busy):
@@ -109,21 +123,17 @@ def read_many(paths: Sequence[str | Path], workers: int = WORKERS,
                     continue
                 w.path = None
                 yield outcome
+                busy.remove(w)
                 if outcome.error and (not w.process.is_alive() or "longer than" in outcome.error):
                     w.stop()
                     pool.remove(w)
-                    busy.remove(w)
-                    if todo:
-                        started += 1
-                        w = _Worker(context, started)
-                        pool.append(w)
-                        busy.append(w)
-                    else:
+                    if not todo:
                         continue
+                    started += 1
+                    w = _Worker(context, started)
+                    pool.append(w)
                 if todo:
-                    w.give(todo.pop())
-                elif w in busy:
-                    busy.remove(w)
+                    busy.append(give(w))
     finally:
         for w in pool:
             w.stop()
