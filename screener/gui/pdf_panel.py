@@ -107,6 +107,9 @@ class PdfPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pages: PdfPages | None = None
+        held: list[PdfPages | None] = [None]  # closed with the panel (no reference to it kept)
+        self._held = held
+        self.destroyed.connect(lambda *_: held[0].close() if held[0] is not None else None)
         self.view = PdfView(self)
         self.terms = HitScanner(self)
         self.found = HitScanner(self)
@@ -204,6 +207,7 @@ class PdfPanel(QWidget):
 
     def show_pages(self, pages: PdfPages) -> None:
         old, self.pages = self.pages, pages
+        self._held[0] = pages
         self.view.set_pages(pages)
         self.terms.start(pages, self._term_pattern)
         self.found.start(pages, find_pattern(self.find_edit.text()) if self.find_bar.isVisible() else None, FIND)
@@ -214,6 +218,7 @@ class PdfPanel(QWidget):
 
     def show_message(self, title: str, detail: str = "", actions: bool = True) -> None:
         old, self.pages = self.pages, None
+        self._held[0] = None
         self.view.set_pages(None)
         self.terms.start(None, None)
         self.found.start(None, None)
