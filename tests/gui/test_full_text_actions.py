@@ -8,7 +8,6 @@ import re
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from screener.gui.attach_folder_dialog import AttachFolderDialog

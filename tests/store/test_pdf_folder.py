@@ -183,3 +183,20 @@ def test_a_pdf_that_hangs_the_reader_is_stopped_after_the_time_limit(tmp_path: P
     assert len(stuck) == 1  # the file it was on; a new reader read the others
     assert all(not f.error for f in rest if f not in stuck)
     assert not frozen.is_alive()
+
+
+def test_where_reading_processes_cannot_start_the_pdfs_are_read_in_this_process(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    """A program fed on standard input cannot start "spawn" processes (they die at once):
+    then every PDF is read in the calling process, and none is blamed for it."""
+    import subprocess
+    import sys
+
+    files = [make_pdf(tmp_path / f"p{i}.pdf", TITLES[i], dois=(DOIS[i],)) for i in (1, 2, 3, 5, 6)]
+    script = ("import sys\nfrom screener.core.pdf.pool import read_many\n"
+              "facts = list(read_many(sys.argv[1:]))\n"
+              "print(len(facts), sum(1 for f in facts if f.error), sorted(d for f in facts for d in f.text_dois))\n")
+    run = subprocess.run([sys.executable, "-", *map(str, files)], input=script, capture_output=True, text=True,
+                         cwd=Path(__file__).parents[2], timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split("[")[0].split() == ["5", "0"]
+    assert all(DOIS[i] in run.stdout for i in (1, 2, 3, 5, 6))

@@ -24,6 +24,12 @@ MIN_TITLE_KEY = 24  # letters and digits; a shorter title is too generic to find
 TRUNCATED_TITLE_KEY = 40  # a file name may hold only the start of a long title (Zotero: 100 chars)
 MIN_DOI_KEY = 10
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,30}>")
+# Words that, just before a title on a page, say the page is about that article, not it
+# (compared letters-and-digits only, as ``text_key`` leaves them).
+_QUOTED_AFTER = re.compile(
+    r"(comments?on|commentaryon|commentaryto|responseto|responses?|replyto|inreplyto|reply|erratumto|erratum|"
+    r"errata|correctionto|correction|corrigendumto|corrigendum|retractionof|retractionnote|retraction|"
+    r"retracted|expressionofconcern|letterto|lettertotheeditor|notice)$")
 _PMID_NAME = re.compile(r"^(?:pmid)?[\s_:-]*(\d{6,9})$|pmid[\s_:-]*(\d{6,9})(?!\d)", re.IGNORECASE)
 
 
@@ -106,11 +112,22 @@ def _by_doi(index: RecordIndex, facts: PdfFacts, page_key: str) -> PdfMatch | No
                     why=f"the PDF shows the DOIs of records {_ids(found)}")
 
 
+def _stands_alone(page_key: str, key: str) -> bool:
+    """True when the title is on the page as a title, not quoted by a commentary, a reply,
+    an erratum or a retraction notice ("Comment on: <title>")."""
+    at = page_key.find(key)
+    while at >= 0:
+        if not _QUOTED_AFTER.search(page_key[max(0, at - 24):at]):
+            return True
+        at = page_key.find(key, at + 1)
+    return False
+
+
 def _by_title(index: RecordIndex, facts: PdfFacts, page_key: str) -> PdfMatch | None:
     found: dict[int, str] = {}
     meta_key = text_key(facts.meta_title)
     for key, rid in index.title_keys:
-        if key in page_key or key == meta_key:
+        if (key in page_key and _stands_alone(page_key, key)) or key == meta_key:
             found[rid] = key
     return _decide(index, facts, _longest_only(found), "title")
 

@@ -24,7 +24,11 @@ TIMEOUT_SECONDS = 60.0
 IN_PROCESS_BELOW = 3  # fewer files than this: not worth starting a process
 
 
+READY = "ready"
+
+
 def _serve(conn: Connection) -> None:
+    conn.send(READY)  # started: from now on, dying means the file it was given killed it
     while True:
         try:
             path = conn.recv()
@@ -44,6 +48,7 @@ class _Worker:
         child.close()
         self.path: str | None = None
         self.since = 0.0
+        self.ready = False
 
     def give(self, path: str) -> None:
         self.path = path
@@ -110,14 +115,29 @@ def read_many(paths: Sequence[str | Path], workers: int = WORKERS,
                 outcome: PdfFacts | None = None
                 if w.conn in ready:
                     try:
-                        outcome = w.conn.recv()
+                        message = w.conn.recv()
                     except (EOFError, OSError):
                         w.process.join(timeout=5)
-                        outcome = PdfFacts(w.path or "", error=_died(w))
+                        message = None
+                    if message == READY:
+                        w.ready = True
+                        w.since = time.monotonic()
+                        continue
+                    if message is None and not w.ready:
+                        # it died before it could read anything: worker processes do not work
+                        # here (a broken interpreter set-up); read everything left in this process
+                        todo.extend(x.path for x in busy if x.path)
+                        for x in pool:
+                            x.stop()
+                        pool.clear()
+                        for name in reversed(todo):
+                            yield read_facts(name)
+                        return
+                    outcome = message if message is not None else PdfFacts(w.path or "", error=_died(w))
                 elif time.monotonic() - w.since > timeout:
                     outcome = PdfFacts(w.path or "", error=f"{Path(w.path or '').name}: reading the PDF "
                                        f"took longer than {timeout:.0f} s; it was stopped")
-                elif not w.process.is_alive():
+                elif not w.process.is_alive() and w.ready:
                     outcome = PdfFacts(w.path or "", error=_died(w))
                 if outcome is None:
                     continue
