@@ -141,6 +141,28 @@ if run prisma-png "$EXE" prisma "$PROJECT" --png "$TMP/prisma.png" --pdf "$TMP/p
   [ "$(stat -c %s "$TMP/prisma.png")" -gt 20000 ] || fail "prisma --png: the PNG is suspiciously small"
 fi
 
+# PDFs: PDFium (pypdfium2) and its reading processes inside the bundle. The PRISMA PDF just
+# written stands in for a report, named after a record at full text so that it is matched by
+# its file name and attached; two more copies make the folder big enough for the processes.
+if [ -s "$TMP/prisma.pdf" ] && run ft-records "$EXE" records "$PROJECT" --json; then
+  FT_ID="$("$PY" -c 'import json,sys; print(next(r["record_id"] for r in json.load(open(sys.argv[1])) if r["status"] == "undecided" and len(r["title"]) > 30))' "$TMP/ft-records.out")"
+  FT_TITLE="$("$PY" -c 'import json,re,sys; r = next(r for r in json.load(open(sys.argv[1])) if r["record_id"] == int(sys.argv[2])); print(re.sub(r"[^A-Za-z0-9 ]", " ", r["title"])[:100])' "$TMP/ft-records.out" "$FT_ID")"
+  run ft-include-ana "$EXE" decide "$PROJECT" "$FT_ID" include --reviewer ana
+  run ft-include-ben "$EXE" decide "$PROJECT" "$FT_ID" include --reviewer ben
+  mkdir -p "$TMP/pdfs/A1" "$TMP/pdfs/B2"
+  cp "$TMP/prisma.pdf" "$TMP/pdfs/A1/Author - 2024 - $FT_TITLE.pdf"
+  cp "$TMP/prisma.pdf" "$TMP/pdfs/B2/flow.pdf" && cp "$TMP/prisma.pdf" "$TMP/pdfs/B2/flow-copy.pdf"
+  if run pdf-folder "$EXE" retrieval "$PROJECT" --from-folder "$TMP/pdfs" --json; then
+    "$PY" - "$TMP/pdf-folder.out" "$FT_ID" <<'EOF2' || fail "retrieval --from-folder: the PDFs were not read or matched in the bundle"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert [(m["record_id"], m["by"], m["attached"]) for m in out["matched"]] == [(int(sys.argv[2]), "filename", True)], out
+assert len(out["unmatched"]) == 2 and not any("stopped" in w or "cannot read" in w for w in out["why"].values()), out
+print(f"     PDFs read and matched: record {sys.argv[2]} by file name")
+EOF2
+  fi
+fi
+
 # The other readers (MEDLINE .nbib, CSV) and the ranking model (scikit-learn) in the bundle.
 if run new "$EXE" new "$TMP/check.screener" --title "Bundle check"; then
   run import-nbib "$EXE" import "$TMP/check.screener" tests/data/nbib/*.nbib --source PubMed --json

@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--debug", action="store_true")
     parser.add_argument("--root", action="store_true", help="capture the whole screen")
+    parser.add_argument("--exclude-term", action="store_true", help="scroll to the first exclude term")
     parser.add_argument("--hit", action="store_true", help="press N: go to the first term hit")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds to let the window draw")
     args = parser.parse_args()
@@ -114,6 +115,12 @@ def main() -> None:
     screen.select_row(screen.model.row_of(best))
     if args.hit:
         QTest.keyClick(screen.table, Qt.Key.Key_N)  # the first term hit
+    if args.exclude_term:  # scroll to where the first exclude term is, so both kinds show
+        panel = screen.full_text.pdf
+        panel.terms.finish()
+        first = next(h for h in panel.terms.hits if h.kind == "exc")
+        panel.view.show_hit(first)
+        panel.view.current_hit = None
     end = time.monotonic() + args.settle
     while time.monotonic() < end:
         app.processEvents()

@@ -192,3 +192,29 @@ def test_a_full_disk_leaves_no_half_written_pdf_and_no_row(tmp_path: Path, pdf: 
     assert list((tmp_path / "review_files" / "pdfs").iterdir()) == []
     with Project.open(tmp_path / "review.screener") as p:
         assert p.retrieval.retrieval(1) == (None, None)
+
+
+def test_two_reviewers_attaching_one_pdf_to_two_records_at_once_attach_it_once(project: Project, pdf: Path) -> None:
+    import threading
+
+    other = Project.open(project.target)
+    start = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def attach(p: Project, rid: int) -> None:
+        start.wait()
+        try:
+            p.retrieval.set_retrieval(rid, True, pdf)
+            outcomes[rid] = "attached"
+        except ScreenerError as e:
+            outcomes[rid] = str(e)
+
+    threads = [threading.Thread(target=attach, args=(project, 1)), threading.Thread(target=attach, args=(other, 2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.close()
+    assert sorted(outcomes.values())[0] == "attached"
+    assert "never attached to two records" in sorted(outcomes.values())[1]
+    assert sum(project.retrieval.pdf(rid) is not None for rid in (1, 2)) == 1

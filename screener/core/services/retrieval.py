@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from screener.core.pdf.engine import PdfError, check_pdf_bytes, read_bytes
@@ -103,6 +104,11 @@ class RetrievalService(Service):
                 s.flush()
                 recompute(s, [record_id], stages=(Stage.FULL_TEXT.value,))
                 warning = self._warning(s, record_id, was, retrieved)
+        except IntegrityError:  # another writer attached this very PDF to another record meanwhile
+            if written and self.store.folder is not None:
+                remove_new(self.store.folder, written)
+            raise ScreenerError(f"this PDF was attached to another record meanwhile; one PDF is never "
+                                f"attached to two records (record {record_id} is unchanged)") from None
         except BaseException:
             if written and self.store.folder is not None:
                 remove_new(self.store.folder, written)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -85,3 +86,7 @@ class Retrieval(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")  # of the attached PDF
     pdf_name: Mapped[str] = mapped_column(Text, default="")  # the attached file's own name
+    __table_args__ = (  # one PDF is never attached to two records, even by two writers at once
+        Index("uq_retrieval_pdf_sha256", "pdf_sha256", unique=True,
+              sqlite_where=text("pdf_sha256 != ''"), postgresql_where=text("pdf_sha256 != ''")),
+    )

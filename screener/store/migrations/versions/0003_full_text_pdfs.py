@@ -2,7 +2,8 @@
 "not_retrieved" status, and the once-only question about the old default reason.
 
 - ``stored_pdf`` holds a server project's PDFs (a project file keeps them beside it);
-- ``retrieval`` gains the attached PDF's checksum and original file name;
+- ``retrieval`` gains the attached PDF's checksum (unique: one PDF, one record) and its
+  original file name;
 - ``project.legacy_reason_asked``: whether the reviewers were asked what the old default
   reason "Not available in full text" means in this project (existing projects: not yet);
 - a report marked not retrieved now has the full-text status ``not_retrieved`` (derived,
@@ -36,6 +37,8 @@ def upgrade() -> None:
     with op.batch_alter_table('retrieval', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pdf_sha256', sa.String(length=64), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('pdf_name', sa.Text(), nullable=False, server_default=''))
+    op.create_index('uq_retrieval_pdf_sha256', 'retrieval', ['pdf_sha256'], unique=True,
+                    sqlite_where=sa.text("pdf_sha256 != ''"), postgresql_where=sa.text("pdf_sha256 != ''"))
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.add_column(sa.Column('legacy_reason_asked', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
