@@ -18,6 +18,8 @@ def add_retrieval_command(sub: Any) -> None:
     c.add_argument("state", nargs="?", choices=["retrieved", "not-retrieved"])
     c.add_argument("--pdf", help="attach this PDF (a copy) to the record")
     c.add_argument("--replace", action="store_true", help="replace the PDF the record already has")
+    c.add_argument("--remove-pdf", dest="remove_pdf", action="store_true",
+                   help="take the record's PDF off it (the file stays in the project folder)")
     c.add_argument("--from-folder", dest="from_folder", metavar="DIR",
                    help="attach the PDFs found in DIR (recursively) to the records they match")
     c.add_argument("--reviewer", default="", help="who did it (kept in the history)")
@@ -51,6 +53,11 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
     if args.record_id is None or not args.state:
         raise ScreenerError("retrieval needs RECORD_ID and retrieved|not-retrieved (or --from-folder DIR)")
     with opened(args.project) as p:
+        if args.remove_pdf:
+            if args.pdf:
+                raise ScreenerError("give either --pdf FILE or --remove-pdf, not both")
+            if not p.retrieval.remove_pdf(args.record_id, args.reviewer):
+                info(f"record {args.record_id} had no PDF")
         change = p.retrieval.set_retrieval(args.record_id, args.state == "retrieved", args.pdf,
                                            reviewer=args.reviewer, replace=args.replace)
     info(f"record {args.record_id}: {args.state}" + (f", PDF at {change.pdf}" if change.pdf else ""))

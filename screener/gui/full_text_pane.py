@@ -67,6 +67,7 @@ class FullTextPane(QTabWidget):
         self.pdf.folder_requested.connect(self.folder_requested)
         self.pdf.record_requested.connect(self.show_record_tab)
         self.pdf.open_requested.connect(self.open_externally)
+        self.pdf.view.remove_requested.connect(self.remove_pdf)
         self.shortcuts: list[QShortcut] = []
         for keys, slot in (("N", lambda: self._hit(1)), ("Shift+N", lambda: self._hit(-1)),
                            ("F3", lambda: self._hit(1)), ("Shift+F3", lambda: self._hit(-1)),
@@ -194,6 +195,27 @@ class FullTextPane(QTabWidget):
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self.error.emit(self.tr("No application to open PDFs was found on this computer. "
                                     "The PDF is shown in Screener's PDF tab; it is at {path}").format(path=path))
+
+    def remove_pdf(self) -> bool:
+        """Take the PDF shown off its record, after asking (a wrong match, say)."""
+        rid = self.record_id
+        if rid is None:
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("Take the PDF off the record?"),
+            self.tr("Take this PDF off record #{id}? The file stays in the project folder and the history "
+                    "keeps which it was.").format(id=rid))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.workspace.project.retrieval.remove_pdf(rid, self.workspace.reviewer)
+        except ScreenerError as e:
+            self.error.emit(str(e))
+            return False
+        self.workspace.notify(self.tr("PDF taken off #{id}").format(id=rid))
+        self.reload()
+        self.workspace.data_changed.emit()
+        return True
 
     def attach_file(self, rid: int, path: str = "") -> bool:
         """Attach a PDF chosen by the reviewer; asks before replacing the one there is."""

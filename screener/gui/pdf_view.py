@@ -43,6 +43,7 @@ class PdfView(QAbstractScrollArea):
     find_requested = Signal()  # "/" pressed here
     hit_requested = Signal(int)  # +1 next hit, -1 previous hit
     selection_changed = Signal(str)
+    remove_requested = Signal()  # the reviewer wants the PDF taken off the record
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -333,6 +334,8 @@ class PdfView(QAbstractScrollArea):
         menu.addAction(self.tr("Fit page width"), lambda: self.set_zoom(None))
         menu.addAction(self.tr("Zoom in"), lambda: self.zoom_by(1.25))
         menu.addAction(self.tr("Zoom out"), lambda: self.zoom_by(0.8))
+        menu.addSeparator()
+        menu.addAction(self.tr("Take this PDF off the record…"), self.remove_requested)
         menu.exec(event.globalPos())
 
     # keys

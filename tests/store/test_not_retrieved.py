@@ -134,3 +134,15 @@ def test_a_new_project_is_never_asked(tmp_path: Path) -> None:
     p = new_project(str(tmp_path / "new.screener"), reasons=("Not available in full text", "Wrong design"))
     assert p.legacy_reason.question() is None
     p.close()
+
+
+def test_a_withdrawn_decision_stays_hidden_from_the_other_reviewer_of_a_blind_project(tmp_path: Path) -> None:
+    path = tmp_path / "old.screener"
+    path.write_bytes((FIXTURES / "schema_0002.screener").read_bytes())
+    with Project.open(path) as p:
+        rid = p.records.ids("full_text", status="undecided")[-1]
+        p.screening.decide(rid, "ben", "exclude", stage="full_text", reason="Not available in full text")
+        p.legacy_reason.answer(True, reviewer="ana")
+        seen_by_ana = [e for e in p.history.visible_history(rid, "ana") if e.reviewer == "ben"]
+        assert [e.kind for e in seen_by_ana if e.stage == "full_text"] == []
+        assert "decision_withdrawn" in [e.kind for e in p.history.visible_history(rid, "ben")]

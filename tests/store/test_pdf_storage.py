@@ -218,3 +218,13 @@ def test_two_reviewers_attaching_one_pdf_to_two_records_at_once_attach_it_once(p
     assert sorted(outcomes.values())[0] == "attached"
     assert "never attached to two records" in sorted(outcomes.values())[1]
     assert sum(project.retrieval.pdf(rid) is not None for rid in (1, 2)) == 1
+
+
+def test_a_wrong_pdf_can_be_taken_off_and_another_attached(project: Project, pdf: Path, tmp_path: Path) -> None:
+    project.retrieval.set_retrieval(1, True, pdf)
+    assert project.retrieval.remove_pdf(1, "ana") is True
+    assert project.retrieval.pdf(1) is None and project.retrieval.retrieval(1)[0] is True
+    assert project.retrieval.remove_pdf(1) is False
+    assert "pdf_removed" in [e.kind for e in project.history.history(1)]
+    project.retrieval.set_retrieval(2, True, pdf)  # now free for the record it belongs to
+    assert project.retrieval.pdf_bytes(2) == pdf.read_bytes()

@@ -161,6 +161,22 @@ class RetrievalService(Service):
         row.pdf_path = relative
         return relative, relative if created else ""
 
+    def remove_pdf(self, record_id: int, reviewer: str = "") -> bool:
+        """Take a PDF off its record (a wrong match, say). The file itself stays in the project
+        folder, and the history says which it was. False if the record had none."""
+        with self.writing() as s:
+            lock_records(s, [record_id])
+            row = s.get(Retrieval, record_id)
+            if row is None or not (row.pdf_sha256 or row.pdf_path):
+                return False
+            log_event(s, "pdf_removed", record_id=record_id, reviewer=reviewer, stage=Stage.FULL_TEXT.value,
+                      pdf=row.pdf_name, sha256=row.pdf_sha256, path=row.pdf_path)
+            row.pdf_sha256, row.pdf_name, row.pdf_path, row.updated_at = "", "", "", now()
+            stored = s.get(StoredPdf, record_id)
+            if stored is not None:
+                s.delete(stored)
+            return True
+
     def retrieval(self, record_id: int) -> tuple[bool | None, Path | None]:
         """(retrieved or None if not yet said, the PDF's file or None). A stored path that
         leads out of the project's PDF folder is never returned (see ``pdf``)."""
