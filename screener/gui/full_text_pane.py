@@ -62,6 +62,7 @@ class FullTextPane(QTabWidget):
         self._split_before: list[int] | None = None
         self.stage = Stage.TITLE_ABSTRACT.value
         self._record_chosen = False  # the reviewer chose the Record tab: keep it
+        self._recent: dict[str, bytes] = {}  # the last PDFs shown, by checksum
         self.tabBarClicked.connect(lambda i: setattr(self, "_record_chosen", i == 1))
         self.pdf.attach_requested.connect(self.attach_requested)
         self.pdf.folder_requested.connect(self.folder_requested)
@@ -166,7 +167,13 @@ class FullTextPane(QTabWidget):
             self.pdf.show_message(self.tr("The PDF cannot be shown"), info.problem)
             return
         try:
-            data = retrieval.pdf_bytes(rid)
+            data = self._recent.get(info.sha256) if info.sha256 else None
+            if data is None:
+                data = retrieval.pdf_bytes(rid)
+                if info.sha256:  # J then K again: no second read (from a server, say)
+                    self._recent[info.sha256] = data
+                    while len(self._recent) > 4:
+                        self._recent.pop(next(iter(self._recent)))
             pages = PdfPages(data, info.name)
         except (ScreenerError, PdfError) as e:
             self.pdf.show_message(self.tr("The PDF cannot be shown"), str(e))

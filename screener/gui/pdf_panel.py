@@ -265,8 +265,8 @@ class PdfPanel(QWidget):
         self.view.layers = [self.terms.by_page, self.found.by_page]
         inc, exc = self.terms.count(INCLUDE), self.terms.count(EXCLUDE)
         more = "" if self.terms.done else "+"
-        if self._term_pattern is None:
-            self.counts.setText("")
+        if self._term_pattern is None or self.pages is None:
+            self.counts.setText("")  # nothing to count: no terms, or no PDF shown
         else:
             self.counts.setText(
                 f"<span style='color:{COLOURS[INCLUDE]}; font-weight:600; text-decoration:underline'>"

@@ -200,3 +200,21 @@ def test_where_reading_processes_cannot_start_the_pdfs_are_read_in_this_process(
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split("[")[0].split() == ["5", "0"]
     assert all(DOIS[i] in run.stdout for i in (1, 2, 3, 5, 6))
+
+
+def test_a_pdf_missing_from_the_project_is_put_back_from_the_folder(tmp_path: Path, library) -> None:  # type: ignore[no-untyped-def]
+    """The project file was copied without its _files folder, say: attaching the same folder
+    again brings each record's own PDF back (and only those)."""
+    root, _ = library
+    project = full_text_project(str(tmp_path / "review.screener"), tmp_path)
+    run_work(project.retrieval.attach_folder(root, "ana"))
+    lost = project.retrieval.pdf(3)
+    assert lost is not None and lost.path is not None
+    lost.path.unlink()
+    assert "missing" in project.retrieval.pdf(3).problem  # type: ignore[union-attr]
+    again = run_work(project.retrieval.attach_folder(root, "ana"))
+    back = [m for m in again.matched if m.attached]
+    assert [(m.record_id, m.note) for m in back] == [(3, "the project's copy of this PDF was missing; it is back")]
+    assert project.retrieval.pdf_bytes(3) == (root / "My EndNote Library.Data/PDF/1033451206/article.pdf").read_bytes()
+    assert project.retrieval.pdf(3).name == "article.pdf"  # type: ignore[union-attr]
+    project.close()

@@ -40,6 +40,7 @@ class FolderMatch:
     by: str  # doi | title | filename
     attached: bool
     note: str = ""  # why it was not attached, or what attaching it changed
+    restore: bool = False  # the record's own PDF, missing from the project: put back
 
 
 @dataclass
@@ -81,6 +82,17 @@ def pdf_files(folder: Path) -> list[Path]:
             if name.lower().endswith(".pdf") and not name.startswith("._"):
                 found.append(Path(root) / name)
     return found
+
+
+def _lost(service: RetrievalService, record_id: int) -> bool:
+    """The record's PDF is recorded but its file (or database copy) is gone."""
+    info = service.pdf(record_id)
+    if info is None:
+        return False
+    if info.in_database:
+        with service.reading() as s:
+            return s.get(StoredPdf, record_id) is None
+    return bool(info.problem) and "missing" in info.problem
 
 
 def records_at_full_text(service: RetrievalService) -> list[RecordKey]:
@@ -126,7 +138,11 @@ def attach_folder(service: RetrievalService, folder: str | Path, reviewer: str =
         if m.outcome == MATCHED and m.record_id is not None:
             fm = FolderMatch(m.path, m.record_id, m.by, False)
             owner = attached_sha.get(f.sha256)
-            if owner == m.record_id:
+            if owner == m.record_id and f.sha256 not in taken and _lost(service, m.record_id):
+                fm.restore = True  # the project's copy went missing: this is the very same PDF
+                taken[f.sha256] = m.path
+                plan.append((fm, f))
+            elif owner == m.record_id:
                 fm.note = "already attached to this record"
             elif owner is not None:
                 fm.note = f"the same PDF is already attached to record {owner}; not attached twice"
@@ -184,7 +200,9 @@ def _attach(service: RetrievalService, plan: list[tuple[FolderMatch, PdfFacts]],
                     continue
                 relative, data = blobs[fm.record_id]
                 row = s.get(Retrieval, fm.record_id)
-                if row is not None and (row.pdf_sha256 or row.pdf_path):
+                if fm.restore and row is not None and row.pdf_sha256 == f.sha256:
+                    fm.note = "the project's copy of this PDF was missing; it is back"
+                elif row is not None and (row.pdf_sha256 or row.pdf_path):
                     fm.note = "a PDF was attached to the record meanwhile; it was kept"
                     continue
                 if row is None:
@@ -194,7 +212,9 @@ def _attach(service: RetrievalService, plan: list[tuple[FolderMatch, PdfFacts]],
                 elif row.retrieved is False:
                     fm.note = "it was marked not retrieved; now retrieved"
                 row.retrieved, row.updated_at = True, now()
-                row.pdf_sha256, row.pdf_name, row.pdf_path = f.sha256, Path(f.path).name, relative
+                row.pdf_sha256, row.pdf_path = f.sha256, relative
+                if not fm.restore:
+                    row.pdf_name = Path(f.path).name
                 if folder is None:
                     s.merge(StoredPdf(record_id=fm.record_id, sha256=f.sha256, size=len(data), data=data,
                                       added_at=now()))
