@@ -218,3 +218,36 @@ def test_a_pdf_missing_from_the_project_is_put_back_from_the_folder(tmp_path: Pa
     assert project.retrieval.pdf_bytes(3) == (root / "My EndNote Library.Data/PDF/1033451206/article.pdf").read_bytes()
     assert project.retrieval.pdf(3).name == "article.pdf"  # type: ignore[union-attr]
     project.close()
+
+
+def test_a_command_killed_at_any_moment_leaves_a_project_whose_pdfs_all_hold(tmp_path: Path, library) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 the attaching command at three moments (seeded): each time every PDF the
+    project records is there with its checksum; then one full run attaches each once."""
+    import hashlib
+    import random
+    import subprocess
+    import sys
+    import time
+
+    root, _ = library
+    path = tmp_path / "review.screener"
+    full_text_project(str(path), tmp_path).close()
+    rng = random.Random(17)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "screener", "retrieval", str(path), "--from-folder", str(root),
+                                 "--json"], cwd=Path(__file__).parents[2], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.5))  # the moment of the kill, not something waited for
+        proc.kill()
+        proc.wait()
+        with Project.open(path) as p:
+            for rid in TITLES:
+                info = p.retrieval.pdf(rid)
+                if info is not None:
+                    assert not info.problem and hashlib.sha256(p.retrieval.pdf_bytes(rid)).hexdigest() == info.sha256
+    with Project.open(path) as p:
+        run_work(p.retrieval.attach_folder(root, "ana"))
+        attached = {rid for rid in TITLES if p.retrieval.pdf(rid) is not None}
+        assert attached == {1, 2, 3, 4, 5, 6, 10, 11}
+        shas = [p.retrieval.pdf(rid).sha256 for rid in attached]  # type: ignore[union-attr]
+        assert len(set(shas)) == len(shas)
