@@ -30,6 +30,7 @@ class Status(StrEnum):
     EXCLUDED = "excluded"  # final exclude
     CONFLICT = "conflict"  # all required reviewers decided, and they disagree (or said maybe)
     DUPLICATE = "duplicate"  # merged into another record; not screened
+    NOT_RETRIEVED = "not_retrieved"  # full text only: the report could not be obtained
 
 
 class BatchKind(StrEnum):
@@ -42,6 +43,10 @@ class BatchKind(StrEnum):
 
 class ScreenerError(Exception):
     """A user error: bad input, unknown record, invalid decision. The CLI exits 1."""
+
+
+class ConnectionLost(ScreenerError):
+    """The project's server cannot be reached: what was being written was not saved."""
 
 
 class ImportFormatError(ScreenerError):

@@ -9,7 +9,11 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import DBAPIError
+
+from screener.core.connection import explain, without_password
 from screener.store.engine import Store, is_url, open_store
+from screener.types import ScreenerError
 
 if TYPE_CHECKING:
     from screener.core.services.conflicts import ConflictService
@@ -17,6 +21,8 @@ if TYPE_CHECKING:
     from screener.core.services.export import ExportService
     from screener.core.services.history import HistoryService
     from screener.core.services.importing import ImportService
+    from screener.core.services.legacy_reason import LegacyReasonService
+    from screener.core.services.live import LiveService
     from screener.core.services.packages import PackageService
     from screener.core.services.prisma import PrismaService
     from screener.core.services.records import RecordService
@@ -39,6 +45,8 @@ SERVICES: dict[str, tuple[str, str]] = {
     "history": ("screener.core.services.history", "HistoryService"),
     "export": ("screener.core.services.export", "ExportService"),
     "packages": ("screener.core.services.packages", "PackageService"),
+    "live": ("screener.core.services.live", "LiveService"),
+    "legacy_reason": ("screener.core.services.legacy_reason", "LegacyReasonService"),
 }
 
 
@@ -54,6 +62,8 @@ class Project:
     history: HistoryService
     export: ExportService
     packages: PackageService
+    live: LiveService
+    legacy_reason: LegacyReasonService
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -74,11 +84,18 @@ class Project:
 
     @property
     def name(self) -> str:
-        return self.target if is_url(self.target) else Path(self.target).name
+        return without_password(self.target) if is_url(self.target) else Path(self.target).name
 
     @classmethod
-    def open(cls, target: str | Path) -> Project:
-        project = cls(open_store(target))
+    def open(cls, target: str | Path, password: str | None = None) -> Project:
+        """Open a project file, or a project on a server (``password`` for its user, if
+        the server asks for one and ``~/.pgpass`` does not hold it)."""
+        try:
+            project = cls(open_store(target, password=password))
+        except DBAPIError as e:
+            if not is_url(str(target)):
+                raise
+            raise ScreenerError(explain(e, str(target))) from None
         project.settings.info()  # refuses a database that is not a Screener project
         return project
 

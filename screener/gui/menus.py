@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from screener.gui.attach_folder_dialog import attach_pdfs_from_folder
 from screener.gui.package_actions import merge_package, write_package
+from screener.gui.start_page import describe
 from screener.types import Stage
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ class Menus:
                                 tr("Create a review project"))
         self.open = self._action(tr("&Open project…"), w.open_project_dialog,
                                  QKeySequence.StandardKey.Open, tr("Open a .screener file"))
+        self.connect = self._action(tr("Connect to a &team project…"), w.connect_team_project,
+                                    "Ctrl+Shift+O",
+                                    tr("Open a project your team keeps on a PostgreSQL server"))
         self.demo = self._action(tr("Open the &demo project"), w.open_demo, None,
                                  tr("Open (or create) the demo project"))
         self.import_ = self._action(tr("&Import…"), lambda: w.import_files(None), "Ctrl+I",
@@ -52,6 +57,9 @@ class Menus:
             tr("&Merge a returned package…"),
             lambda: w.workspace and merge_package(w, w.workspace, w.tasks), None,
             tr("Bring a reviewer's decisions from a screening package into this project"))
+        self.attach_folder = self._action(
+            tr("Attach &PDFs from a folder…"), lambda: w.workspace and attach_pdfs_from_folder(w, w.workspace), None,
+            tr("Attach the PDFs of a folder (Zotero storage, EndNote .Data…) to the records at full text"))
         self.close = self._action(tr("&Close project"), w.close_project, "Ctrl+W",
                                   tr("Close the project"))
         self.quit = self._action(tr("&Quit"), w.close, QKeySequence.StandardKey.Quit,
@@ -96,12 +104,13 @@ class Menus:
         tr = self.window.tr
         bar = self.window.menuBar()
         file = bar.addMenu(tr("&File"))
-        file.addActions([self.new, self.open])
+        file.addActions([self.new, self.open, self.connect])
         self.recent_menu = file.addMenu(tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addAction(self.demo)
         file.addSeparator()
         file.addAction(self.import_)
+        file.addAction(self.attach_folder)
         self.export_menu = file.addMenu(tr("&Export"))
         self.export_menu.addActions(list(self.exports.values()))
         file.addSeparator()
@@ -124,7 +133,7 @@ class Menus:
         menu.clear()
         paths = self.window.recent.paths()
         for path in paths:
-            a = menu.addAction(Path(path).name if "://" not in path else path)
+            a = menu.addAction(Path(path).name if "://" not in path else describe(path)[0])
             a.setToolTip(path)
             a.setStatusTip(path)
             a.triggered.connect(lambda _=False, p=path: self.window.open_project(p))
@@ -133,7 +142,7 @@ class Menus:
             a.setEnabled(False)
 
     def update(self, has_project: bool, stage: str = "") -> None:
-        for a in [self.import_, self.close, self.switch, self.package, self.merge, *self.exports.values(),
+        for a in [self.import_, self.attach_folder, self.close, self.switch, self.package, self.merge, *self.exports.values(),
                   *self.stages.values(), *self.tabs.values()]:
             a.setEnabled(has_project)
         self.export_menu.setEnabled(has_project)

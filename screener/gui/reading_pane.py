@@ -40,6 +40,8 @@ from shiboken6 import isValid
 
 from screener.core.services.records import RecordDetail
 from screener.gui.highlight import DARK, LIGHT, escape, highlight_html, term_pattern
+from screener.gui.title_fit import title_point_size
+from screener.gui.widgets import KeyboardExit
 
 LINE_CHARS = 86  # characters per line of the abstract
 SAFE_SCHEMES = ("http", "https")
@@ -64,7 +66,8 @@ def pmid_url(pmid: str) -> str:
 def author_line(authors: list[str], limit: int = 6) -> str:
     if len(authors) <= limit:
         return "; ".join(authors)
-    return "; ".join(authors[: limit - 1]) + f"; … {authors[-1]} (+{len(authors) - limit + 1} more)"
+    # limit - 1 first authors, then the last: the rest are "more"
+    return "; ".join(authors[: limit - 1]) + f"; … {authors[-1]} (+{len(authors) - limit} more)"
 
 
 class RecordBrowser(QTextBrowser):
@@ -127,6 +130,7 @@ class RecordBrowser(QTextBrowser):
 class ReadingPane(QWidget):
     note_edited = Signal(int, str)  # record id, text (debounced, and on leaving the field)
     tags_edited = Signal(int, list)  # record id, tags
+    leave = Signal()  # Esc in the note or tags, or Tab in the note: back to the record list
 
     def __init__(self, parent: QWidget | None = None, editable: bool = True) -> None:
         super().__init__(parent)
@@ -152,6 +156,8 @@ class ReadingPane(QWidget):
         self.note.textChanged.connect(self._note_timer.start)
         self.note.installEventFilter(self)
         self.tags.editingFinished.connect(self._emit_tags)
+        KeyboardExit(self.note, self._leave, on_tab=True)  # Tab would land in the tags field
+        KeyboardExit(self.tags, self._leave)
 
         bottom = QWidget(self)
         bottom.setObjectName("readingPaneNotes")
@@ -284,8 +290,9 @@ class ReadingPane(QWidget):
             pos=d.source_position, id=d.record_id,
         )
         small = f"font-size:{self.body_pt * 0.82:.1f}pt; color:{muted};"
+        title_pt = title_point_size(d.title, self.body_pt, self._column_chars())  # a long title shrinks
         parts = [
-            f'<p style="font-size:{self.title_pt:.1f}pt; font-weight:600; line-height:128%; '
+            f'<p style="font-size:{title_pt:.1f}pt; font-weight:600; line-height:128%; '
             f'margin:0 0 10px 0;">{hl(d.title) if d.title else escape(self.tr("(no title)"))}</p>',
             f'<p style="font-size:{self.body_pt * 0.92:.1f}pt; color:{muted}; margin:0 0 4px 0;">'
             f'{" · ".join(escape(m) for m in meta) or escape(self.tr("No authors, journal or year"))}</p>',
@@ -315,11 +322,21 @@ class ReadingPane(QWidget):
             parts.append(f'<p style="{small} margin:22px 0 0 0;">{legend}</p>')
         return "".join(parts)
 
+    def _column_chars(self) -> float:
+        """How many body characters a line of the text column holds now."""
+        width = min(self.browser._text_width, max(self.browser.viewport().width() - 40, 1))
+        return LINE_CHARS * width / max(self.browser._text_width, 1.0)
+
     # note and tags
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.flush_note()
         return super().eventFilter(watched, event)
+
+    def _leave(self) -> None:
+        self.flush_note()
+        self._emit_tags()
+        self.leave.emit()
 
     def flush_note(self) -> None:
         self._note_timer.stop()

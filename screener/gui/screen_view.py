@@ -30,11 +30,13 @@ from screener.core.services.records import RecordDetail, RecordSummary
 from screener.gui import mark_duplicate_dialog
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
+from screener.gui.full_text_pane import FullTextPane
 from screener.gui.history_view import HistoryView
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
+from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_parts import (
     EmptyState,
     FilterBar,
@@ -47,7 +49,7 @@ from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 from screener.types import ScreenerError, Stage
 
 
-class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
+class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -57,6 +59,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self._own_change = False
         self._mine = 0
         self._total = 0
+        self._count_not_retrieved = 0
         self._ahead: ReadAhead | None = None
         self._since_checkpoint = 0
         self._checkpointing = False
@@ -103,7 +106,8 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(self.error_label)
-        cl.addWidget(self.stack, 1)
+        self.full_text = FullTextPane(workspace, self.stack, centre)  # the PDF beside the record
+        cl.addWidget(self.full_text, 1)
 
         self.panel = DecisionPanel(self)
         self.history = HistoryView(workspace, self.panel)
@@ -114,6 +118,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         right.setWidget(self.panel)
         right.setWidgetResizable(True)
         right.setFrameShape(QScrollArea.Shape.NoFrame)
+        right.setMinimumWidth(self.panel.minimumWidth() + right.verticalScrollBar().sizeHint().width())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for w, stretch in ((left, 0), (centre, 1), (right, 0)):
@@ -121,6 +126,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setSizes([330, 760, 290])
         self.splitter.setChildrenCollapsible(False)
+        self.full_text.splitter = self.splitter
         self.session_label = QLabel(self)
         self.session_label.setAccessibleName(self.tr("Session counter"))
         bottom = QHBoxLayout()
@@ -136,6 +142,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self.overlay = ShortcutsOverlay(SCREEN_SHORTCUTS, self)
         self._shortcuts: list[QShortcut] = []
         self._make_shortcuts()
+        self._shortcuts += self.full_text.shortcuts
         self.mark_duplicate_action = mark_duplicate_dialog.install(self)  # Ctrl+Shift+D, context menu
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
         self._counts_timer.timeout.connect(self._update_progress)
@@ -150,16 +157,22 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self.panel.exclude_pressed.connect(lambda: self.decide("exclude"))
         self.panel.not_retrieved_toggled.connect(self._not_retrieved)
         self.panel.attach_pdf_requested.connect(self._attach_pdf)
-        self.panel.open_pdf_requested.connect(self._open_pdf)
+        self.panel.open_pdf_requested.connect(self.full_text.open_externally)
+        self.panel.attach_folder_requested.connect(self._attach_folder)
+        self.full_text.attach_requested.connect(self._attach_pdf)
+        self.full_text.folder_requested.connect(self._attach_folder)
+        self.full_text.error.connect(self.show_error)
         self.panel.history_toggled.connect(self._toggle_history)
         self.pane.note_edited.connect(self._save_note)
         self.pane.tags_edited.connect(self._save_tags)
+        self.pane.leave.connect(self.table.setFocus)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
         workspace.data_changed.connect(self._data_changed)
         workspace.stage_changed.connect(lambda _s: self.refresh())
         workspace.reviewer_changed.connect(self._reviewer_changed)
+        self._connect_live()
         self.refresh()
 
     # set-up
@@ -250,6 +263,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         if rid is None:
             self.pane.show_record(None)
             self.panel.show_state([], self.workspace.reviewer, enabled=False)
+            self.full_text.show_record(None)
             self.history.show_record(None)
             return
         ahead, self._ahead = self._ahead, None
@@ -263,6 +277,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             return
         self.pane.show_record(d)
         self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None)
+        self.full_text.show_record(d, retrieved)
         self.history.show_record(rid)
         self._want_ahead = True
 
@@ -309,6 +324,8 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             self.show_error(str(e))
             return
         self.pane.set_terms(info.include_terms, info.exclude_terms)
+        self.full_text.set_terms(info.include_terms, info.exclude_terms)
+        self.full_text.set_stage(self.workspace.stage)
         self.panel.set_criteria(info.include_criteria, info.exclude_criteria, info.question)
         self.panel.set_reasons(info.reasons)
         self.panel.set_stage(self.workspace.stage)
@@ -331,19 +348,32 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
         except ScreenerError:
             c = {}
-        self._total, self._mine = c.get("total", 0), c.get("decided_by_me", 0)
+        # Done: what no longer needs me at this stage (decided by me, settled without me, or a
+        # report not retrieved), the header's figure too ("My queue 82 / 97 · 15% done").
+        self._count_not_retrieved = c.get("not_retrieved", 0)
+        self._total = c.get("total", 0)
+        self._mine = self._total - c.get("queue", self._total)
         self._update_progress_label()
 
     def _update_progress_label(self, bar: bool = True) -> None:
         total, mine = self._total, min(self._mine, self._total)
         pct = round(100 * mine / total) if total else 0
-        text = self.tr("Decided {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        text = self.tr("Done {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        if self._count_not_retrieved:
+            text = self.tr("Done {mine} / {total} ({pct}%) · {n} not retrieved").format(
+                mine=f"{mine:,}", total=f"{total:,}", pct=pct, n=f"{self._count_not_retrieved:,}")
         if self.filters.view() == "my_queue" and not self.filters.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
         self.progress_label.setText(text)
-        if bar:  # QProgressBar repaints at once: not in the decision loop, with the exact counts
-            self.progress_bar.setMaximum(max(total, 1))
-            self.progress_bar.setValue(mine)
+        if bar:
+            self._update_progress_bar()
+        else:  # QProgressBar repaints at once: not inside the decision, but straight after it
+            QTimer.singleShot(0, self._update_progress_bar)
+
+    def _update_progress_bar(self) -> None:
+        """The bar shows what the label says."""
+        self.progress_bar.setMaximum(max(self._total, 1))
+        self.progress_bar.setValue(min(self._mine, self._total))
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount():

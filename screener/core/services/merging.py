@@ -210,7 +210,7 @@ def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int
     merged some of these records meanwhile; a record then stands for its whole group, so
     that every link still names a canonical record."""
     ids = sorted({i for c in clusters for i in c})
-    root: dict[int, int] = {}
+    root: dict[int, int] = {}  # record -> its canonical record
     for start in range(0, len(ids), 500):
         for rid, canonical in s.execute(
             select(Record.id, Record.duplicate_of).where(Record.id.in_(ids[start : start + 500]))
@@ -222,7 +222,8 @@ def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int
         for rid, canonical in s.execute(
             select(Record.id, Record.duplicate_of).where(Record.duplicate_of.in_(canonicals[start : start + 500]))
         ):
-            members[canonical].add(rid)
+            if canonical is not None:
+                members[canonical].add(rid)
     edges = []
     for cluster in clusters:
         nodes = sorted({m for i in cluster for m in members[root.get(i, i)]} | set(cluster))

@@ -14,6 +14,7 @@ from screener.store.models import (
     Project,
     Reviewer,
 )
+from screener.text import strip_controls
 from screener.types import ScreenerError, Stage
 
 ROLES = ("reviewer", "resolver")
@@ -65,6 +66,7 @@ class SettingsService(Service):
                     reviewers_per_record_ft=reviewers_per_record,
                     blind=True,
                     created_at=now(),
+                    legacy_reason_asked=True,  # a new project chose its reasons knowingly
                 )
             )
             for kind, texts in (("include", include_criteria), ("exclude", exclude_criteria)):
@@ -172,7 +174,7 @@ class SettingsService(Service):
 
     # reviewers
     def add_reviewer(self, name: str, role: str = "reviewer") -> ReviewerInfo:
-        name = name.strip()
+        name = " ".join(strip_controls(name).split())  # as stored (store.clean_text), for the look-up
         if not name:
             raise ScreenerError("a reviewer needs a name")
         if role not in ROLES:
@@ -197,7 +199,7 @@ class SettingsService(Service):
 def _unique(items: list[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
-        item = item.strip()
+        item = strip_controls(item).strip()  # as stored (store.clean_text), so duplicates are seen
         if item:
             seen.setdefault(item, None)
     return list(seen)
