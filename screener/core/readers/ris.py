@@ -7,6 +7,8 @@ Broken input, and what happens to it:
 * a block of tag lines ending in ``ER`` without any ``TY`` is listed in ``skipped``;
 * a record holding binary data (C0 control characters such as NUL) is listed in ``skipped``;
 * a line longer than ``MAX_LINE_CHARS`` is cut to that length, with a warning;
+* a value longer than ``MAX_FIELD_CHARS`` over its continuation lines is cut to that
+  length, with a warning;
 * tag lines outside any record (not straight after an ``ER``) are ignored, with a warning;
 * a file without a single ``TY`` line raises ImportFormatError.
 """
@@ -19,7 +21,7 @@ from collections.abc import Generator, Iterator
 from screener.core.readers.decoding import DecodedText
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.ris_fields import to_parsed_record
-from screener.core.readers.ris_parser import RawRecord, ScreenerRisParser
+from screener.core.readers.ris_parser import MAX_FIELD_CHARS, RawRecord, ScreenerRisParser
 from screener.types import ParsedRecord, SkippedRecord
 
 MAX_LINE_CHARS = 200_000
@@ -118,6 +120,11 @@ def iter_ris_records(
         warnings.append(
             f"{len(unclosed)} record(s) have no ER line; each was ended where the next TY "
             f"starts or at the end of the file (records starting at line {_line_list(unclosed)})"
+        )
+    for line, tag, length in parser.capped:
+        warnings.append(
+            f"the record at line {line}: its {tag} field is {length:,} characters long; only its "
+            f"first {MAX_FIELD_CHARS:,} were read"
         )
     if parser.ignored_lines:
         warnings.append(

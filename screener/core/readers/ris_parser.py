@@ -20,6 +20,11 @@ overrides those three hooks:
 Records are collected in ``self.records`` as they start, so a record missing its final
 ``ER`` at the end of the file is kept too; rispy's own result list is not used. ``ER`` lines
 themselves are not stored: they mark structure, not data.
+
+Continuation lines are collected in a list and joined once, when the value is complete
+(the next tag, the end of the record or of the piece), so that a value of many lines
+takes linear time. A value is capped at ``MAX_FIELD_CHARS`` characters, as a single line
+is; ``capped`` lists each one cut, for a warning.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ _CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS}
 # Untagged lines after these tags are further items (one keyword or author per line, as
 # Rayyan and EndNote write them), not the continuation of the previous value.
 LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
+MAX_FIELD_CHARS = 200_000  # a value longer than this (over all its lines) is cut, with a warning
 
 
 class RawRecord:
@@ -64,21 +70,20 @@ class RawRecord:
         if value:
             self.values[tag].append(value)
 
-    def extend_last(self, text: str) -> None:
-        """An untagged line: a new item after a list tag, else more text for the last value."""
+    def join_last(self, more: list[str], limit: int = MAX_FIELD_CHARS) -> None:
+        """Join continuation lines ``more`` to the last value with "\\n" (after an empty value
+        they replace it), keeping at most ``limit`` characters."""
         last_tag, last_value = self.pairs[-1]
-        if last_tag in LIST_TAGS:
-            self.add(last_tag, text)
-        elif not last_value:
-            self.pairs[-1] = (last_tag, text)
-            if last_tag != START_TAG:
-                self.values[last_tag].append(text)
-        else:
-            joined = f"{last_value}\n{text}"
-            self.pairs[-1] = (last_tag, joined)
-            found = self.values.get(last_tag)  # TY's value is not grouped
-            if found:
+        joined = "\n".join([last_value, *more] if last_value else more)
+        if len(joined) > limit:
+            joined = joined[:limit]
+        self.pairs[-1] = (last_tag, joined)
+        if last_tag != START_TAG:  # TY's value is not grouped
+            found = self.values[last_tag]
+            if last_value:
                 found[-1] = joined
+            else:
+                found.append(joined)
 
 
 def _no_record(pair: tuple[str, str]) -> None:
@@ -94,10 +99,13 @@ class ScreenerRisParser(RisParser):
         self.records: list[RawRecord] = []
         self.orphans: list[tuple[int, int]] = []  # (position, line) of TY-less records
         self.ignored_lines: list[int] = []  # first lines of tag blocks outside any record
+        self.capped: list[tuple[int, str, int]] = []  # (record's line, tag, length) of values cut
         self._current: RawRecord | None = None
         # The current record's pairs.append and values, once a record starts.
         self._append: Callable[[tuple[str, str]], None] = _no_record
         self._values: defaultdict[str, list[str]] = defaultdict(list)
+        self._more: list[str] = []  # continuation lines of the current record's last value
+        self._more_chars = 0  # their length, each with its line break
         self._positions = 0
         self._lines: Iterator[str] = iter(())
         self._total = 0
@@ -111,7 +119,10 @@ class ScreenerRisParser(RisParser):
         self._lines = iter(lines)
         self._total = len(lines)
         self._before = first_line - 1
-        self.parse_lines(self._lines)  # type: ignore[arg-type]
+        try:
+            self.parse_lines(self._lines)  # type: ignore[arg-type]
+        finally:
+            self._join_more()
 
     @property
     def line_number(self) -> int:
@@ -134,9 +145,18 @@ class ScreenerRisParser(RisParser):
         # ``record`` is rispy's idea of the current record; after a missing ER it is stale,
         # so the parser's own ``_current`` is used instead.
         if extend_multiline:
-            if content:
-                self._current.extend_last(content)  # type: ignore[union-attr]
+            if content:  # an untagged line: a new item after a list tag, else more of the value
+                current = self._current
+                last_tag = current.pairs[-1][0]  # type: ignore[union-attr]
+                if last_tag in LIST_TAGS:
+                    current.add(last_tag, content)  # type: ignore[union-attr]
+                else:
+                    if self._more_chars <= MAX_FIELD_CHARS:  # past the cap, only counted
+                        self._more.append(content)
+                    self._more_chars += len(content) + 1
             return
+        if self._more:
+            self._join_more()
         if tag == START_TAG:
             self._start(content)
         elif "  - " in content:
@@ -148,6 +168,7 @@ class ScreenerRisParser(RisParser):
                 self._values[tag].append(content)  # type: ignore[index]
 
     def _iter_till_start(self, lines: Iterator[str]) -> RawRecord:  # type: ignore[override]
+        self._join_more()
         previous = self._current
         if previous is not None:
             previous.closed = True
@@ -179,6 +200,18 @@ class ScreenerRisParser(RisParser):
                 block_line = self.line_number
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _join_more(self) -> None:
+        if self._more:
+            record = self._current
+            assert record is not None
+            last_tag, last_value = record.pairs[-1]
+            length = len(last_value) + self._more_chars if last_value else self._more_chars - 1
+            record.join_last(self._more)
+            if length > MAX_FIELD_CHARS:
+                self.capped.append((record.line, last_tag, length))
+            self._more = []
+            self._more_chars = 0
 
     def _start(self, type_value: str) -> RawRecord:
         self._positions += 1
