@@ -23,6 +23,7 @@ from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import iter_ris_records
+from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
 from screener.types import ImportFormatError, ParsedRecord, ReadResult
 
 __all__ = ["FORMATS", "detect_format", "read_file"]
@@ -64,12 +65,19 @@ def read_file(path: str | os.PathLike[str], fmt: str = "auto") -> ReadResult:
 def iter_file(
     path: str | os.PathLike[str], fmt: str = "auto"
 ) -> Generator[list[ParsedRecord], None, ReadResult]:
-    """The records of a file, a list at a time (RIS is read a piece at a time; the other
-    formats at once), then a ReadResult with ``records`` empty and the rest filled in."""
+    """The records of a file, a list at a time (a large RIS export is read from its bytes
+    a piece at a time; the other formats at once), then a ReadResult with ``records``
+    empty and the rest filled in."""
     fmt = _ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     name = os.fspath(path)
+    try:
+        ris = open_ris(name, fmt)
+    except OSError as err:
+        raise ImportFormatError(name, f"cannot read the file: {err.strerror or err}") from err
+    if ris is not None:
+        return (yield from _iter_ris_pieces(ris))
     decoded = read_text(name)
     chosen = _choose_format(name, decoded, fmt)
     if chosen == "ris":
@@ -83,3 +91,17 @@ def iter_file(
     records, result.records = result.records, []
     yield records
     return result
+
+
+def _iter_ris_pieces(ris: RisFile) -> Generator[list[ParsedRecord], None, ReadResult]:
+    reading = RisFileReading(ris)
+    for index in range(ris.pieces):
+        summary = reading.summary
+        piece = read_piece(ris, index, summary.lines + 1, summary.positions + 1)
+        reading.add(piece)
+        records, piece.records = piece.records, []
+        yield records
+        del records  # not held while the next piece is read
+    if not reading.summary.records and not reading.summary.skipped():
+        raise ImportFormatError(ris.path, "no RIS records found: no line starts with 'TY  - '")
+    return reading.result()
