@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -15,11 +14,27 @@ if TYPE_CHECKING:
     from screener.core.project import Project
 
 
+class _WaitNotice:
+    """Says once on stderr what a change is waiting for (an import in another window)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, message: str | None) -> None:
+        if message is None:
+            self.shown = False
+        elif not self.shown:
+            self.shown = True
+            info(f"screener: {message}…")
+
+
 @contextmanager
 def opened(target: str) -> Iterator[Project]:
     from screener.core.project import Project  # here, so that ``screener --version`` is quick
 
-    project = Project.open(target)
+    project = Project.open(target, on_wait=_WaitNotice())
+    if project.read_only:
+        info(f"screener: note: {target} is open for reading only ({project.read_only})")
     try:
         yield project
     finally:
@@ -78,9 +93,11 @@ def cmd_reviewer_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from screener.paths import path_problem
+
     for f in args.files:
-        if not os.path.isfile(f):
-            raise ScreenerError(f"{f}: no such file")
+        if problem := path_problem(f):
+            raise ScreenerError(f"{f}: {problem}")
     with opened(args.project) as p:
         report = run_with_progress(
             p.imports.import_files(

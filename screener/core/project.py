@@ -19,6 +19,9 @@ from screener.core.services.retrieval import RetrievalService
 from screener.core.services.screening import ScreeningService
 from screener.core.services.settings import SettingsService
 from screener.store.engine import Store, is_url, open_store
+from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
+
+__all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
 
 
 class Project:
@@ -41,12 +44,24 @@ class Project:
         return self.store.target
 
     @property
+    def read_only(self) -> str:
+        """Why nothing can be changed in this project ("" when it can): the file or its
+        folder is read-only, or the disk is full."""
+        return self.store.read_only
+
+    def on_wait(self, callback: OnWait) -> None:
+        """Tell ``callback`` while a change waits for another window to finish writing."""
+        self.store.on_wait = callback
+
+    @property
     def name(self) -> str:
         return self.target if is_url(self.target) else Path(self.target).name
 
     @classmethod
-    def open(cls, target: str | Path) -> Project:
-        project = cls(open_store(target))
+    def open(cls, target: str | Path, on_wait: OnWait | None = None) -> Project:
+        """Open a project; ``on_wait`` is told, with a message, while a change waits for
+        another window (an import, say) to finish writing, and with None when it is over."""
+        project = cls(open_store(target, on_wait=on_wait))
         project.settings.info()  # refuses a database that is not a Screener project
         return project
 

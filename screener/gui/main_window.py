@@ -30,6 +30,7 @@ from screener.gui.recent import RecentProjects, app_settings, is_url
 from screener.gui.start_page import StartPage
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
+from screener.gui.write_wait import WriteWait
 from screener.paths import resource_path, user_data_dir
 from screener.types import Progress, ScreenerError, Work
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.pane: ProjectPane | None = None
 
         self.tasks = ProgressPanel(self.runner, self)
+        self.write_wait = WriteWait(self)  # what a change waits for, in the status bar
         self.statusBar().addPermanentWidget(self.tasks)
         self.statusBar().setAccessibleName(self.tr("Status"))
         self.start_page = StartPage(self.recent, self)
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         if not self.close_project():
             return False
         try:
-            project = Project.open(target)
+            project = Project.open(target, on_wait=self.write_wait)
         except ScreenerError as e:
             if "no such project file" in str(e):
                 self.recent.remove(target)
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         if not name:
             project.close()
             return False
+        project.on_wait(self.write_wait)
         ws = Workspace(project, name, parent=self)
         ws.message.connect(self.statusBar().showMessage)
         ws.reviewer_changed.connect(self._reviewer_changed)
@@ -108,9 +111,15 @@ class MainWindow(QMainWindow):
         self._tab_changed()
         if not project.imports.batches():
             self.pane.show_view("batches")  # a new project starts with an import
-        ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name))
+        ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name) + self._read_only_note(project))
         QTimer.singleShot(0, settle_heap)  # once the views have been built
         return True
+
+    def _read_only_note(self, project: Project) -> str:
+        why = project.read_only
+        if not why:
+            return ""
+        return " " + self.tr("It is open for reading only ({0}): nothing can be changed.").format(why)
 
     def close_project(self) -> bool:
         """Close the open project; False when the reviewer chose to keep it open."""
@@ -228,7 +237,8 @@ class MainWindow(QMainWindow):
             self.menus.update(False)
             return
         title = ws.project.settings.info().title
-        self.setWindowTitle(f"{title} — {ws.reviewer}")
+        read_only = self.tr(" (read-only)") if ws.project.read_only else ""
+        self.setWindowTitle(f"{title} — {ws.reviewer}{read_only}")
         self.menus.update(True, ws.stage)
 
     def _restore_geometry(self) -> None:
