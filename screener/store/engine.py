@@ -25,7 +25,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -91,8 +91,24 @@ def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def make_engine(target: str | Path, *, writer: bool = False, access: FileAccess = WRITABLE,
-                begin: Any = None) -> Engine:
+# A server that goes away is noticed within seconds instead of the operating system's minutes.
+PG_CONNECT_DEFAULTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 15,
+                       "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 20000,
+                       "application_name": "screener"}
+
+
+def pg_connect_args(url: str, password: str | None = None) -> dict[str, object]:
+    """Driver arguments for a PostgreSQL URL: the defaults above unless the URL sets them,
+    and the password (never part of the URL, so never shown, logged or remembered)."""
+    given = set(make_url(url).query)
+    args: dict[str, object] = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in given}
+    if password is not None:
+        args["password"] = password
+    return args
+
+
+def make_engine(target: str | Path, *, writer: bool = False, password: str | None = None,
+                access: FileAccess = WRITABLE, begin: Any = None) -> Engine:
     """An engine for reading, or (``writer``) one whose transactions take the write lock
     at BEGIN (through ``begin``, given the connection), so that two processes writing the
     same SQLite file queue instead of failing."""
@@ -109,7 +125,7 @@ def make_engine(target: str | Path, *, writer: bool = False, access: FileAccess 
             folder = Path(target).expanduser().resolve().parent
             event.listen(engine, "handle_error", lambda context: _disk_full(context, target, folder))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url, password))
 
 
 def _disk_full(context: ExceptionContext, target: str, folder: Path) -> None:
@@ -153,7 +169,8 @@ def migrate(engine: Engine, target: str | Path) -> None:
     if current is not None and current not in _known_revisions():
         raise ProjectVersionError(
             f"{target}: this project was saved by a newer version of Screener "
-            f"(schema {current}); please update Screener to open it."
+            f"(schema {current}; this version reads schema {head} and older); "
+            "please update Screener to open it."
         )
     if current is not None and not is_url(str(target)):
         path = Path(target)
@@ -223,11 +240,11 @@ class Store:
             raise
 
 
-def _check_is_project(target: str, access: FileAccess = WRITABLE) -> None:
+def _check_is_project(target: str, password: str | None = None, access: FileAccess = WRITABLE) -> None:
     """Refuse, without writing a byte, anything that is not a Screener project: never
     turn some other file or database into one."""
     if is_url(target):
-        probe = create_engine(target, pool_pre_ping=True)
+        probe = make_engine(target, password=password)
     else:
         with open(target, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
@@ -255,8 +272,8 @@ def _check_path(target: str, create: bool) -> None:
         raise ScreenerError(f"{target}: {problem}, not a Screener project file")
 
 
-def _connect(target: str, access: FileAccess, on_wait: OnWait | None) -> Store:
-    engine = make_engine(target, access=access)
+def _connect(target: str, access: FileAccess, on_wait: OnWait | None, password: str | None = None) -> Store:
+    engine = make_engine(target, password=password, access=access)
     store = Store(target, engine, sessionmaker(engine, expire_on_commit=False), sessionmaker(),
                   read_only=access.read_only)
     if on_wait is not None:
@@ -284,9 +301,10 @@ def _check_schema(store: Store) -> None:
     migrate(store.WriteSession.kw["bind"], store.target)
 
 
-def open_store(target: str | Path, *, create: bool = False, on_wait: OnWait | None = None) -> Store:
-    """Open (or ``create``) a project. ``on_wait`` is told when a write waits for
-    another process (see ``Store.on_wait``)."""
+def open_store(target: str | Path, *, create: bool = False, password: str | None = None,
+               on_wait: OnWait | None = None) -> Store:
+    """Open (or ``create``) a project (``password``: for a server's user). ``on_wait`` is
+    told when a write waits for another process (see ``Store.on_wait``)."""
     target = str(target)
     access = WRITABLE
     if not is_url(target):
@@ -296,8 +314,8 @@ def open_store(target: str | Path, *, create: bool = False, on_wait: OnWait | No
     for attempt in (1, 2):
         try:
             if not create:
-                _check_is_project(target, access)
-            store = _connect(target, access, on_wait)
+                _check_is_project(target, password, access)
+            store = _connect(target, access, on_wait, password)
         except OperationalError as error:
             if attempt == 2 or create or is_url(target) or access.read_only or not _full(error, target):
                 raise

@@ -5,7 +5,8 @@ Broken input, and what happens to it:
 * a record whose ``ER`` is missing ends where the next ``TY`` starts (or at the end of
   the file) and is imported; one warning lists those records' lines;
 * a block of tag lines ending in ``ER`` without any ``TY`` is listed in ``skipped``;
-* a record holding binary data (C0 control characters such as NUL) is listed in ``skipped``;
+* a record holding binary data (NUL characters) is listed in ``skipped``; other control
+  characters are stripped from the records afterwards (``readers.clean``), as in every reader;
 * a line longer than ``MAX_LINE_CHARS`` is cut to that length, with a warning;
 * a value longer than ``MAX_FIELD_CHARS`` over its continuation lines is cut to that
   length, with a warning;
@@ -20,7 +21,6 @@ pieces together in order can number them in the file (``PieceInfo.shifted``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -31,7 +31,6 @@ from screener.core.readers.ris_parser import MAX_FIELD_CHARS, RawRecord, Screene
 from screener.types import ParsedRecord, SkippedRecord
 
 MAX_LINE_CHARS = 200_000
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _SHOWN_LINES = 10
 PIECE_CHARS = 4_000_000  # about 2,000 records
 
@@ -123,7 +122,7 @@ def _line_list(lines: list[int]) -> str:
 
 
 def _has_control_chars(raw: RawRecord) -> bool:
-    return any(_CONTROL.search(value) for _, value in raw.pairs)
+    return any("\x00" in value for _, value in raw.pairs)
 
 
 def parse_piece(
@@ -143,7 +142,7 @@ def parse_piece(
             if not raw.closed:
                 info.unclosed.append(raw.line)
             if has_control_chars and _has_control_chars(raw):
-                info.skipped.append(SkippedRecord(raw.position, raw.line, "record holds binary data (control characters)"))
+                info.skipped.append(SkippedRecord(raw.position, raw.line, "record holds binary data (NUL characters)"))
                 continue
             records.append(to_parsed_record(raw))
     info.skipped += [SkippedRecord(pos, line, "record has no TY line") for pos, line in parser.orphans]

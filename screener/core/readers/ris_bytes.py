@@ -25,9 +25,12 @@ from typing import BinaryIO
 
 import charset_normalizer
 
+from screener.core.readers.clean import screenable
 from screener.core.readers.decoding import (
     _BOMS,
-    _CONTROL_BYTES,
+    _CONTROL_TEXT,
+    _STRIPPED_BYTES,
+    _UTF8_C1,
     _WESTERN,
     SNIFF_BYTES,
     _refuse_binary,
@@ -164,12 +167,18 @@ def read_piece(file: RisFile, index: int, first_line: int = 1, first_position: i
         data = handle.read(end - start)
     if start == 0 and file.bom:
         data = data[len(codecs.BOM_UTF8):]
-    has_control = len(data.translate(None, _CONTROL_BYTES)) != len(data)
     text, encoding, replaced, warnings = _decode(data, file.bom, file.legacy)
+    if encoding in ("utf-8", "utf-8-sig", "cp1252"):  # as decoding.decode_bytes decides, for a piece
+        dirty = len(data.translate(None, _STRIPPED_BYTES)) != len(data) or (
+            encoding != "cp1252" and _UTF8_C1.search(data) is not None)
+    else:
+        dirty = _CONTROL_TEXT.search(text) is not None
     del data
     if "\ufeff" in text:  # BOMs left inside (e.g. concatenated exports)
         text = text.replace("\ufeff", "")
-    records, info = parse_piece(text, has_control, first_line, first_position)
+    records, info = parse_piece(text, dirty, first_line, first_position)
+    records = screenable(records, info.skipped, dirty)  # as every reader: see readers.clean
+    info.records = len(records)
     return PieceRead(records, info, encoding, replaced, warnings)
 
 

@@ -14,6 +14,7 @@ from screener.store.models import (
     Project,
     Reviewer,
 )
+from screener.text import strip_controls
 from screener.types import ScreenerError, Stage
 
 ROLES = ("reviewer", "resolver")
@@ -172,7 +173,7 @@ class SettingsService(Service):
 
     # reviewers
     def add_reviewer(self, name: str, role: str = "reviewer") -> ReviewerInfo:
-        name = name.strip()
+        name = " ".join(strip_controls(name).split())  # as stored (store.clean_text), for the look-up
         if not name:
             raise ScreenerError("a reviewer needs a name")
         if role not in ROLES:
@@ -197,7 +198,7 @@ class SettingsService(Service):
 def _unique(items: list[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
-        item = item.strip()
+        item = strip_controls(item).strip()  # as stored (store.clean_text), so duplicates are seen
         if item:
             seen.setdefault(item, None)
     return list(seen)
