@@ -14,8 +14,8 @@ its records and lines from 1; the importer, taking pieces in order, shifts them.
 
 Workers never outlive the import: closing the stream (the user cancelled, or storing
 failed) stops them at once, and a worker whose importer dies (``kill -9``) notices at
-once and exits, without a word: it holds no copy of the importer's standard output, so
-a pipeline such as ``screener import … | cat`` ends too.
+once and exits, without a word: it holds no copy of the importer's standard output or
+error, so a pipeline such as ``screener import … | cat`` ends too.
 
 Small imports, and interpreters that cannot start a process, read in the calling process
 through the same code.
@@ -28,9 +28,11 @@ import multiprocessing
 import os
 import pickle
 import queue
+import sys
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -160,9 +162,6 @@ def _work(tasks: Connection, results: Connection) -> None:
     """A worker process: do the tasks it is given until it is given None. A thread of its
     own sends what it has read, so that reading goes on while the importer is busy
     storing and not yet taking messages."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # never hold the importer's standard output (a pipeline would not end)
-    os.close(devnull)
     _exit_with_parent()
     outbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD)
 
@@ -202,6 +201,31 @@ def _work(tasks: Connection, results: Connection) -> None:
     sender.join()
 
 
+@contextmanager
+def _stdio_to_devnull() -> Iterator[None]:
+    """While a worker (and, with the first, multiprocessing's resource tracker) is
+    started, standard output and error are /dev/null, which is what they inherit: they
+    then never hold the importer's output open (``screener import … | cat`` ends with the
+    import) and never print to it, not even when the importer dies as they start. Their
+    failures reach the importer through their pipes and exit codes."""
+    if os.name != "posix":
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = (os.dup(1), os.dup(2))
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 def _exit_with_parent() -> None:
     """End this process as soon as the process that started it ends, whatever the way."""
     parent = multiprocessing.parent_process()
@@ -239,7 +263,8 @@ class _Readers:
                 self.processes.append(process)
                 self.task_pipes.append(task_w)
                 self.result_pipes.append(result_r)
-                process.start()
+                with _stdio_to_devnull():
+                    process.start()
                 task_r.close()
                 result_w.close()
         except BaseException:

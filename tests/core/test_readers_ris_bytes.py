@@ -9,27 +9,21 @@ from pathlib import Path
 
 import pytest
 
+import screener.core.readers as readers
 from screener.core.readers import iter_file, read_file, ris_bytes
 from screener.core.readers.decoding import read_text
-from screener.core.readers.ris import iter_ris_records
 from screener.core.readers.ris_bytes import RisFileReading, find_cut, open_ris, read_piece
-from screener.types import ParsedRecord, ReadResult
+from screener.types import ReadResult
 
 RIS = sorted((Path(__file__).parent.parent / "data" / "ris").glob("*.ris"))
 
 
 def whole_text(path: Path) -> ReadResult:
-    """The file decoded whole and parsed in one piece: what pieces must add up to."""
-    decoded = read_text(str(path))
-    encoding, decoding_warnings = decoded.encoding, decoded.warnings
-    stream = iter_ris_records(decoded, 10**9)
-    records: list[ParsedRecord] = []
-    while True:
-        try:
-            records += next(stream)
-        except StopIteration as done:
-            skipped, warnings, _ = done.value
-            return ReadResult(str(path), "ris", encoding, records, skipped, decoding_warnings + warnings)
+    """The file decoded whole and read in text pieces (the reading of files that are not
+    read from their bytes): what pieces from bytes must add up to."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "open_ris", lambda *_: None)
+        return read_file(path)
 
 
 HEAD = 1024  # bytes sniffed, so that small files are read in pieces too

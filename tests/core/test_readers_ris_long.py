@@ -49,7 +49,7 @@ def test_a_value_over_the_cap_is_cut_with_a_warning_naming_the_record(tmp_path: 
 def test_a_value_just_under_the_cap_is_kept_whole_without_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "under.ris"
     lines = (MAX_FIELD_CHARS - len("start")) // (len(LINE) + 1)
-    path.write_text("TY  - JOUR\nN1  - start\n" + f"{LINE}\n" * lines + "ER  - \n", encoding="utf-8")
+    path.write_text("TY  - JOUR\nTI  - Notes\nN1  - start\n" + f"{LINE}\n" * lines + "ER  - \n", encoding="utf-8")
     result = read_file(path)
     assert result.warnings == []
     assert result.records[0].notes == "\n".join(["start"] + [LINE] * lines)
@@ -57,7 +57,7 @@ def test_a_value_just_under_the_cap_is_kept_whole_without_a_warning(tmp_path: Pa
 
 def test_keyword_lines_stay_items_however_many(tmp_path: Path) -> None:
     path = tmp_path / "kw.ris"
-    path.write_text("TY  - JOUR\nKW  - first\n" + "".join(f"keyword {i}\n" for i in range(50_000)) + "ER  - \n",
+    path.write_text("TY  - JOUR\nTI  - Keywords\nKW  - first\n" + "".join(f"keyword {i}\n" for i in range(50_000)) + "ER  - \n",
                     encoding="utf-8")
     result = read_file(path)
     assert result.records[0].keywords[:3] == ["first", "keyword 0", "keyword 1"]

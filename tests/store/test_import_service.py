@@ -98,7 +98,7 @@ def test_a_single_large_file_is_read_in_pieces_by_both_workers_while_it_is_store
     monkeypatch.setattr(ris_bytes, "PIECE_BYTES", 20_000)  # about fifteen pieces
     broken = tmp_path / "lens.ris"  # with a TY-less block, binary data and a missing ER late on
     broken.write_bytes(FILES[1].read_bytes() + b"\n\nAU  - Orphan, A.\nER  - \n\n"
-                       b"TY  - JOUR\nTI  - Binary \x01\nER  - \nTY  - JOUR\nTI  - No end\n")
+                       b"TY  - JOUR\nTI  - Binary \x00\nER  - \nTY  - JOUR\nTI  - No end\n")
     expected = read_file(broken)
     with Project.create(tmp_path / "p.screener", title="T") as p:
         work = p.imports.import_files([broken], source="Lens")
