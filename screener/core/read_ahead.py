@@ -7,8 +7,8 @@ then its ``head`` (how many records, which were skipped, warnings, checksum).
 
 For large imports the pieces are read in worker processes (``READERS`` of them, even for
 a single file) while the main process stores the pieces that have arrived, in order, so
-that every core works and the first rows are written about a second after the import
-starts. Each worker is given at most ``AHEAD`` tasks (a piece, or a whole file) beyond
+that every core works. The main process reads the first piece itself while the workers
+start, so the first rows are written as soon as in a small import. Each worker is given at most ``AHEAD`` tasks (a piece, or a whole file) beyond
 those the importer has taken, which bounds the memory held. A piece parsed alone numbers
 its records and lines from 1; the importer, taking pieces in order, shifts them.
 
@@ -284,6 +284,9 @@ class _Readers:
             else:
                 self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)]
             spans.append((first, len(self.tasks)))
+        if self.tasks[0].ris is not None:
+            self.given = 1  # the first piece is read here, while the workers start
+            self.hashing[self.tasks[0].path] = _Hash(self.tasks[0].path)
         self._give()
         for name, (first, end) in zip(names, spans, strict=True):
             ris = self.tasks[first].ris
@@ -333,7 +336,16 @@ class _Readers:
 
     def _take(self, index: int) -> tuple[Any, ...]:
         """The next message of task ``index``: the next from the worker it was given to,
-        which does its tasks in order and has finished those before it."""
+        which does its tasks in order and has finished those before it (the first piece of
+        an import is read here)."""
+        if index not in self.owner:
+            task = self.tasks[index]
+            assert task.ris is not None
+            piece = read_piece(task.ris, task.piece)
+            with gc_paused():
+                rows = prepare_rows(piece.records)
+            piece.records = []
+            return ("piece", rows, piece)
         worker = self.owner[index]
         assert self.held[worker][0] == index
         pipe = self.result_pipes[worker]
@@ -350,7 +362,8 @@ class _Readers:
         return message  # type: ignore[no-any-return]
 
     def _taken(self, index: int) -> None:
-        self.held[self.owner.pop(index)].popleft()
+        if index in self.owner:
+            self.held[self.owner.pop(index)].popleft()
         self._give()
 
     def _check_alive(self, stopped: bool = False) -> None:

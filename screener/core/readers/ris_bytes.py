@@ -53,10 +53,11 @@ class RisFile:
     size: int
     bom: bool
     legacy: str = ""  # the code page for pieces that are not UTF-8 ("": cp1252, else Latin-1)
+    piece_bytes: int = PIECE_BYTES  # decided once, so that every process cuts alike
 
     @property
     def pieces(self) -> int:
-        return max(1, -(-self.size // PIECE_BYTES))
+        return max(1, -(-self.size // self.piece_bytes))
 
 
 @dataclass
@@ -88,7 +89,7 @@ def open_ris(path: str, fmt: str) -> RisFile | None:
     text = head[3 if bom else 0 : head.rfind(b"\n") + 1].decode("utf-8", errors="replace")
     if sniff(text, path) != "ris":
         return None
-    return RisFile(path, size, bom, "" if bom else _legacy_guess(head))
+    return RisFile(path, size, bom, "" if bom else _legacy_guess(head), PIECE_BYTES)
 
 
 def _legacy_guess(head: bytes) -> str:
@@ -159,8 +160,8 @@ def _decode(data: bytes, bom: bool, legacy: str) -> tuple[str, str, int, list[st
 def read_piece(file: RisFile, index: int, first_line: int = 1, first_position: int = 1) -> PieceRead:
     """Piece ``index`` of ``file``, read, decoded and parsed."""
     with open(file.path, "rb") as handle:
-        start = find_cut(handle, index * PIECE_BYTES, file.size)
-        end = find_cut(handle, (index + 1) * PIECE_BYTES, file.size)
+        start = find_cut(handle, index * file.piece_bytes, file.size)
+        end = find_cut(handle, (index + 1) * file.piece_bytes, file.size)
         if start >= end:
             return PieceRead([], PieceInfo())
         handle.seek(start)
