@@ -211,8 +211,9 @@ def _stdio_to_devnull() -> Iterator[None]:
     if os.name != "posix":
         yield
         return
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     saved = (os.dup(1), os.dup(2))
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -352,7 +353,8 @@ class _Readers:
         while not wait([pipe], timeout=POLL_SECONDS):
             self._check_alive()
         try:
-            message = pipe.recv()
+            with gc_paused():  # thousands of tuples at once, no cycles
+                message = pipe.recv()
         except (EOFError, OSError):
             self._check_alive(stopped=True)
             raise

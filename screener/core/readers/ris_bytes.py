@@ -1,7 +1,8 @@
 """A RIS file read from its bytes a piece at a time: never decoded or held whole.
 
-The file is split into nominal ranges of ``PIECE_BYTES``; piece ``k`` runs from the first
-cut at or after ``k * PIECE_BYTES`` to the first cut at or after ``(k + 1) * PIECE_BYTES``,
+The file is split into nominal ranges (``FIRST_PIECE_BYTES``, then ``PIECE_BYTES`` each);
+piece ``k`` runs from the first cut at or after the start of range ``k`` to the first cut
+at or after the start of range ``k + 1``,
 where a cut is the start of a "TY  - " line (the parser reads a piece that starts there
 as it reads the file: see ``ris.piece_ends``). Finding a cut needs only the bytes after
 a point, so any process can read any piece, and the pieces of a file, put together in
@@ -41,6 +42,7 @@ from screener.core.readers.ris import PieceInfo, RisSummary, parse_piece
 from screener.types import ParsedRecord, ReadResult
 
 PIECE_BYTES = 4_000_000  # about 2,000 records
+FIRST_PIECE_BYTES = 1_000_000  # the first piece is smaller: its records are stored sooner
 _BLOCK = 65_536
 _CUT = b"\nTY  - "
 
@@ -54,10 +56,15 @@ class RisFile:
     bom: bool
     legacy: str = ""  # the code page for pieces that are not UTF-8 ("": cp1252, else Latin-1)
     piece_bytes: int = PIECE_BYTES  # decided once, so that every process cuts alike
+    first_bytes: int = FIRST_PIECE_BYTES
 
     @property
     def pieces(self) -> int:
-        return max(1, -(-self.size // self.piece_bytes))
+        return 1 + -(-max(0, self.size - self.first_bytes) // self.piece_bytes)
+
+    def nominal_start(self, index: int) -> int:
+        """Where piece ``index`` nominally starts: it starts at the first cut from there."""
+        return 0 if index == 0 else min(self.size, self.first_bytes + (index - 1) * self.piece_bytes)
 
 
 @dataclass
@@ -89,7 +96,7 @@ def open_ris(path: str, fmt: str) -> RisFile | None:
     text = head[3 if bom else 0 : head.rfind(b"\n") + 1].decode("utf-8", errors="replace")
     if sniff(text, path) != "ris":
         return None
-    return RisFile(path, size, bom, "" if bom else _legacy_guess(head), PIECE_BYTES)
+    return RisFile(path, size, bom, "" if bom else _legacy_guess(head), PIECE_BYTES, min(FIRST_PIECE_BYTES, PIECE_BYTES))
 
 
 def _legacy_guess(head: bytes) -> str:
@@ -160,8 +167,8 @@ def _decode(data: bytes, bom: bool, legacy: str) -> tuple[str, str, int, list[st
 def read_piece(file: RisFile, index: int, first_line: int = 1, first_position: int = 1) -> PieceRead:
     """Piece ``index`` of ``file``, read, decoded and parsed."""
     with open(file.path, "rb") as handle:
-        start = find_cut(handle, index * file.piece_bytes, file.size)
-        end = find_cut(handle, (index + 1) * file.piece_bytes, file.size)
+        start = find_cut(handle, file.nominal_start(index), file.size)
+        end = find_cut(handle, file.nominal_start(index + 1), file.size)
         if start >= end:
             return PieceRead([], PieceInfo())
         handle.seek(start)
