@@ -135,6 +135,7 @@ def begin_writing(connection: sqlite3.Connection, target: str, on_wait: OnWait) 
     """BEGIN IMMEDIATE (take the write lock), waiting as long as another process holds
     it. After ``FIRST_WAIT_MS`` the wait is told through ``on_wait``, again every
     ``WAIT_STEP_MS`` (so that a window can repaint), and ended with ``on_wait(None)``."""
+    (usual,) = connection.execute("PRAGMA busy_timeout").fetchone()
     connection.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
     waited = False
     try:
@@ -150,8 +151,8 @@ def begin_writing(connection: sqlite3.Connection, target: str, on_wait: OnWait) 
                 connection.execute(f"PRAGMA busy_timeout={WAIT_STEP_MS}")
             on_wait(WAITING_FOR_IMPORT if import_running(target) else WAITING_FOR_WRITER)
     finally:
+        connection.execute(f"PRAGMA busy_timeout={usual}")
         if waited:
-            connection.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
             on_wait(None)
 
 
@@ -159,7 +160,7 @@ def begin_writing(connection: sqlite3.Connection, target: str, on_wait: OnWait) 
 
 
 def _mark_path(target: str) -> Path:
-    return sidecar(Path(target), "-import")
+    return sidecar(Path(target).expanduser().resolve(), "-import")
 
 
 class ImportMark:

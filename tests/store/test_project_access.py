@@ -36,6 +36,11 @@ def _mount(*args: str) -> None:
         pytest.skip(f"cannot mount a filesystem here (root is needed, as in CI): {done.stderr.strip()}")
 
 
+def _unmount(path: Path) -> None:
+    if subprocess.run(["umount", str(path)], capture_output=True).returncode:
+        subprocess.run(["umount", "-l", str(path)], check=True)  # still in use: detach it now
+
+
 @pytest.fixture
 def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     """(writable folder, the same folder mounted read-only)."""
@@ -47,7 +52,7 @@ def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
         _mount("-o", "remount,ro,bind", str(view))
         yield source, view
     finally:
-        subprocess.run(["umount", str(view)], check=True)
+        _unmount(view)
 
 
 @pytest.fixture
@@ -58,7 +63,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield disk
     finally:
-        subprocess.run(["umount", str(disk)], check=True)
+        _unmount(disk)
 
 
 def fill(disk: Path) -> None:
