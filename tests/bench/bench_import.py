@@ -15,9 +15,11 @@ load on the machine falls on all three alike):
 * command: ``screener import PROJECT FILES --source Bench`` into a new project (made
   beforehand with ``screener new``), timed from outside: start-up included.
 
-The table gives medians over the repeats, each ratio to rispy's median, and the peak
+The table gives medians over the repeats, each ratio to rispy's median, the peak
 memory of each command's whole process tree (the importer, its reading processes and
-multiprocessing's tracker; resident sizes summed every 20 ms). The machine's load
+multiprocessing's tracker; resident sizes summed every 20 ms), and the ratio of the CPU
+time the command used (all its processes) to rispy's: on a machine whose cores others
+keep busy, the wall-clock ratio tends to that. The machine's load
 average is printed before and after. ``--writer`` times the parts of storing one variant
 in one transaction (record rows, search index, status rows, commit, checkpoint).
 """
@@ -75,31 +77,36 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak MB of the process tree, stdout) of a command run to its end."""
+def run(command: list[str]) -> tuple[float, float, str, float]:
+    """(wall seconds, peak MB of the process tree, stdout, CPU seconds of the process and
+    the children it waited for) of a command run to its end."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0.0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         peak = max(peak, tree_rss_mb(proc.pid))
         time.sleep(0.02)
     wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
     out, err = proc.communicate()
     if proc.returncode:
         raise SystemExit(f"{' '.join(command[:4])}… failed ({proc.returncode}): {err.strip()[-500:]}")
-    return wall, peak, out
+    return wall, peak, out, usage.ru_utime + usage.ru_stime
 
 
 def measure(files: list[Path], workdir: Path) -> dict[str, dict[str, float]]:
     names = [str(f) for f in files]
-    wall, peak, out = run([sys.executable, "-c", RISPY, *names])
-    rispy = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak}
-    wall, peak, out = run([sys.executable, "-c", IN_PROCESS, *names])
-    inside = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak}
+    _, peak, out, cpu = run([sys.executable, "-c", RISPY, *names])
+    rispy = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
+    _, peak, out, cpu = run([sys.executable, "-c", IN_PROCESS, *names])
+    inside = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
     project = Path(tempfile.mkdtemp(dir=workdir)) / "bench.screener"
     run([*SCREENER, "new", str(project), "--title", "bench"])
-    wall, peak, out = run([*SCREENER, "import", str(project), *names, "--source", "Bench", "--json"])
-    command = {"seconds": wall, "records": json.loads(out)["records"], "peak_mb": peak}
+    wall, peak, out, cpu = run([*SCREENER, "import", str(project), *names, "--source", "Bench", "--json"])
+    command = {"seconds": wall, "records": json.loads(out)["records"], "peak_mb": peak, "cpu": cpu}
     for suffix in ("", "-wal", "-shm"):
         Path(str(project) + suffix).unlink(missing_ok=True)
     return {"rispy": rispy, "in-process": inside, "command": command}
@@ -114,7 +121,7 @@ def bench(variants: list[str], corpus: Path, repeats: int) -> None:
 
     print(f"load average at start: {load_average()} ({os.cpu_count()} cores)")
     header = (f"{'variant':<16}{'what':<46}{'files':>6}{'MB':>6}{'records':>9}{'rispy s':>9}"
-              f"{'in-proc s':>10}{'ratio':>7}{'command s':>10}{'ratio':>7}{'tree MB':>9}")
+              f"{'in-proc s':>10}{'ratio':>7}{'command s':>10}{'ratio':>7}{'tree MB':>9}{'CPU ratio':>10}")
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for name in variants:
@@ -128,13 +135,16 @@ def bench(variants: list[str], corpus: Path, repeats: int) -> None:
                 f"{med['rispy']:>9.2f}{med['in-process']:>10.2f}{med['in-process'] / med['rispy']:>7.2f}"
                 f"{med['command']:>10.2f}{med['command'] / med['rispy']:>7.2f}"
                 f"{max(r['command']['peak_mb'] for r in runs):>9.0f}"
+                f"{statistics.median(r['command']['cpu'] / r['rispy']['cpu'] for r in runs):>10.2f}"
             )
             print(rows[-1] if len(rows) > 1 else header + "\n" + rows[-1], flush=True)
             if len(records) != 1:
                 print(f"  note: the imports stored {sorted(records)} records")
     print(f"load average at end: {load_average()}; medians of {repeats} interleaved runs; ratio = ours / rispy")
     print("in-proc: the import alone, in a running process; command: `screener import`, start-up included;\n"
-          "tree MB: peak resident memory of the command's whole process tree (sampled every 20 ms)")
+          "tree MB: peak resident memory of the command's whole process tree (sampled every 20 ms);\n"
+          "CPU ratio: CPU time of the command's processes (importer and reading processes) over rispy's\n"
+          "process: the work done, which the wall-clock ratio approaches when other users fill the cores")
 
 
 WRITER = """
@@ -186,7 +196,7 @@ def writer_profile(name: str, corpus: Path) -> None:
     from corpus_variants import build
 
     files = [str(f) for f in build(name, corpus)]
-    _, _, out = run([sys.executable, "-c", WRITER, *files])
+    _, _, out, _ = run([sys.executable, "-c", WRITER, *files])
     parts = json.loads(out.strip().splitlines()[-1])
     total = parts.pop("total")
     records = parts.pop("records")
