@@ -66,6 +66,7 @@ class SettingsService(Service):
                     reviewers_per_record_ft=reviewers_per_record,
                     blind=True,
                     created_at=now(),
+                    legacy_reason_asked=True,  # a new project chose its reasons knowingly
                 )
             )
             for kind, texts in (("include", include_criteria), ("exclude", exclude_criteria)):
