@@ -143,9 +143,13 @@ def read_files(
 # -- worker processes ---------------------------------------------------------------------
 
 
+HASH = -1  # the "piece" of a task that computes the checksum of a file read in pieces
+
+
 @dataclass(frozen=True)
 class _Task:
-    """A piece of a RIS file (``ris`` and ``piece``), or a whole file (``ris`` is None)."""
+    """A piece of a RIS file (``ris`` and ``piece``), the checksum of such a file (``piece``
+    is HASH), or a whole file (``ris`` is None)."""
 
     path: str
     fmt: str
@@ -154,8 +158,8 @@ class _Task:
 
 
 # Messages from a worker, in the order of its tasks: ("piece", PreparedRows, PieceRead
-# without its records), or for a whole file ("rows", PreparedRows)… then ("end", FileHead);
-# or ("error", exception or its text).
+# without its records); ("hash", the file's SHA-256); for a whole file ("rows",
+# PreparedRows)… then ("end", FileHead); or ("error", exception or its text).
 
 
 def _work(tasks: Connection, results: Connection) -> None:
@@ -182,7 +186,9 @@ def _work(tasks: Connection, results: Connection) -> None:
         if task is None:
             break
         try:
-            if task.ris is not None:
+            if task.ris is not None and task.piece == HASH:
+                outbox.put(("hash", sha256_of(task.path)))
+            elif task.ris is not None:
                 piece = read_piece(task.ris, task.piece)
                 with gc_paused():
                     rows = prepare_rows(piece.records)
@@ -254,7 +260,6 @@ class _Readers:
         self.held: list[deque[int]] = [deque() for _ in range(n)]  # tasks given, not yet taken
         self.tasks: list[_Task] = []
         self.given = 0
-        self.hashing: dict[str, _Hash] = {}
         try:
             for i in range(n):
                 task_r, task_w = context.Pipe(duplex=False)
@@ -283,11 +288,10 @@ class _Readers:
             if ris is None:
                 self.tasks.append(_Task(name, fmt))
             else:
-                self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)]
+                self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)] + [_Task(name, fmt, ris, HASH)]
             spans.append((first, len(self.tasks)))
         if self.tasks[0].ris is not None:
             self.given = 1  # the first piece is read here, while the workers start
-            self.hashing[self.tasks[0].path] = _Hash(self.tasks[0].path)
         self._give()
         for name, (first, end) in zip(names, spans, strict=True):
             ris = self.tasks[first].ris
@@ -301,8 +305,6 @@ class _Readers:
             if len(self.held[worker]) > AHEAD:
                 return
             task = self.tasks[self.given]
-            if task.ris is not None and task.piece == 0:
-                self.hashing[task.path] = _Hash(task.path)  # alongside, in a thread
             try:
                 self.task_pipes[worker].send(task)
             except OSError:
@@ -323,6 +325,7 @@ class _Readers:
 
     def _pieces(self, ris: RisFile, first: int, end: int) -> Iterator[PreparedRows | FileHead]:
         reading = RisFileReading(ris)
+        end -= 1  # the last task is the checksum
         for index in range(first, end):
             _, rows, piece = self._take(index)
             self._taken(index)
@@ -333,7 +336,9 @@ class _Readers:
                 yield rows
         if not reading.summary.records and not reading.summary.skipped():
             raise ImportFormatError(ris.path, "no RIS records found: no line starts with 'TY  - '")
-        yield FileHead(reading.result(), reading.summary.records, self.hashing.pop(ris.path).digest())
+        _, digest = self._take(end)
+        self._taken(end)
+        yield FileHead(reading.result(), reading.summary.records, digest)
 
     def _take(self, index: int) -> tuple[Any, ...]:
         """The next message of task ``index``: the next from the worker it was given to,
@@ -387,30 +392,3 @@ class _Readers:
                 process.join(timeout=5)
         for pipe in self.task_pipes + self.result_pipes:
             pipe.close()
-        for hashing in self.hashing.values():
-            hashing.thread.join()
-        self.hashing.clear()
-
-
-class _Hash:
-    """A file's SHA-256, computed in a thread while its pieces are read elsewhere
-    (hashlib lets other threads run while it hashes)."""
-
-    def __init__(self, path: str) -> None:
-        self.value = ""
-        self.error: OSError | None = None
-        self.thread = threading.Thread(target=self._run, args=(path,), name="screener-import-hash", daemon=True)
-        self.thread.start()
-
-    def _run(self, path: str) -> None:
-        try:
-            self.value = sha256_of(path)
-        except OSError as error:
-            self.error = error
-
-    def digest(self) -> str:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.value
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -14,7 +15,7 @@ from screener.core import read_ahead as reading
 from screener.core.project import Project
 from screener.core.readers import read_file, ris_bytes
 from screener.core.services.importing import SkippedRecordsError, result_warnings
-from screener.store.models import Record
+from screener.store.models import Record, SourceFile
 from screener.types import ImportFormatError, ScreenerError, run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
@@ -109,7 +110,9 @@ def test_a_single_large_file_is_read_in_pieces_by_both_workers_while_it_is_store
         assert report.records == 101 and multiprocessing.active_children() == []
         with p.store.Session() as s:
             stored = s.execute(select(Record.position, Record.line, Record.title).order_by(Record.id)).all()
+            checksum = s.scalar(select(SourceFile.sha256))
         assert stored == [(r.position, r.line, r.title) for r in expected.records]
+        assert checksum == hashlib.sha256(broken.read_bytes()).hexdigest()
         assert report.warnings == result_warnings(expected)
         lines = FILES[1].read_bytes().count(b"\n")  # the skipped records are numbered in the file
         assert [w.split(":")[0] for w in report.warnings][-2:] == [f"lens.ris, line {lines + 3}",
