@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -14,6 +13,20 @@ from screener.types import ScreenerError
 
 if TYPE_CHECKING:
     from screener.core.project import Project
+
+
+class _WaitNotice:
+    """Says once on stderr what a change is waiting for (an import in another window)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, message: str | None) -> None:
+        if message is None:
+            self.shown = False
+        elif not self.shown:
+            self.shown = True
+            info(f"screener: {message}…")
 
 
 @contextmanager
@@ -26,11 +39,13 @@ def opened(target: str) -> Iterator[Project]:
     try:
         from screener.core.project import Project  # here, so that ``screener --version`` is quick
 
-        project = Project.open(target)
+        project = Project.open(target, on_wait=_WaitNotice())
     finally:
         gc.freeze()
         if collecting:
             gc.enable()
+    if project.read_only:
+        info(f"screener: note: {target} is open for reading only ({project.read_only})")
     try:
         yield project
     finally:
@@ -89,9 +104,11 @@ def cmd_reviewer_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from screener.paths import path_problem
+
     for f in args.files:
-        if not os.path.isfile(f):
-            raise ScreenerError(f"{f}: no such file")
+        if problem := path_problem(f):
+            raise ScreenerError(f"{f}: {problem}")
     with opened(args.project) as p:
         report = run_with_progress(
             p.imports.import_files(

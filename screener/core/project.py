@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from screener.core.connection import explain, without_password
 from screener.store.engine import Store, is_url, open_store
+from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
 from screener.types import ScreenerError
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ SERVICES: dict[str, tuple[str, str]] = {
     "legacy_reason": ("screener.core.services.legacy_reason", "LegacyReasonService"),
 }
 
+__all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
+
 
 class Project:
     settings: SettingsService
@@ -83,15 +86,27 @@ class Project:
         return self.store.target
 
     @property
+    def read_only(self) -> str:
+        """Why nothing can be changed in this project ("" when it can): the file or its
+        folder is read-only, or the disk is full."""
+        return self.store.read_only
+
+    def on_wait(self, callback: OnWait) -> None:
+        """Tell ``callback`` while a change waits for another window to finish writing."""
+        self.store.on_wait = callback
+
+    @property
     def name(self) -> str:
         return without_password(self.target) if is_url(self.target) else Path(self.target).name
 
     @classmethod
-    def open(cls, target: str | Path, password: str | None = None) -> Project:
+    def open(cls, target: str | Path, password: str | None = None, on_wait: OnWait | None = None) -> Project:
         """Open a project file, or a project on a server (``password`` for its user, if
-        the server asks for one and ``~/.pgpass`` does not hold it)."""
+        the server asks for one and ``~/.pgpass`` does not hold it). ``on_wait`` is told,
+        with a message, while a change waits for another window (an import, say) to
+        finish writing, and with None when it is over."""
         try:
-            project = cls(open_store(target, password=password))
+            project = cls(open_store(target, password=password, on_wait=on_wait))
         except DBAPIError as e:
             if not is_url(str(target)):
                 raise

@@ -1,18 +1,24 @@
 """Reading the files of an import, as a stream of prepared rows in file order.
 
-A RIS file is parsed a piece at a time (``readers.ris.iter_ris_records``) and its records
-turned into insert parameters a chunk at a time as they come; other formats are read at
-once, then chunked. What the importer gets per file is a ``FileRead``: its ``chunks()``
-of rows, then its ``head`` (how many records, which were skipped, warnings, checksum).
+A RIS export is read from its bytes a piece at a time (``readers.ris_bytes``) and each
+piece's records turned into insert parameters as they come; other files are read at once,
+then chunked. What the importer gets per file is a ``FileRead``: its ``chunks()`` of rows,
+then its ``head`` (how many records, which were skipped, warnings, checksum).
 
-For large imports the files are read in worker processes (``READERS`` of them) while
-the main process stores the chunks that have arrived, so that both cores work and the
-first rows are written about a second after the import starts. Workers never run ahead
-by more than ``READERS`` files, which bounds the memory held. Closing the stream (the
-user cancelled, or storing failed) stops the workers at once.
+For large imports the pieces are read in worker processes (``READERS`` of them, even for
+a single file) while the main process stores the pieces that have arrived, in order, so
+that every core works. The main process reads the first piece itself while the workers
+start, so the first rows are written as soon as in a small import. Each worker is given at most ``AHEAD`` tasks (a piece, or a whole file) beyond
+those the importer has taken, which bounds the memory held. A piece parsed alone numbers
+its records and lines from 1; the importer, taking pieces in order, shifts them.
 
-Small imports, and interpreters that cannot start a process, read in the calling
-process through the same code.
+Workers never outlive the import: closing the stream (the user cancelled, or storing
+failed) stops them at once, and a worker whose importer dies (``kill -9``) notices at
+once and exits, without a word: it holds no copy of the importer's standard output or
+error, so a pipeline such as ``screener import … | cat`` ends too.
+
+Small imports, and interpreters that cannot start a process, read in the calling process
+through the same code.
 """
 
 from __future__ import annotations
@@ -22,20 +28,25 @@ import multiprocessing
 import os
 import pickle
 import queue
+import sys
 import threading
+from collections import deque
 from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, cast
+from typing import Any
 
 from screener.core.readers import iter_file
 from screener.core.readers.gc_pause import gc_paused
+from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
 from screener.store.rows import PreparedRows, prepare_rows
-from screener.types import ParsedRecord, ReadResult, ScreenerError
+from screener.types import ImportFormatError, ParsedRecord, ReadResult, ScreenerError
 
 CHUNK = 5000  # records per chunk of rows
 READ_AHEAD_BYTES = 20_000_000  # below this, a worker process costs more than it saves
 READERS = 2  # worker processes; with the main process storing they keep two cores busy
+AHEAD = 2  # tasks a worker holds beyond the one the importer is taking
 POLL_SECONDS = 0.25  # how often a waiting importer checks that its workers are alive
 
 
@@ -118,7 +129,7 @@ def read_files(
             yield FileRead(name, read_in_chunks(name, fmt))
         return
     try:
-        pool = _Workers(min(READERS, len(names)))
+        pool = _Readers(READERS)
     except OSError:  # no processes here (an embedded interpreter, a locked-down system)
         for name in names:
             yield FileRead(name, read_in_chunks(name, fmt))
@@ -131,93 +142,236 @@ def read_files(
 
 # -- worker processes ---------------------------------------------------------------------
 
-# Messages from a worker: (kind, file index, payload). kind is "rows" (PreparedRows),
-# "end" (the FileHead) or "error" (the exception, or its text).
+
+HASH = -1  # the "piece" of a task that computes the checksum of a file read in pieces
 
 
-def _work(tasks: Any, results: Connection) -> None:
-    """A worker process: read the files it is given until it is given None. A thread of
-    its own sends what it has read, so that reading goes on while the importer is busy
+@dataclass(frozen=True)
+class _Task:
+    """A piece of a RIS file (``ris`` and ``piece``), the checksum of such a file (``piece``
+    is HASH), or a whole file (``ris`` is None)."""
+
+    path: str
+    fmt: str
+    ris: RisFile | None = None
+    piece: int = 0
+
+
+# Messages from a worker, in the order of its tasks: ("piece", PreparedRows, PieceRead
+# without its records); ("hash", the file's SHA-256); for a whole file ("rows",
+# PreparedRows)… then ("end", FileHead); or ("error", exception or its text).
+
+
+def _work(tasks: Connection, results: Connection) -> None:
+    """A worker process: do the tasks it is given until it is given None. A thread of its
+    own sends what it has read, so that reading goes on while the importer is busy
     storing and not yet taking messages."""
-    outbox: queue.SimpleQueue[tuple[str, int, Any] | None] = queue.SimpleQueue()
+    _exit_with_parent()
+    outbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD)
 
     def send() -> None:
-        while (message := outbox.get()) is not None:
-            results.send(message)
+        try:
+            while (message := outbox.get()) is not None:
+                results.send(message)
+        except OSError:  # the importer is gone: nothing to say to anyone
+            os._exit(0)
 
     sender = threading.Thread(target=send, name="screener-reader-send", daemon=True)
     sender.start()
-    while (task := tasks.get()) is not None:
-        index, path, fmt, chunk = task
+    while True:
         try:
-            for item in read_in_chunks(path, fmt, chunk):
-                outbox.put(("end" if isinstance(item, FileHead) else "rows", index, item))
+            task: _Task | None = tasks.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if task is None:
+            break
+        try:
+            if task.ris is not None and task.piece == HASH:
+                outbox.put(("hash", sha256_of(task.path)))
+            elif task.ris is not None:
+                piece = read_piece(task.ris, task.piece)
+                with gc_paused():
+                    rows = prepare_rows(piece.records)
+                piece.records = []
+                outbox.put(("piece", rows, piece))
+            else:
+                for item in read_in_chunks(task.path, task.fmt, CHUNK):
+                    outbox.put(("end" if isinstance(item, FileHead) else "rows", item))
         except Exception as error:  # handed to the importer, which raises it
             try:
                 pickle.dumps(error)
             except Exception:
-                error = ScreenerError(f"{os.path.basename(path)}: {type(error).__name__}: {error}")
-            outbox.put(("error", index, error))
+                error = ScreenerError(f"{os.path.basename(task.path)}: {type(error).__name__}: {error}")
+            outbox.put(("error", error))
     outbox.put(None)
     sender.join()
 
 
-class _Workers:
-    """Reading processes, each with a pipe of its own for what it has read. A worker holds
-    the only writing end of its pipe, so if it dies (killed for memory, say) the importer
-    reads the end of the pipe instead of waiting for ever for the rest of a message."""
+@contextmanager
+def _stdio_to_devnull() -> Iterator[None]:
+    """While a worker (and, with the first, multiprocessing's resource tracker) is
+    started, standard output and error are /dev/null, which is what they inherit: they
+    then never hold the importer's output open (``screener import … | cat`` ends with the
+    import) and never print to it, not even when the importer dies as they start. Their
+    failures reach the importer through their pipes and exit codes."""
+    if os.name != "posix":
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    saved = (os.dup(1), os.dup(2))
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+def _exit_with_parent() -> None:
+    """End this process as soon as the process that started it ends, whatever the way."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="screener-reader-watch", daemon=True).start()
+
+
+class _Readers:
+    """Reading processes, each with a pipe for its tasks and a pipe for what it has read.
+    A worker holds the only writing end of its results pipe, so if it dies (killed for
+    memory, say) the importer reads the end of the pipe instead of waiting for ever."""
 
     def __init__(self, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
-        self.tasks = context.Queue()
-        self.pipes: list[Connection] = []
-        self.processes = []
-        self.inbox: dict[int, list[tuple[str, Any]]] = {}  # messages of files not yet wanted
+        self.processes: list[Any] = []
+        self.task_pipes: list[Connection] = []
+        self.result_pipes: list[Connection] = []
+        self.owner: dict[int, int] = {}  # task index → worker
+        self.held: list[deque[int]] = [deque() for _ in range(n)]  # tasks given, not yet taken
+        self.tasks: list[_Task] = []
+        self.given = 0
         try:
             for i in range(n):
-                receiving, sending = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(self.tasks, sending), daemon=True,
+                task_r, task_w = context.Pipe(duplex=False)
+                result_r, result_w = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(task_r, result_w), daemon=True,
                                           name=f"screener-reader-{i + 1}")
-                self.pipes.append(receiving)
                 self.processes.append(process)
-                process.start()
-                sending.close()
+                self.task_pipes.append(task_w)
+                self.result_pipes.append(result_r)
+                with _stdio_to_devnull():
+                    process.start()
+                task_r.close()
+                result_w.close()
         except BaseException:
             self.stop()
             raise
 
     def read(self, names: Sequence[str], fmt: str) -> Iterator[FileRead]:
-        submitted = 0
-        for index in range(len(names)):
-            # The file being stored, plus one being read by each worker.
-            while submitted < min(len(names), index + 1 + len(self.processes)):
-                self.tasks.put((submitted, names[submitted], fmt, CHUNK))
-                submitted += 1
-            yield FileRead(names[index], self._messages(index))
+        spans = []
+        for name in names:
+            try:
+                ris = open_ris(name, fmt)
+            except OSError:
+                ris = None  # the worker's reading says what is wrong with it
+            first = len(self.tasks)
+            if ris is None:
+                self.tasks.append(_Task(name, fmt))
+            else:
+                self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)] + [_Task(name, fmt, ris, HASH)]
+            spans.append((first, len(self.tasks)))
+        if self.tasks[0].ris is not None:
+            self.given = 1  # the first piece is read here, while the workers start
+        self._give()
+        for name, (first, end) in zip(names, spans, strict=True):
+            ris = self.tasks[first].ris
+            stream = self._whole(first) if ris is None else self._pieces(ris, first, end)
+            yield FileRead(name, stream)
 
-    def _messages(self, index: int) -> Iterator[PreparedRows | FileHead]:
-        while True:
-            kind, payload = self._next(index)
-            yield payload
-            if kind == "end":
+    def _give(self) -> None:
+        """Give out tasks in order, each to the worker holding the fewest."""
+        while self.given < len(self.tasks):
+            worker = min(range(len(self.held)), key=lambda i: len(self.held[i]))
+            if len(self.held[worker]) > AHEAD:
                 return
+            task = self.tasks[self.given]
+            try:
+                self.task_pipes[worker].send(task)
+            except OSError:
+                self._check_alive(stopped=True)
+                raise
+            self.owner[self.given] = worker
+            self.held[worker].append(self.given)
+            self.given += 1
 
-    def _next(self, index: int) -> tuple[str, Any]:
-        """The next message about file ``index``, keeping those about later files."""
-        while not self.inbox.get(index):
-            ready = wait(self.pipes, timeout=POLL_SECONDS)
-            if not ready:
-                self._check_alive()
-            for pipe in ready:
-                try:
-                    kind, file_index, payload = cast(Connection, pipe).recv()
-                except (EOFError, OSError):
-                    self._check_alive(stopped=True)
-                    raise
-                if kind == "error":
-                    raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
-                self.inbox.setdefault(file_index, []).append((kind, payload))
-        return self.inbox[index].pop(0)
+    def _whole(self, index: int) -> Iterator[PreparedRows | FileHead]:
+        while True:
+            kind, payload = self._take(index)
+            if kind == "end":
+                self._taken(index)
+                yield payload
+                return
+            yield payload
+
+    def _pieces(self, ris: RisFile, first: int, end: int) -> Iterator[PreparedRows | FileHead]:
+        reading = RisFileReading(ris)
+        end -= 1  # the last task is the checksum
+        for index in range(first, end):
+            _, rows, piece = self._take(index)
+            self._taken(index)
+            rows.position_offset = reading.summary.positions
+            rows.line_offset = reading.summary.lines
+            reading.add(piece, shift=True)
+            if rows.rows:
+                yield rows
+        if not reading.summary.records and not reading.summary.skipped():
+            raise ImportFormatError(ris.path, "no RIS records found: no line starts with 'TY  - '")
+        _, digest = self._take(end)
+        self._taken(end)
+        yield FileHead(reading.result(), reading.summary.records, digest)
+
+    def _take(self, index: int) -> tuple[Any, ...]:
+        """The next message of task ``index``: the next from the worker it was given to,
+        which does its tasks in order and has finished those before it (the first piece of
+        an import is read here)."""
+        if index not in self.owner:
+            task = self.tasks[index]
+            assert task.ris is not None
+            piece = read_piece(task.ris, task.piece)
+            with gc_paused():
+                rows = prepare_rows(piece.records)
+            piece.records = []
+            return ("piece", rows, piece)
+        worker = self.owner[index]
+        assert self.held[worker][0] == index
+        pipe = self.result_pipes[worker]
+        while not wait([pipe], timeout=POLL_SECONDS):
+            self._check_alive()
+        try:
+            with gc_paused():  # thousands of tuples at once, no cycles
+                message = pipe.recv()
+        except (EOFError, OSError):
+            self._check_alive(stopped=True)
+            raise
+        if message[0] == "error":
+            payload = message[1]
+            raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
+        return message  # type: ignore[no-any-return]
+
+    def _taken(self, index: int) -> None:
+        if index in self.owner:
+            self.held[self.owner.pop(index)].popleft()
+        self._give()
 
     def _check_alive(self, stopped: bool = False) -> None:
         for process in self.processes:
@@ -236,8 +390,5 @@ class _Workers:
         for process in self.processes:
             if process.pid is not None:
                 process.join(timeout=5)
-        for pipe in self.pipes:
+        for pipe in self.task_pipes + self.result_pipes:
             pipe.close()
-        self.tasks.cancel_join_thread()
-        self.tasks.close()
-        self.inbox.clear()

@@ -34,6 +34,7 @@ from screener.gui.start_page import StartPage
 from screener.gui.team_actions import connect_team_project, reopen_team_project, start_live
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
+from screener.gui.write_wait import WriteWait
 from screener.paths import resource_path, user_data_dir
 from screener.types import Progress, ScreenerError, Work
 
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.live: LiveUpdates | None = None  # others' changes, while a project is open
 
         self.tasks = ProgressPanel(self.runner, self)
+        self.write_wait = WriteWait(self)  # what a change waits for, in the status bar
         self.statusBar().addPermanentWidget(self.tasks)
         self.statusBar().setAccessibleName(self.tr("Status"))
         self.start_page = StartPage(self.recent, self)
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         if not self.close_project():
             return False
         try:
-            project = Project.open(target)
+            project = Project.open(target, on_wait=self.write_wait)
         except ScreenerError as e:
             if "no such project file" in str(e):
                 self.recent.remove(target)
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         if not name:
             project.close()
             return False
+        project.on_wait(self.write_wait)
         ws = Workspace(project, name, parent=self)
         self.live = start_live(ws)
         ws.message.connect(self.statusBar().showMessage)
@@ -117,10 +120,17 @@ class MainWindow(QMainWindow):
         self._tab_changed()
         if not project.imports.batches():
             self.pane.show_view("batches")  # a new project starts with an import
-        ask_legacy_reason(self, ws)  # once per project that has the old default reason
-        ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name))
+        if not project.read_only:
+            ask_legacy_reason(self, ws)  # once per project that has the old default reason
+        ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name) + self._read_only_note(project))
         QTimer.singleShot(0, settle_heap)  # once the views have been built
         return True
+
+    def _read_only_note(self, project: Project) -> str:
+        why = project.read_only
+        if not why:
+            return ""
+        return " " + self.tr("It is open for reading only ({0}): nothing can be changed.").format(why)
 
     def close_project(self) -> bool:
         """Close the open project; False when the reviewer chose to keep it open."""
@@ -261,7 +271,8 @@ class MainWindow(QMainWindow):
             self.menus.update(False)
             return
         title = ws.project.settings.info().title
-        self.setWindowTitle(f"{title} — {ws.reviewer}")
+        read_only = self.tr(" (read-only)") if ws.project.read_only else ""
+        self.setWindowTitle(f"{title} — {ws.reviewer}{read_only}")
         self.menus.update(True, ws.stage)
 
     def _restore_geometry(self) -> None:

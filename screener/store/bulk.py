@@ -27,6 +27,16 @@ def allocate_record_ids(s: Session, n: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _placeholders(prepared: PreparedRows, mark: str) -> str:
+    """The VALUES placeholders of a prepared row: position and line shifted by the rows'
+    offsets, JSON columns cast on PostgreSQL."""
+    out = [f"{mark} + {int(offset)}" if offset else mark
+           for offset in (prepared.position_offset, prepared.line_offset)]
+    for column in ROW_COLUMNS[2:]:
+        out.append(f"CAST({mark} AS JSON)" if mark == "%s" and column in JSON_COLUMNS else mark)
+    return ", ".join(out)
+
+
 def _insert_sqlite(s: Session, batch_id: int, file_id: int, prepared: PreparedRows) -> range:
     # The write transaction is exclusive (BEGIN IMMEDIATE), and SQLite gives each new row
     # of an INTEGER PRIMARY KEY table the largest id plus one: the rows get the ids that
@@ -36,7 +46,7 @@ def _insert_sqlite(s: Session, batch_id: int, file_id: int, prepared: PreparedRo
     conn = s.connection()
     conn.exec_driver_sql(
         f"INSERT INTO record (batch_id, file_id, {', '.join(ROW_COLUMNS)}) "
-        f"VALUES ({int(batch_id)}, {int(file_id)}, {', '.join('?' * len(ROW_COLUMNS))})",
+        f"VALUES ({int(batch_id)}, {int(file_id)}, {_placeholders(prepared, '?')})",
         prepared.rows,
     )
     last = s.scalar(select(func.max(Record.id)))
@@ -51,9 +61,9 @@ def _insert_sqlite(s: Session, batch_id: int, file_id: int, prepared: PreparedRo
 
 def _insert_postgresql(s: Session, batch_id: int, file_id: int, prepared: PreparedRows) -> list[int]:
     ids = allocate_record_ids(s, len(prepared.rows))
-    values = ", ".join("CAST(%s AS JSON)" if c in JSON_COLUMNS else "%s" for c in COLUMNS)
+    values = ", ".join("CAST(%s AS JSON)" if c in JSON_COLUMNS else "%s" for c in COLUMNS[:3])
     s.connection().exec_driver_sql(
-        f"INSERT INTO record ({', '.join(COLUMNS)}) VALUES ({values})",
+        f"INSERT INTO record ({', '.join(COLUMNS)}) VALUES ({values}, {_placeholders(prepared, '%s')})",
         [(rid, batch_id, file_id, *row) for rid, row in zip(ids, prepared.rows, strict=True)],
     )
     return ids  # PostgreSQL's search index is an expression index on the record table

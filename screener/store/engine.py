@@ -2,21 +2,46 @@
 
 Creates the engine with the right settings per backend, runs the Alembic migrations
 (backing the file up first), and refuses a project written by a newer Screener.
+
+Opening and reading never take the write lock: the schema is checked on the reading
+engine, and only a migration writes. A project file that cannot be written (read-only,
+in a read-only folder, on a full disk) opens for reading only and says why
+(``Store.read_only``); one that needs a migration then says so. A unit of work that
+writes waits for another process's write lock as long as it takes, telling
+``Store.on_wait`` what it waits for (``store.sqlite_file``).
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+import sqlite3
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from screener.paths import path_problem
 from screener.store import revisions
+from screener.store.sqlite_file import (
+    WRITABLE,
+    DiskFullError,
+    FileAccess,
+    ImportMark,
+    OnWait,
+    begin_writing,
+    disk_full_message,
+    file_access,
+    full_disk_access,
+    is_disk_full_error,
+    read_only_message,
+)
 from screener.types import ScreenerError
 
 if TYPE_CHECKING:
@@ -41,6 +66,18 @@ def project_url(target: str | Path) -> str:
     if is_url(target):
         return target
     return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def _file_url(target: str, access: FileAccess) -> str:
+    if not access.query:
+        return project_url(target)
+    path = quote(str(Path(target).expanduser().resolve()))
+    return f"sqlite:///file:{path}?{access.query}&uri=true"
+
+
+def _sqlite_connect_read_only(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA busy_timeout=15000")
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -73,17 +110,31 @@ def pg_connect_args(url: str, password: str | None = None) -> dict[str, object]:
     return args
 
 
-def make_engine(target: str | Path, *, writer: bool = False, password: str | None = None) -> Engine:
+def make_engine(target: str | Path, *, writer: bool = False, password: str | None = None,
+                access: FileAccess = WRITABLE, begin: Any = None) -> Engine:
     """An engine for reading, or (``writer``) one whose transactions take the write lock
-    at BEGIN, so that two processes writing the same SQLite file queue instead of failing."""
-    url = project_url(target)
+    at BEGIN (through ``begin``, given the connection), so that two processes writing the
+    same SQLite file queue instead of failing."""
+    target = str(target)
+    url = project_url(target) if is_url(target) else _file_url(target, access)
     if url.startswith("sqlite"):
         engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_connect)
-        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        event.listen(engine, "connect", _sqlite_connect_read_only if access.read_only else _sqlite_connect)
+        if writer:
+            event.listen(engine, "begin", begin or (lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE")))
+        else:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        if not is_url(target):
+            folder = Path(target).expanduser().resolve().parent
+            event.listen(engine, "handle_error", lambda context: _disk_full(context, target, folder))
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url, password))
+
+
+def _disk_full(context: ExceptionContext, target: str, folder: Path) -> None:
+    """A write that fails for want of space says so, in words."""
+    if is_disk_full_error(context.original_exception, folder):
+        raise DiskFullError(disk_full_message(target)) from context.original_exception
 
 
 def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
@@ -161,6 +212,8 @@ class Store:
     engine: Engine
     Session: sessionmaker[OrmSession]  # for reads
     WriteSession: sessionmaker[OrmSession]  # for units of work that write
+    read_only: str = ""  # why nothing can be written ("" when it can)
+    on_wait: OnWait = field(default=lambda _message: None)  # told while a write waits for the lock
 
     @property
     def is_sqlite(self) -> bool:
@@ -178,7 +231,7 @@ class Store:
         """Copy the write-ahead log into the project file now (SQLite only; PASSIVE, so it
         never waits for or blocks readers and writers). Run when the app is idle, it spares
         a later commit the automatic checkpoint SQLite would otherwise make inside it."""
-        if not self.is_sqlite:
+        if not self.is_sqlite or self.read_only:
             return False
         raw = self.engine.raw_connection()
         try:
@@ -187,12 +240,30 @@ class Store:
             raw.close()
         return True
 
+    def importing(self) -> AbstractContextManager[object]:
+        """Held by an import while it stores: another process waiting to write then says
+        that it waits for an import (a project file only)."""
+        if is_url(self.target):
+            return nullcontext()
+        return ImportMark(str(Path(self.target).expanduser().resolve()))
+
     def close(self) -> None:
         self.engine.dispose()
         self.WriteSession.kw["bind"].dispose()
 
+    def _begin_write(self, conn: Any) -> None:
+        if self.read_only:
+            raise ScreenerError(read_only_message(self.target, self.read_only))
+        dbapi = conn.connection.dbapi_connection
+        try:
+            begin_writing(dbapi, str(Path(self.target).expanduser().resolve()), self.on_wait)
+        except sqlite3.Error as error:
+            if is_disk_full_error(error, Path(self.target).expanduser().resolve().parent):
+                raise DiskFullError(disk_full_message(self.target)) from error
+            raise
 
-def _check_is_project(target: str, password: str | None = None) -> None:
+
+def _check_is_project(target: str, password: str | None = None, access: FileAccess = WRITABLE) -> None:
     """Refuse, without writing a byte, anything that is not a Screener project: never
     turn some other file or database into one."""
     if is_url(target):
@@ -201,7 +272,7 @@ def _check_is_project(target: str, password: str | None = None) -> None:
         with open(target, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 raise ScreenerError(f"{target}: not a Screener project file")
-        probe = create_engine(f"sqlite:///file:{Path(target).resolve()}?mode=ro&uri=true")
+        probe = create_engine(_file_url(target, FileAccess(access.read_only, access.query or "mode=ro")))
     try:
         if not inspect(probe).has_table("alembic_version"):
             raise ScreenerError(f"{target}: not a Screener project (it has no Screener tables)")
@@ -209,27 +280,85 @@ def _check_is_project(target: str, password: str | None = None) -> None:
         probe.dispose()
 
 
-def open_store(target: str | Path, *, create: bool = False, password: str | None = None) -> Store:
-    target = str(target)
-    if not is_url(target):
-        path = Path(target)
-        if not create and not path.exists():
-            raise ScreenerError(f"{target}: no such project file")
-        if create and path.exists() and path.stat().st_size > 0:
+def _check_path(target: str, create: bool) -> None:
+    """Refuse a project path that is not a regular file, saying what it is."""
+    path = Path(target).expanduser()
+    problem = path_problem(path)
+    if create:
+        if problem is None and path.stat().st_size > 0:
             raise ScreenerError(f"{target}: a file already exists there")
-    if not create:
-        _check_is_project(target, password)
-    engine = make_engine(target, password=password)
-    writer = make_engine(target, writer=True) if engine.dialect.name == "sqlite" else engine
-    try:
-        migrate(writer, target)
-    except Exception:
-        engine.dispose()
-        writer.dispose()
-        raise
-    return Store(
-        target,
-        engine,
-        sessionmaker(engine, expire_on_commit=False),
-        sessionmaker(writer, expire_on_commit=False),
-    )
+        if problem is not None and problem != "no such file":
+            raise ScreenerError(f"{target}: {problem}")
+    elif problem == "no such file":
+        raise ScreenerError(f"{target}: no such project file")
+    elif problem is not None:
+        raise ScreenerError(f"{target}: {problem}, not a Screener project file")
+
+
+def _connect(target: str, access: FileAccess, on_wait: OnWait | None, password: str | None = None) -> Store:
+    engine = make_engine(target, password=password, access=access)
+    store = Store(target, engine, sessionmaker(engine, expire_on_commit=False), sessionmaker(),
+                  read_only=access.read_only)
+    if on_wait is not None:
+        store.on_wait = on_wait
+    if engine.dialect.name == "sqlite":
+        writer = make_engine(target, writer=True, access=access, begin=store._begin_write)
+    else:
+        writer = engine
+    store.WriteSession = sessionmaker(writer, expire_on_commit=False)
+    return store
+
+
+def _check_schema(store: Store) -> None:
+    """Bring the schema to head, reading the revision without the write lock; a
+    read-only project that needs a migration says so."""
+    current = current_revision(store.engine)
+    if current == head_revision():
+        return
+    if store.read_only and current in _known_revisions():
+        raise ProjectVersionError(
+            f"{store.target}: this project was saved by an older version of Screener (schema "
+            f"{current}) and needs a migration, which cannot be done: {store.read_only}. "
+            "Copy it to a folder you can write to and open it there"
+        )
+    migrate(store.WriteSession.kw["bind"], store.target)
+
+
+def open_store(target: str | Path, *, create: bool = False, password: str | None = None,
+               on_wait: OnWait | None = None) -> Store:
+    """Open (or ``create``) a project (``password``: for a server's user). ``on_wait`` is
+    told when a write waits for another process (see ``Store.on_wait``)."""
+    target = str(target)
+    access = WRITABLE
+    if not is_url(target):
+        _check_path(target, create)
+        if not create:
+            access = file_access(Path(target).expanduser().resolve())
+    for attempt in (1, 2):
+        try:
+            if not create:
+                _check_is_project(target, password, access)
+            store = _connect(target, access, on_wait, password)
+        except OperationalError as error:
+            if attempt == 2 or create or is_url(target) or access.read_only or not _full(error, target):
+                raise
+            access = full_disk_access(Path(target).expanduser().resolve())
+            continue
+        try:
+            _check_schema(store)
+        except BaseException as error:
+            store.close()
+            if (isinstance(error, OperationalError | DiskFullError) and attempt == 1 and not create
+                    and not is_url(target) and not access.read_only and _full(error, target)):
+                access = full_disk_access(Path(target).expanduser().resolve())
+                continue
+            raise
+        return store
+    raise AssertionError("unreachable")
+
+
+def _full(error: BaseException, target: str) -> bool:
+    if isinstance(error, DiskFullError):
+        return True
+    original = getattr(error, "orig", None)
+    return original is not None and is_disk_full_error(original, Path(target).expanduser().resolve().parent)

@@ -81,10 +81,14 @@ def _json_pairs(pairs: Sequence[Sequence[str]], abstract: str) -> list[list[str 
 @dataclass
 class PreparedRows:
     """Records turned into insert parameters (JSON already encoded, in ``ROW_COLUMNS``
-    order) and the text for the search index (title, abstract, authors, keywords)."""
+    order) and the text for the search index (title, abstract, authors, keywords). Rows
+    made from a piece of a file read alone number their records and lines from 1: the
+    offsets, added when they are stored, number them in the file."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     search: list[tuple[str, str, str, str]] = field(default_factory=list)
+    position_offset: int = 0
+    line_offset: int = 0
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -1,19 +1,34 @@
-"""End-to-end import benchmark: parse, normalise, store and index a 100,000-record
-multi-database corpus into a new project, against rispy's bare ``load`` of the same
-files in the same run.
+"""Import benchmark: every corpus variant and the single large export, imported by the
+whole ``screener import`` command (process start-up included) and in-process, against
+rispy's bare ``load`` of the same files, measured in the same run.
 
-    .venv/bin/python tests/bench/bench_import.py [N] [--repeats 3]
+    .venv/bin/python tests/bench/bench_import.py [--repeats 3] [--variant NAME]... [--corpus DIR]
+    .venv/bin/python tests/bench/bench_import.py --writer   # where the writer's time goes
 
-Each measurement runs in a fresh subprocess. Peak memory is that of the whole process
-tree (the importer plus its reading processes, their resident sizes summed every 20 ms),
-and, apart, the largest single reading process. Prints a table of medians and the ratio
-to rispy.
+The variants are tests/bench/corpus_variants.py's (written once into --corpus). For each
+variant and repeat, three fresh processes run one after the other (interleaved, so that
+load on the machine falls on all three alike):
+
+* rispy: ``rispy.load`` of each file; its parse time, measured inside the process;
+* in-process: ``ImportService.import_files`` into a new project; the import's time,
+  measured inside the process (start-up, imports and project creation excluded);
+* command: ``screener import PROJECT FILES --source Bench`` into a new project (made
+  beforehand with ``screener new``), timed from outside: start-up included.
+
+The table gives medians over the repeats, each ratio to rispy's median, the peak
+memory of each command's whole process tree (the importer, its reading processes and
+multiprocessing's tracker; resident sizes summed every 20 ms), and the ratio of the CPU
+time the command used (all its processes) to rispy's: on a machine whose cores others
+keep busy, the wall-clock ratio tends to that. The machine's load
+average is printed before and after. ``--writer`` times the parts of storing one variant
+in one transaction (record rows, search index, status rows, commit, checkpoint).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -22,33 +37,32 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+SCREENER = [sys.executable, "-m", "screener"]
 
 RISPY = """
-import json, resource, sys, time, rispy
+import json, sys, time, rispy
 t = time.perf_counter(); n = 0
 for f in sys.argv[1:]:
     with open(f, encoding="utf-8-sig") as fh:
         n += len(rispy.load(fh))
-print(json.dumps({"seconds": time.perf_counter() - t, "records": n,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"seconds": time.perf_counter() - t, "records": n}))
 """
 
-SCREENER = """
-import json, resource, sys, time, tempfile, os
+IN_PROCESS = """
+import json, os, sys, tempfile, time
 from screener.core.project import Project
 from screener.types import run_work
-folder = tempfile.mkdtemp()
-t = time.perf_counter()
-with Project.create(os.path.join(folder, "bench.screener"), title="bench") as p:
-    report = run_work(p.imports.import_files(sys.argv[1:], source="Generated"))
-print(json.dumps({"seconds": time.perf_counter() - t, "records": report.records,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "reader_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+with Project.create(os.path.join(tempfile.mkdtemp(), "bench.screener"), title="bench") as p:
+    t = time.perf_counter()
+    report = run_work(p.imports.import_files(sys.argv[1:], source="Bench"))
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "records": report.records}))
 """
 
 
-def _tree_rss_mb(pid: int) -> float:
+def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB (0 once it is gone)."""
     total, todo = 0, [pid]
     while todo:
@@ -63,56 +77,148 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measure(script: str, files: list[Path]) -> dict[str, float]:
-    proc = subprocess.Popen([sys.executable, "-c", script, *map(str, files)], stdout=subprocess.PIPE, text=True)
+def run(command: list[str]) -> tuple[float, float, str, float]:
+    """(wall seconds, peak MB of the process tree, stdout, CPU seconds of the process and
+    the children it waited for) of a command run to its end."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_mb(proc.pid))
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_rss_mb(proc.pid))
         time.sleep(0.02)
-    out, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = proc.communicate()
     if proc.returncode:
-        raise SystemExit(f"benchmark script failed with exit status {proc.returncode}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["tree_mb"] = max(peak, result["rss_mb"])
-    return result
+        raise SystemExit(f"{' '.join(command[:4])}… failed ({proc.returncode}): {err.strip()[-500:]}")
+    return wall, peak, out, usage.ru_utime + usage.ru_stime
+
+
+def measure(files: list[Path], workdir: Path) -> dict[str, dict[str, float]]:
+    names = [str(f) for f in files]
+    _, peak, out, cpu = run([sys.executable, "-c", RISPY, *names])
+    rispy = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
+    _, peak, out, cpu = run([sys.executable, "-c", IN_PROCESS, *names])
+    inside = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
+    project = Path(tempfile.mkdtemp(dir=workdir)) / "bench.screener"
+    run([*SCREENER, "new", str(project), "--title", "bench"])
+    wall, peak, out, cpu = run([*SCREENER, "import", str(project), *names, "--source", "Bench", "--json"])
+    command = {"seconds": wall, "records": json.loads(out)["records"], "peak_mb": peak, "cpu": cpu}
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(project) + suffix).unlink(missing_ok=True)
+    return {"rispy": rispy, "in-process": inside, "command": command}
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench(variants: list[str], corpus: Path, repeats: int) -> None:
+    from corpus_variants import VARIANTS, build
+
+    print(f"load average at start: {load_average()} ({os.cpu_count()} cores)")
+    header = (f"{'variant':<16}{'what':<46}{'files':>6}{'MB':>6}{'records':>9}{'rispy s':>9}"
+              f"{'in-proc s':>10}{'ratio':>7}{'command s':>10}{'ratio':>7}{'tree MB':>9}{'CPU ratio':>10}")
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        for name in variants:
+            files = build(name, corpus)
+            runs = [measure(files, Path(work)) for _ in range(repeats)]
+            med = {kind: statistics.median(r[kind]["seconds"] for r in runs) for kind in runs[0]}
+            records = {int(r[kind]["records"]) for r in runs for kind in ("in-process", "command")}
+            mb = sum(f.stat().st_size for f in files) / 1e6
+            rows.append(
+                f"{name:<16}{VARIANTS[name][0][:45]:<46}{len(files):>6}{mb:>6.0f}{max(records):>9,}"
+                f"{med['rispy']:>9.2f}{med['in-process']:>10.2f}{med['in-process'] / med['rispy']:>7.2f}"
+                f"{med['command']:>10.2f}{med['command'] / med['rispy']:>7.2f}"
+                f"{max(r['command']['peak_mb'] for r in runs):>9.0f}"
+                f"{statistics.median(r['command']['cpu'] / r['rispy']['cpu'] for r in runs):>10.2f}"
+            )
+            print(rows[-1] if len(rows) > 1 else header + "\n" + rows[-1], flush=True)
+            if len(records) != 1:
+                print(f"  note: the imports stored {sorted(records)} records")
+    print(f"load average at end: {load_average()}; medians of {repeats} interleaved runs; ratio = ours / rispy")
+    print("in-proc: the import alone, in a running process; command: `screener import`, start-up included;\n"
+          "tree MB: peak resident memory of the command's whole process tree (sampled every 20 ms);\n"
+          "CPU ratio: CPU time of the command's processes (importer and reading processes) over rispy's\n"
+          "process: the work done, which the wall-clock ratio approaches when other users fill the cores")
+
+
+WRITER = """
+import json, os, sys, tempfile, time
+from sqlalchemy import event
+from screener.core.project import Project
+from screener.core.read_ahead import FileHead, read_in_chunks
+from screener.core.services.base import now
+from screener.store.bulk import insert_records
+from screener.store.models import Batch, SourceFile
+chunks = [c for f in sys.argv[1:] for c in read_in_chunks(f) if not isinstance(c, FileHead)]
+clock = {}
+with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") as p:
+    engine = p.store.WriteSession.kw["bind"]
+    started = {}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before(conn, cursor, statement, params, context, executemany):
+        started["t"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def after(conn, cursor, statement, params, context, executemany):
+        key = ("search index" if "record_fts" in statement else "status rows" if "stage_status" in statement
+               else "record rows" if statement.startswith("INSERT INTO record ") else "other")
+        clock[key] = clock.get(key, 0.0) + time.perf_counter() - started["t"]
+
+    begun = time.perf_counter()
+    with p.store.WriteSession() as s, s.begin():
+        batch = Batch(source="w", kind="database", search_string="", created_at=now())
+        s.add(batch)
+        s.flush()
+        sf = SourceFile(batch_id=batch.id, name="w", sha256="", format="", encoding="", n_records=0,
+                        n_skipped=0, warnings=[], imported_at=now())
+        s.add(sf)
+        s.flush()
+        for c in chunks:
+            insert_records(s, batch.id, sf.id, c)
+        t = time.perf_counter()
+    clock["commit"] = time.perf_counter() - t
+    t = time.perf_counter()
+    p.store.checkpoint()
+    clock["checkpoint"] = time.perf_counter() - t
+    clock["total"] = time.perf_counter() - begun
+print(json.dumps({"records": sum(len(c) for c in chunks), **clock}))
+"""
+
+
+def writer_profile(name: str, corpus: Path) -> None:
+    from corpus_variants import build
+
+    files = [str(f) for f in build(name, corpus)]
+    _, _, out, _ = run([sys.executable, "-c", WRITER, *files])
+    parts = json.loads(out.strip().splitlines()[-1])
+    total = parts.pop("total")
+    records = parts.pop("records")
+    print(f"writer, {name} ({records:,} records, one transaction; load average {load_average()}):")
+    for key, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {key:<14}{seconds:>7.2f} s {100 * seconds / total:>4.0f}%")
+    print(f"  {'total':<14}{total:>7.2f} s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("n", nargs="?", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--one-file", action="store_true",
-                        help="the same records as one export file (one reading process can work)")
-    args = parser.parse_args()
-    from gen_corpus import generate
+    from corpus_variants import VARIANTS
 
-    corpus = Path(tempfile.gettempdir()) / f"screener-corpus-{args.n}"
-    files = sorted(corpus.glob("*.ris")) if corpus.exists() else []
-    if not files:
-        files = generate(args.n, corpus, seed=1)
-    if args.one_file:
-        whole = corpus / "one-file" / "all.ris"
-        if not whole.exists():
-            whole.parent.mkdir(exist_ok=True)
-            whole.write_bytes(b"".join(f.read_bytes() for f in files))
-        files = [whole]
-    size_mb = sum(f.stat().st_size for f in files) / 1e6
-    print(f"corpus: {args.n:,} records in {len(files)} file(s), {size_mb:.0f} MB")
-    runs: dict[str, list[dict[str, float]]] = {"rispy.load (bare parse)": [], "screener import (end to end)": []}
-    for _ in range(args.repeats):  # interleaved, so load on the machine hits both alike
-        runs["rispy.load (bare parse)"].append(measure(RISPY, files))
-        runs["screener import (end to end)"].append(measure(SCREENER, files))
-    base = statistics.median(r["seconds"] for r in runs["rispy.load (bare parse)"])
-    print(f"{'what':<32}{'records':>10}{'median s':>10}{'min s':>8}{'ratio':>8}{'peak MB':>9}"
-          f"{'reader MB':>11}{'all MB':>8}")
-    for name, results in runs.items():
-        med = statistics.median(r["seconds"] for r in results)
-        print(f"{name:<32}{int(results[0]['records']):>10,}{med:>10.2f}{min(r['seconds'] for r in results):>8.2f}"
-              f"{med / base:>8.2f}{max(r['rss_mb'] for r in results):>9.0f}"
-              f"{max(r.get('reader_rss_mb', 0) for r in results):>11.0f}"
-              f"{max(r['tree_mb'] for r in results):>8.0f}")
-    print("peak MB: the importing process; reader MB: the largest reading process (two run at once);\n"
-          "all MB: the peak of the whole process tree, sampled every 20 ms")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--variant", action="append", choices=list(VARIANTS))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "screener-import-corpus")
+    parser.add_argument("--writer", action="store_true", help="profile the writer on databases-lf")
+    args = parser.parse_args()
+    if args.writer:
+        writer_profile(args.variant[0] if args.variant else "databases-lf", args.corpus)
+        return
+    bench(args.variant or list(VARIANTS), args.corpus, args.repeats)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ shortened page ranges, now and then an epub year. Abstracts are about 1,500 char
 Besides the RIS files it writes ``truth.csv`` (file, position, work_id): records with the
 same work_id are the same publication, which deduplication tests can score against.
 It returns the RIS paths. Output is a pure function of (n, seed).
+
+The import benchmark's corpus variants (line ends, abstracts in N2 and AB, long author
+lists, links, DOI and date tags, one file per database of 10 to 80 MB, one 250 MB file)
+are written by ``corpus_variants.py`` with these records and writers.
 """
 
 from __future__ import annotations

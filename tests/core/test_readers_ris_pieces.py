@@ -62,7 +62,20 @@ def test_broken_and_irregular_exports_read_the_same_in_pieces(tmp_path: Path) ->
     assert [r.line for r in records] == [3, 9, 11, 22, 25]
 
 
-def test_pieces_are_cut_only_where_a_record_ends() -> None:
-    text = "TY  - JOUR\nTI  - a\nER  - \n\nTY  - JOUR\nTI  - b\nTY  - JOUR\nER  - \nTY  - X\n"
+def test_pieces_are_cut_only_where_a_ty_line_starts() -> None:
+    text = ("TY  - JOUR\nTI  - a\nER  - \n\nTY  - JOUR\nTI  - b\nTY  - JOUR\nN2  - x TY  - y\n"
+            "ER  - \n12.\nTY  - X\n")
     ends = list(piece_ends(text, 1))
-    assert ends == [text.index("TY  - JOUR\nTI  - b"), text.index("TY  - X"), len(text)]
+    assert ends == [text.index("TY  - JOUR\nTI  - b"), text.index("TY  - JOUR\nN2"), text.index("TY  - X"),
+                    len(text)]
+
+
+def test_an_ovid_export_is_cut_although_a_number_comes_between_er_and_ty(tmp_path: Path) -> None:
+    # Ovid writes each record's number on a line of its own before its TY line; pieces
+    # cut only after an ER line left such a file whole, however large.
+    text = "".join(f"{n}.\nTY  - JOUR\nTI  - Record {n}\nER  -\nNL  - J Test\n\n" for n in range(1, 200))
+    ends = list(piece_ends(text, 500))
+    assert len(ends) > 10
+    path = tmp_path / "ovid.ris"
+    path.write_text(text, encoding="utf-8")
+    assert parse(path, 500)[:3] == parse(path, 10**9)[:3]

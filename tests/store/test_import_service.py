@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from screener.core import read_ahead as reading
 from screener.core.project import Project
-from screener.core.services.importing import SkippedRecordsError
+from screener.core.readers import read_file, ris_bytes
+from screener.core.services.importing import SkippedRecordsError, result_warnings
+from screener.store.models import Record, SourceFile
 from screener.types import ImportFormatError, ScreenerError, run_work
 
 RIS = Path(__file__).parent.parent / "data" / "ris"
@@ -88,18 +92,31 @@ def test_strict_import_lists_the_skipped_records_of_every_file(read_ahead: bool,
         assert p.records.ids() == [] and p.imports.batches() == []
 
 
-def test_a_single_large_file_is_read_in_a_worker_while_it_is_stored(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_single_large_file_is_read_in_pieces_by_both_workers_while_it_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reading, "READ_AHEAD_BYTES", 0)
-    monkeypatch.setattr(reading, "CHUNK", 40)
+    monkeypatch.setattr(ris_bytes, "PIECE_BYTES", 20_000)  # about fifteen pieces
+    broken = tmp_path / "lens.ris"  # with a TY-less block, binary data and a missing ER late on
+    broken.write_bytes(FILES[1].read_bytes() + b"\n\nAU  - Orphan, A.\nER  - \n\n"
+                       b"TY  - JOUR\nTI  - Binary \x00\nER  - \nTY  - JOUR\nTI  - No end\n")
+    expected = read_file(broken)
     with Project.create(tmp_path / "p.screener", title="T") as p:
-        work = p.imports.import_files([FILES[1]], source="Lens")
+        work = p.imports.import_files([broken], source="Lens")
         first = next(work)
-        assert first.message == f"{FILES[1].name}, file 1 of 1" and 0 < first.done < first.total
-        assert [c.name for c in multiprocessing.active_children()] == ["screener-reader-1"]
+        assert first.message == "lens.ris, file 1 of 1" and 0 < first.done < first.total
+        assert sorted(c.name for c in multiprocessing.active_children()) == ["screener-reader-1", "screener-reader-2"]
         report = run_work(work)
-        assert report.records == 100 and multiprocessing.active_children() == []
-        assert [p.records.detail(i).source_position for i in p.records.ids()] == list(range(1, 101))
+        assert report.records == 101 and multiprocessing.active_children() == []
+        with p.store.Session() as s:
+            stored = s.execute(select(Record.position, Record.line, Record.title).order_by(Record.id)).all()
+            checksum = s.scalar(select(SourceFile.sha256))
+        assert stored == [(r.position, r.line, r.title) for r in expected.records]
+        assert checksum == hashlib.sha256(broken.read_bytes()).hexdigest()
+        assert report.warnings == result_warnings(expected)
+        lines = FILES[1].read_bytes().count(b"\n")  # the skipped records are numbered in the file
+        assert [w.split(":")[0] for w in report.warnings][-2:] == [f"lens.ris, line {lines + 3}",
+                                                                  f"lens.ris, line {lines + 6}"]
 
 
 def test_cancel_stops_the_reading_processes_and_stores_nothing(tmp_path: Path,

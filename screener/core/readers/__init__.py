@@ -25,6 +25,7 @@ from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import iter_ris_records
+from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
 from screener.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 __all__ = ["FORMATS", "detect_format", "read_file"]
@@ -79,6 +80,12 @@ def iter_file(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     name = os.fspath(path)
+    try:
+        ris = open_ris(name, fmt)  # a large RIS export: read from its bytes a piece at a time
+    except OSError as err:
+        raise ImportFormatError(name, f"cannot read the file: {err.strerror or err}") from err
+    if ris is not None:
+        return (yield from _iter_ris_pieces(ris, fmt))
     decoded = read_text(name)
     chosen, looks_like = _choose_format(name, decoded, fmt)
     dirty = decoded.has_control_chars
@@ -119,3 +126,22 @@ def iter_file(
     if dropped:
         result.skipped = sorted(result.skipped + dropped, key=lambda s: s.position)
     return result
+
+
+def _iter_ris_pieces(ris: RisFile, fmt: str) -> Generator[list[ParsedRecord], None, ReadResult]:
+    reading = RisFileReading(ris)
+    try:
+        for index in range(ris.pieces):
+            summary = reading.summary
+            piece = read_piece(ris, index, summary.lines + 1, summary.positions + 1)
+            reading.add(piece)
+            records, piece.records = piece.records, []
+            yield records
+            del records  # not held while the next piece is read
+        if not reading.summary.records and not reading.summary.skipped():
+            raise ImportFormatError(ris.path, "no RIS records found: no line starts with 'TY  - '")
+    except ImportFormatError as error:
+        if fmt != "auto" and error.path == ris.path:
+            raise _nothing_read(ris.path, "ris", "ris", error) from None
+        raise
+    return reading.result()

@@ -150,6 +150,8 @@ def _loose(text: str) -> str:
 
 def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> tuple[str, str]:
     found = _in_file_order(pairs, values, "AB", "N2")
+    if len(found) > 1 and all(value == found[0] for value in found):
+        found = found[:1]  # the same text twice (N2 and AB): no need to compare loosely
     if len(found) > 1:  # drop copies (Scopus via Pure writes N2 and AB alike)
         seen: set[str] = set()
         distinct = []

@@ -31,10 +31,17 @@ class Service:
             yield s
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
+    def writing(self, importing: bool = False) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error. An import
+        (``importing``) takes the write lock at once and marks that it holds it, so that
+        another window waiting to write can say what it waits for."""
         with connection_errors(self.store), self.store.WriteSession() as s, s.begin():
-            yield s
+            if not importing:
+                yield s
+                return
+            s.connection()
+            with self.store.importing():
+                yield s
 
 
 @contextmanager

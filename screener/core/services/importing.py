@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
 from screener.core.services.base import Service, log_event, now
+from screener.paths import path_problem
 from screener.store.bulk import insert_records
 from screener.store.models import (
     Batch,
@@ -29,6 +30,7 @@ from screener.store.rows import PreparedRows
 from screener.store.search import unindex_records
 from screener.types import (
     BatchKind,
+    ImportFormatError,
     Progress,
     ReadResult,
     ScreenerError,
@@ -128,6 +130,9 @@ class ImportService(Service):
         every skipped record of every file. Raises ImportFormatError naming a file that
         is not a bibliography. Closing the generator (Cancel) rolls everything back."""
         self._check_batch_args(source, kind, search_date)
+        for path in paths:  # a named pipe would block the reading for ever
+            if problem := path_problem(path):
+                raise ImportFormatError(os.fspath(path), problem)
         sizes = [max(1, os.path.getsize(p)) for p in paths]
         files = read_files(paths, fmt)
         try:
@@ -182,7 +187,7 @@ class ImportService(Service):
         skip_lines: list[str] = []  # every skipped record, file and line, for "nothing to import"
         first_skip = ""
         skipped = 0
-        with self.writing() as s:
+        with self.writing(importing=True) as s:
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             done = 0
             for number, (file, weight) in enumerate(zip(files, weights, strict=True), 1):
