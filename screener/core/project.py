@@ -19,11 +19,14 @@ from screener.core.services.retrieval import RetrievalService
 from screener.core.services.screening import ScreeningService
 from screener.core.services.settings import SettingsService
 from screener.store.engine import Store, is_url, open_store
+from screener.store.identity import bind_identity
 
 
 class Project:
     def __init__(self, store: Store) -> None:
         self.store = store
+        bind_identity(store)  # who this connection is, on a strict server project
+        self.setup_warnings: list[str] = []  # for whoever runs the server, after ``create``
         self.settings = SettingsService(store)
         self.imports = ImportService(store)
         self.records = RecordService(store)
@@ -60,11 +63,14 @@ class Project:
         exclude_criteria: list[str] | None = None,
         reasons: list[str] | None = None,
         reviewers_per_record: int = 1,
+        strict: bool = False,
+        resolve_policy: str = "consensus",
     ) -> Project:
         project = cls(open_store(target, create=True))
         try:
-            project.settings.create(
-                title, question, include_criteria, exclude_criteria, reasons, reviewers_per_record
+            project.setup_warnings = project.settings.create(
+                title, question, include_criteria, exclude_criteria, reasons, reviewers_per_record,
+                strict, resolve_policy,
             )
         except Exception:
             project.close()
