@@ -15,6 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
@@ -100,7 +101,8 @@ def migrate(engine: Engine, target: str | Path) -> None:
     if current is not None and current not in _known_revisions():
         raise ProjectVersionError(
             f"{target}: this project was saved by a newer version of Screener "
-            f"(schema {current}); please update Screener to open it."
+            f"(schema {current}; this version reads schema {head} and older); "
+            "please update Screener to open it."
         )
     if current is not None and not is_url(str(target)):
         path = Path(target)
@@ -108,7 +110,22 @@ def migrate(engine: Engine, target: str | Path) -> None:
         engine.dispose()
         shutil.copy2(path, backup)
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+        if conn.dialect.name == "postgresql":  # one client upgrades a server; the others wait
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('screener migrations'))")
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+        try:
+            command.upgrade(_alembic_config(conn), "head")
+        except DBAPIError as e:
+            if getattr(e.orig, "sqlstate", None) != "42501":  # insufficient privilege
+                raise
+            raise ProjectVersionError(
+                f"{target}: the project on the server is at schema {current} and this Screener "
+                f"uses schema {head}; its owner must open it once with this version to upgrade it"
+            ) from None
+        from screener.store.security import after_migrate
+
+        after_migrate(conn)
 
 
 @dataclass

@@ -364,6 +364,16 @@ def install(conn: Connection) -> list[str]:
     return warnings
 
 
+def after_migrate(conn: Connection) -> None:
+    """After migrations on a strict server project: bring its security up to date, so that
+    tables and columns the migrations added are covered (and nothing else is opened)."""
+    if conn.dialect.name != "postgresql":
+        return
+    if conn.exec_driver_sql("SELECT to_regclass('project') IS NOT NULL").scalar() and \
+            conn.exec_driver_sql("SELECT strict FROM project WHERE id = 1").scalar():
+        install(conn)
+
+
 def database(conn: Connection) -> str:
     return str(conn.exec_driver_sql("SELECT current_database()").scalar_one())
 
