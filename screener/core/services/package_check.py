@@ -181,9 +181,9 @@ def check_against(s: Session, path: str | Path, package: PackageContents) -> Rev
     if token.reviewer_id != reviewer.id:
         issued = s.get(Reviewer, token.reviewer_id)
         raise refuse(f"it was written for {issued.name if issued else 'another reviewer'!r}, "
-                     f"but says it is {package.reviewer!r}'s")
+                     f"but says it is for {package.reviewer!r}")
     if token.merged_as and token.merged_as != package.reviewer:
-        raise refuse(f"it was already merged as {token.merged_as!r}'s")
+        raise refuse(f"it was already merged for {token.merged_as!r}")
     ids = sorted(package.record_ids())
     known: set[int] = set()
     for start in range(0, len(ids), 500):
