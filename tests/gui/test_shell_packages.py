@@ -25,7 +25,7 @@ def test_write_a_package_for_ben_and_merge_his_decisions(qtbot, window, tmp_path
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(package), ""))
     window.menus.package.trigger()
     qtbot.waitUntil(package.exists, timeout=10000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10000)
 
     with Project.open(package) as pkg:  # ben screens offline; ana's decision is not there
         assert pkg.screening.decisions_of(ids[0]) == []
