@@ -61,7 +61,8 @@ def strict_team(server: PostgresServer, tmp: Path, *, records: int = 6, per_reco
     with Project.create(team.url(), title="Peer roles review", reasons=["Wrong population", "Wrong design"],
                         reviewers_per_record=per_record, strict=strict, resolve_policy=resolve_by) as p:
         assert p.setup_warnings == []
-        add_batch(p, [make_record(i) for i in range(1, records + 1)], tmp=tmp)
+        if records:
+            add_batch(p, [make_record(i) for i in range(1, records + 1)], tmp=tmp)
         for short, role in (reviewers or REVIEWERS).items():
             team.names[short] = f"{short}_{uid}"
             p.settings.add_reviewer(team.names[short], role, login=strict,

@@ -46,6 +46,8 @@ def add_team_commands(sub: Any) -> None:
     c = sub.add_parser("settings", help="show the project's settings, or change who may resolve")
     c.add_argument("project")
     c.add_argument("--resolve-by", choices=POLICIES, help=RESOLVE_HELP)
+    c.add_argument("--strict", action="store_true",
+                   help="make this server project strict, or apply its security again (after a restore)")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_settings)
 
@@ -94,6 +96,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from screener.cli.commands import opened
 
     with opened(args.project) as p:
+        if args.strict:
+            for warning in p.settings.make_strict():
+                info(f"warning: {warning}")
         if args.resolve_by:
             p.settings.update(resolve_policy=args.resolve_by)
         s = p.settings.info()

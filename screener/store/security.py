@@ -76,9 +76,12 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _functions(s: str, owner_oid: int) -> list[str]:
+def _functions(s: str) -> list[str]:
     path = f"SET search_path = pg_catalog, {s}, pg_temp"
-    not_owner = f"NOT pg_catalog.pg_has_role(current_user, {owner_oid}::oid, 'MEMBER')"
+    # The owner is looked up when the trigger runs, so a restored dump (new role ids, maybe
+    # another owner) keeps working.
+    not_owner = (f"NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
+                 f"WHERE c.oid = '{s}.project'::regclass), 'MEMBER')")
     return [
         # The status of records at a stage, by the rules of core.screening_rules.stage_outcome.
         f"""
@@ -313,22 +316,18 @@ def _policies(s: str) -> dict[str, list[str]]:
     }
 
 
-def _schema_and_owner(conn: Connection) -> tuple[str, str, int]:
-    schema, owner, oid = conn.exec_driver_sql(
-        "SELECT current_schema(), pg_get_userbyid(c.relowner), c.relowner::int "
-        "FROM pg_class c WHERE c.oid = 'project'::regclass"
-    ).one()
-    return str(schema), str(owner), int(oid)
+def _schema(conn: Connection) -> str:
+    return str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
 
 
 def install(conn: Connection) -> list[str]:
     """Make the project on ``conn`` strict (or bring its security up to date): functions,
     triggers, row-level security and the grants of every reviewer's login role. Runs in the
     caller's transaction, as the project's owner. Returns warnings for the admin."""
-    schema, owner, owner_oid = _schema_and_owner(conn)
+    schema = _schema(conn)
     s = _q(conn, schema)
     run = conn.exec_driver_sql
-    for statement in _functions(s, owner_oid) + _triggers(s):
+    for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_project",
                  "check_write", "check_logged"):
@@ -388,7 +387,7 @@ def grant_reviewer(conn: Connection, login: str) -> list[str]:
     if not role_exists(conn, login):
         return [f"reviewer role {login!r} does not exist on this server: add it again with "
                 "'screener reviewer add PROJECT NAME --login --password-file FILE'"]
-    s, role, run = _q(conn, _schema_and_owner(conn)[0]), _q(conn, login), conn.exec_driver_sql
+    s, role, run = _q(conn, _schema(conn)), _q(conn, login), conn.exec_driver_sql
     run(f"GRANT CONNECT ON DATABASE {_q(conn, database(conn))} TO {role}")
     run(f"GRANT USAGE ON SCHEMA {s} TO {role}")
     present = set(conn.exec_driver_sql(

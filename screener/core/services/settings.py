@@ -119,6 +119,25 @@ class SettingsService(Service):
                 resolve_policy=p.resolve_policy,
             )
 
+    def make_strict(self) -> list[str]:
+        """Make a server project strict, or apply its security again (after a restore from
+        pg_dump, say). Only its owner can. Returns warnings for whoever runs the server."""
+        with self.writing() as s:
+            p = s.get(Project, 1)
+            assert p is not None
+            if self.store.is_sqlite:
+                raise ScreenerError("strict mode needs a PostgreSQL server: a project file cannot "
+                                    "enforce it against whoever can edit the file")
+            if not identity_of(s).owner:
+                raise ScreenerError("only the project's owner can make it strict")
+            if not p.strict:
+                p.strict = True
+                log_event(s, "settings_changed", strict=True)
+            s.flush()
+            warnings = security.install(s.connection())
+        bind_identity(self.store)
+        return warnings
+
     def bound_reviewer(self) -> str | None:
         """On a strict project, the reviewer this connection's login role is (None for the
         owner, or a role no reviewer is bound to); None for any other project."""
@@ -148,6 +167,7 @@ class SettingsService(Service):
     ) -> None:
         """Change any of the settings; what is not given stays as it is."""
         with self.writing() as s:
+            _check_owner(s, "change the settings")
             p = s.get(Project, 1)
             assert p is not None
             if resolve_policy is not None:
@@ -215,6 +235,7 @@ class SettingsService(Service):
         if role not in ROLES:
             raise ScreenerError(f"role must be one of {', '.join(ROLES)}")
         with self.writing() as s:
+            _check_owner(s, "add reviewers")
             existing = s.scalar(select(Reviewer).where(Reviewer.name == name))
             if existing is not None and (not login or existing.login):
                 raise ScreenerError(f"reviewer {name!r} already exists")
@@ -243,14 +264,18 @@ def check_resolve_policy(policy: str) -> str:
     return policy
 
 
-def _check_may_add_login(s, name: str) -> None:  # type: ignore[no-untyped-def]
+def _check_owner(s, what: str) -> None:  # type: ignore[no-untyped-def]
     me = identity_of(s)
+    if me.strict and not me.owner:
+        raise ScreenerError(f"only the project's owner can {what} on this strict project; "
+                            f"you logged in as {me.db_user!r}")
+
+
+def _check_may_add_login(s, name: str) -> None:  # type: ignore[no-untyped-def]
     p = s.get(Project, 1)
     if s.get_bind().dialect.name == "sqlite" or p is None or not p.strict:
         raise ScreenerError("--login needs a strict project on a PostgreSQL server "
                             "(create one with 'screener new URL --title T --strict')")
-    if not me.owner:
-        raise ScreenerError(f"only the project's owner adds reviewers; you logged in as {me.db_user!r}")
     if len(name.encode()) > 63 or name.startswith("pg_") or "\x00" in name:
         raise ScreenerError(f"{name!r} cannot be a database role: at most 63 bytes, not starting with pg_")
 
