@@ -33,6 +33,11 @@ PUBLIC_EVENT_KINDS = (
     "settings_changed", "reviewer_added", "reviewer_login", "prisma_manual", "tags", "retrieval",
     "resolution", "reopened", "left_full_text", "package_created", "package_merged", "batch_deleted",
 )
+# What a reviewer role may write in the history (in its own name): nothing of the owner's.
+REVIEWER_EVENT_KINDS = (
+    "decision", "undo", "note", "tags", "retrieval", "resolution", "reopened", "left_full_text",
+    "package_created", "package_merged",
+)
 REVEALED = "('included', 'excluded', 'conflict')"  # every reviewer the record needs has decided
 
 # What a reviewer role may do beyond reading, table by table. Tables with row-level
@@ -241,6 +246,28 @@ BEGIN
   END IF;
   RETURN NULL;
 END $fn$""",
+        # At commit: a reviewer role's history entry saying it decided or resolved is true.
+        f"""
+CREATE OR REPLACE FUNCTION {s}.screener_check_claim() RETURNS trigger
+LANGUAGE plpgsql {path} AS $fn$
+BEGIN
+  IF NOT {not_owner} THEN
+    RETURN NULL;
+  END IF;
+  IF NEW.kind = 'decision' AND NOT EXISTS (
+      SELECT 1 FROM {s}.decision d JOIN {s}.reviewer rv ON rv.id = d.reviewer_id
+      WHERE d.record_id = NEW.record_id AND d.stage = NEW.stage AND rv.name = NEW.reviewer) THEN
+    RAISE EXCEPTION USING MESSAGE = 'the history says ' || NEW.reviewer || ' decided on record '
+      || coalesce(NEW.record_id::text, '?') || ', but there is no such decision';
+  END IF;
+  IF NEW.kind = 'resolution' AND NOT EXISTS (
+      SELECT 1 FROM {s}.resolution r JOIN {s}.reviewer rv ON rv.id = r.reviewer_id
+      WHERE r.record_id = NEW.record_id AND r.stage = NEW.stage AND rv.name = NEW.reviewer) THEN
+    RAISE EXCEPTION USING MESSAGE = 'the history says ' || NEW.reviewer || ' resolved record '
+      || coalesce(NEW.record_id::text, '?') || ', but there is no such resolution';
+  END IF;
+  RETURN NULL;
+END $fn$""",
     ]
 
 
@@ -264,6 +291,10 @@ def _triggers(s: str) -> list[str]:
             f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {s}.screener_check_logged()",
         ]
     out += [
+        f"DROP TRIGGER IF EXISTS screener_claim ON {s}.event",
+        f"CREATE CONSTRAINT TRIGGER screener_claim AFTER INSERT ON {s}.event DEFERRABLE INITIALLY "
+        f"DEFERRED FOR EACH ROW WHEN (NEW.kind IN ('decision', 'resolution')) "
+        f"EXECUTE FUNCTION {s}.screener_check_claim()",
         f"DROP TRIGGER IF EXISTS screener_status ON {s}.record",
         f"CREATE TRIGGER screener_status AFTER UPDATE OF duplicate_of ON {s}.record FOR EACH ROW "
         f"WHEN (OLD.duplicate_of IS DISTINCT FROM NEW.duplicate_of) "
@@ -292,6 +323,7 @@ def _policies(s: str) -> dict[str, list[str]]:
             AND d.record_id = resolution.record_id AND d.stage = resolution.stage)
         ELSE false END)"""
     public = ", ".join(_literal(k) for k in PUBLIC_EVENT_KINDS)
+    writable = ", ".join(_literal(k) for k in REVIEWER_EVENT_KINDS)
     return {
         "decision": [
             f"FOR SELECT USING (reviewer_id = {me} OR {revealed('decision')})",
@@ -303,7 +335,7 @@ def _policies(s: str) -> dict[str, list[str]]:
         "event": [
             f"FOR SELECT USING (reviewer = {my_name} OR (kind <> 'note' AND (reviewer = '' "
             f"OR kind IN ({public}) OR (kind IN ('decision', 'undo') AND {revealed('event')}))))",
-            f"FOR INSERT WITH CHECK (reviewer = {my_name})",
+            f"FOR INSERT WITH CHECK (reviewer = {my_name} AND kind IN ({writable}))",
         ],
         "resolution": [
             "FOR SELECT USING (true)",
@@ -330,7 +362,7 @@ def install(conn: Connection) -> list[str]:
     for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_project",
-                 "check_write", "check_logged"):
+                 "check_write", "check_logged", "check_claim"):
         args = "integer[], text" if name == "refresh_status" else ""
         run(f"REVOKE ALL ON FUNCTION {s}.screener_{name}({args}) FROM PUBLIC")
     for table, policies in _policies(s).items():

@@ -55,12 +55,28 @@ def client(url: str, reviewer: str, plan: list[tuple[int, str]], go, out) -> Non
         p.settings.info()  # connected and warm, as a reviewer whose window is open
         go.wait()
         times = []
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for rid, choice in plan:
             t = time.perf_counter()
             p.screening.decide(rid, reviewer, choice)
             times.append(time.perf_counter() - t)
-        out.put((reviewer, start, time.perf_counter(), times, plan))
+        out.put((reviewer, start, time.perf_counter(), times, plan, time.process_time() - cpu))
+
+
+def server_cpu(server: PostgresServer) -> float:
+    """CPU seconds the server has used: the postmaster, its ended children (counted in its
+    own figures once reaped) and its live ones."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pid = int((server.data / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += sum(int(f) for f in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+            except OSError:
+                pass
+    return total / tick
 
 
 def run_clients(urls: list[str], reviewers: list[str], plans: list[list[tuple[int, str]]]) -> dict:
@@ -81,7 +97,8 @@ def run_clients(urls: list[str], reviewers: list[str], plans: list[list[tuple[in
             raise SystemExit(f"a client failed (exit {proc.exitcode})")
     times = sorted(t for r in results for t in r[3])
     wall = max(r[2] for r in results) - min(r[1] for r in results)
-    return {"times": times, "wall": wall, "made": {r[0]: r[4] for r in results}}
+    return {"times": times, "wall": wall, "made": {r[0]: r[4] for r in results},
+            "client_cpu": sum(r[5] for r in results)}
 
 
 def pct(times: list[float], q: float) -> float:
@@ -141,7 +158,9 @@ def one_mode(server: PostgresServer, strict: bool, clients: int, decisions: int,
     # reference: one client alone, on records of its own
     ref_plan = [(rid, c) for rid, c in plan_for(0, decisions, 1 + (blocks - 1) * decisions)]
     ref = run_clients([url(team[f"r{clients}"])], [team[f"r{clients}"]], [ref_plan])
+    before = server_cpu(server)
     load = run_clients([url(r) for r in reviewers], reviewers, [plan_for(i, decisions, 1) for i in range(clients)])
+    load["server_cpu"] = server_cpu(server) - before
     checks = verify(team.url(), load["made"], range(1, (blocks - 1) * decisions + 1))
     cli = cli_decide(url(reviewers[0]), None if strict else reviewers[0], blocks * decisions + 1, cli_runs)
     return {"mode": "strict" if strict else "plain", "ref": ref, "load": load, "checks": checks, "cli": cli}
@@ -173,6 +192,14 @@ def main() -> None:
                f"{pct(t, .99):.1f}", f"{pct(ref, .5):.1f}", f"{pct(ref, .95):.1f}",
                f"{pct(t, .95) / pct(ref, .95):.2f}", f"{r['cli']:.0f}")
         print("  ".join(f"{c:>13}" for c in row))
+    print("\nCPU per decision under load (what the machine must supply, whoever else is using it):")
+    for r in results:
+        n = len(r["load"]["times"])
+        client_ms, server_ms = r["load"]["client_cpu"] / n * 1000, r["load"]["server_cpu"] / n * 1000
+        print(f"  {r['mode']:>6}: client {client_ms:.1f} ms + server {server_ms:.1f} ms; that is "
+              f"{os.cpu_count() * 1000 / (client_ms + server_ms):.0f} decisions/s on "
+              f"{os.cpu_count()} idle cores; the run got {len(r['load']['times']) / r['load']['wall']:.0f}/s "
+              f"(load average {os.getloadavg()[0]:.1f})")
     print("\nchecks (lost, duplicated, changed and extra history events must be 0):")
     for r in results:
         c = r["checks"]

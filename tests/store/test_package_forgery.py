@@ -17,8 +17,9 @@ from tests.factories import add_batch, make_record, new_project
 
 
 @pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    p = new_project(str(tmp_path / "main.screener"))
+def project(project_target: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The main project: a file, or a database on a server."""
+    p = new_project(project_target)
     add_batch(p, [make_record(i) for i in range(1, 7)], tmp=tmp_path)
     p.screening.decide(1, "ben", "include", note="ben's own")
     yield p
@@ -57,8 +58,8 @@ def edit_header(path: Path, change: Callable[[dict], object]) -> None:
 
 
 def state(project: Project) -> list[object]:
-    with sqlite3.connect(project.target) as conn:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+    with project.store.engine.connect() as conn:
+        return [conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2").all()
                 for t in ("decision", "record_note", "event", "stage_status", "resolution", "package_token")]
 
 
@@ -74,7 +75,7 @@ def test_the_project_keeps_only_a_hash_of_the_packages_secret(project: Project, 
     with sqlite3.connect(package) as conn:
         (raw,) = conn.execute("SELECT detail FROM event WHERE kind = 'package_created'").fetchone()
     secret = json.loads(raw)["secret"]
-    assert len(secret) == 64 and secret.encode() not in Path(project.target).read_bytes()
+    assert len(secret) == 64 and secret not in repr(state(project))
     assert project.packages.merge_package(package).applied == 3
     assert project.packages.merge_package(package).applied == 0  # merging again changes nothing
 
@@ -162,7 +163,8 @@ def test_a_package_from_another_project_or_merged_as_someone_else_is_refused(
         add_batch(other, [make_record(i) for i in range(1, 7)], tmp=tmp_path)
         other.packages.create_package("ana", tmp_path / "foreign.screener")
     refused(project, tmp_path / "foreign.screener", "this project never wrote it")
-    edit(Path(project.target), "UPDATE package_token SET merged_as = 'ben'")
+    with project.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE package_token SET merged_as = 'ben'")
     refused(project, package, "it was already merged for 'ben'")
 
 
@@ -172,12 +174,13 @@ def test_files_that_are_not_packages_are_refused_in_one_line(project: Project, t
     broken = tmp_path / "broken.screener"
     project.packages.create_package("ana", broken)
     broken.write_bytes(broken.read_bytes()[:5000])
+    new_project(str(tmp_path / "elsewhere-project.screener")).close()
     dropped = tmp_path / "dropped.screener"
     project.packages.create_package("ana", dropped)
     edit(dropped, "DROP TABLE decision")
     for path, message in ((text, "not a Screener project file"), (broken, "not a"),
                           (dropped, "not a readable screening package \\(no such table: decision\\)"),
-                          (Path(project.target), "it is not a screening package"),
+                          (tmp_path / "elsewhere-project.screener", "it is not a screening package"),
                           (tmp_path / "missing.screener", "no such package file")):
         refused(project, path, message)
 

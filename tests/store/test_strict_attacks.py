@@ -132,6 +132,14 @@ def test_the_history_cannot_be_shortened_or_rewritten_and_is_written_in_ones_own
                     "COPY event FROM STDIN"):
             with pytest.raises(psycopg.Error):
                 ana.execute(sql)
+        for kind in ("import", "merge", "settings_changed", "reviewer_added"):  # the owner's doings
+            with pytest.raises(psycopg.Error, match="row-level security"):
+                ana.execute(f"INSERT INTO event (at, kind, record_id, reviewer, stage, detail) VALUES "
+                            f"(now(), '{kind}', 1, '{team['ana']}', '', '{{}}')")
+        for kind, claim in (("decision", "decided on record 5"), ("resolution", "resolved record 5")):
+            with pytest.raises(psycopg.Error, match=f"the history says {team['ana']} {claim}, but there is no such"):
+                ana.execute(f"INSERT INTO event (at, kind, record_id, reviewer, stage, detail) VALUES "
+                            f"(now(), '{kind}', 5, '{team['ana']}', 'title_abstract', '{{}}')")
         ana.execute(f"INSERT INTO event (at, kind, record_id, reviewer, stage, detail) VALUES "
                     f"('2001-01-01', 'tags', 1, '{team['ana']}', '', '{{}}')")
     after = owner_rows(team, "SELECT * FROM event ORDER BY id")

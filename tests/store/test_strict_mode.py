@@ -240,3 +240,20 @@ def test_a_role_that_exists_becomes_a_reviewer_without_touching_its_password(tea
     with team.open("dan") as dan:
         assert dan.settings.bound_reviewer() == role
         dan.screening.decide(2, role, "maybe")
+
+
+def test_packages_on_a_strict_project_merge_only_for_their_own_reviewer(team: Team, tmp_path: Path) -> None:
+    with team.open("ana") as ana:
+        ana.packages.create_package(team["ana"], tmp_path / "ana.screener")
+        ana.packages.create_package(team["ana"], tmp_path / "ana2.screener")
+    for name in ("ana", "ana2"):
+        with Project.open(tmp_path / f"{name}.screener") as pkg:
+            pkg.screening.decide(3, team["ana"], "exclude", note="offline")
+    with team.open("bob") as bob, pytest.raises(ScreenerError, match="nothing was merged"):
+        bob.packages.merge_package(tmp_path / "ana.screener")
+    with team.open("ana") as ana:
+        assert ana.packages.merge_package(tmp_path / "ana.screener").applied == 1
+    with team.open() as owner:  # the owner may merge a reviewer's package, in that reviewer's name
+        assert owner.packages.merge_package(tmp_path / "ana2.screener").unchanged == 1
+        assert [(d.reviewer, d.note) for d in owner.screening.decisions_of(3)] == [(team["ana"], "offline")]
+        assert [e.kind for e in owner.history.history(3)] == ["import", "decision"]
