@@ -17,13 +17,20 @@ from tests.factories import add_batch, make_record, new_project
 
 
 @pytest.fixture
-def project(project_target: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The main project: a file, or a database on a server."""
-    p = new_project(project_target)
+def project(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The main project: a file, or (for the tests that are not about the package's own
+    shape, which is checked before the project is looked at) also a database on a server."""
+    backend = getattr(request, "param", "sqlite")
+    target = str(tmp_path / "main.screener") if backend == "sqlite" else request.getfixturevalue(
+        "postgres").new_database()
+    p = new_project(target)
     add_batch(p, [make_record(i) for i in range(1, 7)], tmp=tmp_path)
     p.screening.decide(1, "ben", "include", note="ben's own")
     yield p
     p.close()
+
+
+BOTH = pytest.mark.parametrize("project", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -71,6 +78,7 @@ def refused(project: Project, package: Path, message: str) -> None:
     assert state(project) == before
 
 
+@BOTH
 def test_the_project_keeps_only_a_hash_of_the_packages_secret(project: Project, package: Path) -> None:
     with sqlite3.connect(package) as conn:
         (raw,) = conn.execute("SELECT detail FROM event WHERE kind = 'package_created'").fetchone()
@@ -80,17 +88,20 @@ def test_the_project_keeps_only_a_hash_of_the_packages_secret(project: Project, 
     assert project.packages.merge_package(package).applied == 0  # merging again changes nothing
 
 
+@BOTH
 def test_a_renamed_reviewer_is_refused(project: Project, package: Path) -> None:
     edit(package, "UPDATE reviewer SET name = 'ben' WHERE name = 'ana'")
     edit_header(package, lambda h: h.update(reviewer="ben"))
     refused(project, package, "it was written for 'ana', but says it is for 'ben'")
 
 
+@BOTH
 def test_a_header_naming_someone_not_in_the_package_is_refused(project: Project, package: Path) -> None:
     edit_header(package, lambda h: h.update(reviewer="ben"))
     refused(project, package, "names reviewer 'ben', who is not in it")
 
 
+@BOTH
 def test_a_decision_added_in_another_reviewers_name_is_refused(project: Project, package: Path) -> None:
     edit(package, "INSERT INTO reviewer (name, role) VALUES ('ben', 'reviewer')",
          "INSERT INTO decision (record_id, reviewer_id, stage, decision, reason, note, decided_at) "
@@ -147,6 +158,7 @@ def test_broken_package_metadata_of_every_kind_is_refused(project: Project, pack
     refused(project, package, message)
 
 
+@BOTH
 def test_two_headers_or_none_are_refused(project: Project, package: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.screener"
     shutil.copy(package, other)
@@ -157,6 +169,7 @@ def test_two_headers_or_none_are_refused(project: Project, package: Path, tmp_pa
     refused(project, other, "it is not a screening package")
 
 
+@BOTH
 def test_a_package_from_another_project_or_merged_as_someone_else_is_refused(
         project: Project, package: Path, tmp_path: Path) -> None:
     with new_project(str(tmp_path / "elsewhere.screener")) as other:
@@ -168,6 +181,7 @@ def test_a_package_from_another_project_or_merged_as_someone_else_is_refused(
     refused(project, package, "it was already merged for 'ben'")
 
 
+@BOTH
 def test_files_that_are_not_packages_are_refused_in_one_line(project: Project, tmp_path: Path) -> None:
     text = tmp_path / "notes.screener"
     text.write_text("hello\n")
@@ -185,6 +199,7 @@ def test_files_that_are_not_packages_are_refused_in_one_line(project: Project, t
         refused(project, path, message)
 
 
+@BOTH
 def test_a_package_merged_by_its_reviewer_applies_only_in_their_name(project: Project, package: Path) -> None:
     report = project.packages.merge_package(package)
     assert (report.reviewer, report.applied) == ("ana", 3)

@@ -248,6 +248,7 @@ def test_packages_on_a_strict_project_merge_only_for_their_own_reviewer(team: Te
         ana.packages.create_package(team["ana"], tmp_path / "ana2.screener")
     for name in ("ana", "ana2"):
         with Project.open(tmp_path / f"{name}.screener") as pkg:
+            assert not pkg.settings.info().strict
             pkg.screening.decide(3, team["ana"], "exclude", note="offline")
     with team.open("bob") as bob, pytest.raises(ScreenerError, match="nothing was merged"):
         bob.packages.merge_package(tmp_path / "ana.screener")

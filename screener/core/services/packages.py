@@ -228,6 +228,7 @@ def _write_package(t: Session, rows: dict[str, list[dict[str, object]]], reviewe
     required_ta = project.reviewers_per_record_ta
     # The package's reviewer is its only reviewer: their own decision is what counts there.
     project.reviewers_per_record_ta = project.reviewers_per_record_ft = 1
+    project.strict = False  # a file cannot be strict, even when its project is
     for rid in ta_included:  # final at title/abstract in the main project: on to full text
         t.add(Resolution(record_id=rid, stage=Stage.TITLE_ABSTRACT.value, decision="include", reason="",
                          note="included in the main project", reviewer_id=main.id, resolved_at=at))
