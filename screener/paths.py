@@ -11,12 +11,17 @@ APP = "Screener"
 
 
 def resource_root() -> Path:
-    """The ``resources/`` folder: beside the package from source, or in the PyInstaller
-    bundle (``sys._MEIPASS``) when frozen."""
+    """The ``resources/`` folder: in the PyInstaller bundle (``sys._MEIPASS``) when frozen;
+    inside the package when installed from a wheel (setup.py puts it there); beside the
+    package in a source checkout (and an editable install)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    if installed.is_dir():
+        return installed
+    return package.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

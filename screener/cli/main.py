@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from screener import __version__
 from screener.cli import commands, review_commands, team_commands
+from screener.cli.output import info
 from screener.types import ScreenerError
 
 STAGES = ["title_abstract", "full_text"]
@@ -128,11 +129,13 @@ def _main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["gui"])
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except ScreenerError as e:
-        print(f"screener: error: {e}", file=sys.stderr)
+        info(f"screener: error: {e}")
         return 1
     except (OSError, UnicodeError) as e:
-        print(f"screener: error: {e}", file=sys.stderr)
+        info(f"screener: error: {e}")
         return 1
     except Exception as e:
         from sqlalchemy.exc import SQLAlchemyError  # imported late: the CLI starts quicker
@@ -141,10 +144,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
             raise
         # e.g. a PostgreSQL server that is down or refuses us
         first = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-        print(f"screener: error: cannot use the project database: {first}", file=sys.stderr)
+        info(f"screener: error: cannot use the project database: {first}")
         return 1
     except KeyboardInterrupt:
-        print("screener: cancelled; nothing was changed", file=sys.stderr)
+        info("screener: cancelled; nothing was changed")
         return 1
 
 

@@ -8,12 +8,28 @@ import sys
 import time
 from typing import Any
 
+from screener.text import CONTROL
 from screener.types import Progress, Work, run_work
+
+# JSON escapes C0 itself; DEL and C1 (a one-byte ESC[ among them) it would write raw.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def emit_json(value: Any) -> None:
-    json.dump(_plain(value), sys.stdout, ensure_ascii=False, indent=2)
+    text = json.dumps(_plain(value), ensure_ascii=False, indent=2)
+    sys.stdout.write(text.translate(_JSON_ESCAPES))
     sys.stdout.write("\n")
+
+
+def safe(text: object) -> str:
+    """Text for a terminal: control characters that could drive it (colours, window title,
+    clearing the screen) removed, whatever the project holds."""
+    return CONTROL.sub("", str(text))
+
+
+def say(text: object) -> None:
+    """One line of human-readable output on stdout."""
+    print(safe(text))
 
 
 def _plain(value: Any) -> Any:
@@ -27,11 +43,11 @@ def _plain(value: Any) -> Any:
 
 
 def info(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(safe(message), file=sys.stderr)
 
 
 def table(rows: list[list[Any]], header: list[str]) -> None:
-    cells = [header] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [header] + [["" if c is None else " ".join(safe(c).split()) for c in row] for row in rows]
     widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(header))]
     for row in cells:
         print("  ".join(c[:60].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -7,7 +7,7 @@ import csv
 from typing import Any
 
 from screener.cli.commands import opened
-from screener.cli.output import emit_json, info, table
+from screener.cli.output import emit_json, info, say, table
 from screener.cli.team_commands import acting_reviewer
 from screener.types import ScreenerError
 
@@ -21,7 +21,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("decision", nargs="?", choices=["include", "exclude", "maybe"])
     c.add_argument("--reviewer", help="who decides (on a strict project: the role you log in as)")
     c.add_argument("--stage", choices=stages, default="title_abstract")
-    c.add_argument("--reason", default="")
+    c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
     c.add_argument("--from-csv", dest="from_csv")
     c.set_defaults(func=cmd_decide)
@@ -46,7 +46,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("--reviewer", help="who resolves (on a strict project: the role you log in as); "
                    "who may is a project setting: see 'screener settings'")
     c.add_argument("--stage", choices=stages, default="title_abstract")
-    c.add_argument("--reason", default="")
+    c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
     c.set_defaults(func=cmd_resolve)
 
@@ -84,7 +84,8 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
 
     c = sub.add_parser("export", help="write records or the decision log")
     c.add_argument("project")
-    c.add_argument("--what", required=True, choices=["included", "excluded", "all", "decisions"])
+    c.add_argument("--what", required=True, choices=["included", "excluded", "all", "decisions", "log"],
+                   help="log is the screening log, the same as decisions")
     c.add_argument("--stage", choices=stages, default=None)
     c.add_argument("--format", required=True, choices=["ris", "csv", "bibtex", "asreview"])
     c.add_argument("-o", "--output", required=True)
@@ -143,6 +144,9 @@ def read_decisions_csv(path: str) -> list[dict[str, str]]:
             rows = []
             for row in reader:
                 clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                if any("\x00" in v for v in clean.values()):
+                    raise ScreenerError(f"{path}, line {reader.line_num}: the row holds a NUL character "
+                                        "(binary data); nothing was applied")
                 clean["line"] = str(reader.line_num)
                 rows.append(clean)
             return rows
@@ -206,7 +210,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                 _fmt(a.kappa), _fmt(a.pabak), _fmt(a.gwet_ac1)] for a in pairs],
               ["reviewers", "stage", "n", "% agree", "kappa", "PABAK", "AC1"])
         if fleiss is not None:
-            print(f"Fleiss' kappa over {n_all} records decided by every reviewer: {fleiss:.3f}")
+            say(f"Fleiss' kappa over {n_all} records decided by every reviewer: {fleiss:.3f}")
     return 0
 
 
@@ -222,7 +226,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     else:
         for e in entries:
             what = ", ".join(f"{k}={v}" for k, v in e.detail.items() if v not in (None, "", []))
-            print(f"{e.at[:19]}  {e.kind:<12} {e.reviewer:<12} {e.stage:<15} {what}")
+            say(f"{e.at[:19]}  {e.kind.replace('_', ' '):<14} {e.reviewer:<12} {e.stage:<15} {what}")
     return 0
 
 
@@ -239,26 +243,40 @@ def cmd_prisma(args: argparse.Namespace) -> int:
     from screener.core.prisma_csv import write_prisma_csv
     from screener.core.prisma_diagram import render_svg
 
-    if args.csv:
-        with atomic_write(args.csv) as fp:
-            write_prisma_csv(counts, fp)
     svg = render_svg(counts, updated_review=args.updated_review)
-    if args.svg:
-        with atomic_write(args.svg) as fp:
+
+    def write_csv(path: str) -> None:
+        with atomic_write(path) as fp:
+            write_prisma_csv(counts, fp)
+
+    def write_svg(path: str) -> None:
+        with atomic_write(path) as fp:
             fp.write(svg)
-    if args.png or args.pdf:
+
+    def write_picture(path: str, kind: str) -> None:
         from screener.gui.prisma_render import ensure_gui_application, render_pdf, render_png
 
         ensure_gui_application()
-        if args.png:
-            render_png(svg, args.png)
-        if args.pdf:
-            render_pdf(svg, args.pdf)
+        (render_png if kind == "png" else render_pdf)(svg, path)
+
+    # Each file asked for is written even when another cannot be; then the failures are named.
+    failed = []
+    for path, write in ((args.csv, write_csv), (args.svg, write_svg),
+                        (args.png, lambda f: write_picture(f, "png")), (args.pdf, lambda f: write_picture(f, "pdf"))):
+        if path:
+            try:
+                write(path)
+            except (OSError, ValueError, ScreenerError) as e:
+                failed.append(str(e) if path in str(e) else f"{path}: {e}")
+    if failed:
+        raise ScreenerError("; ".join(failed))
     if args.json:
         emit_json(counts)
     elif not (args.csv or args.svg or args.png or args.pdf):
-        for key, value in counts.items():
-            print(f"{key}: {value}")
+        from screener.cli.prisma_table import prisma_lines
+
+        for line in prisma_lines(counts, args.updated_review):
+            say(line)
     return 0
 
 

@@ -51,6 +51,10 @@ PENDING_BOX: dict[str, str] = {
     "title_abstract": "box-records_screened",
     "retrieval": "box-dbr_sought_reports",
     "full_text": "box-dbr_assessed",
+    # other methods have no screening box: records awaiting title/abstract show where
+    # reports are sought, as they would reach it
+    "other_title_abstract": "box-other_sought_reports",
+    "other_full_text": "box-other_assessed",
 }
 PENDING_TEXT = "(+ {n} awaiting a final decision)"
 
@@ -264,13 +268,17 @@ def build_boxes(view: CountsView, *, updated: bool, other: bool) -> dict[str, Bo
                 v.item("Organisations", "organisation_results"),
                 v.item("Citation searching", "citations_results"),
             ],
-            "box-other_sought_reports": v.single(
-                "Reports sought for retrieval", "other_sought_reports"
-            ),
+            "box-other_sought_reports": [
+                *v.single("Reports sought for retrieval", "other_sought_reports"),
+                *v.pending_line("other_title_abstract"),
+            ],
             "box-other_notretrieved_reports": v.single(
                 "Reports not retrieved", "other_notretrieved_reports"
             ),
-            "box-other_assessed": v.single("Reports assessed for eligibility", "other_assessed"),
+            "box-other_assessed": [
+                *v.single("Reports assessed for eligibility", "other_assessed"),
+                *v.pending_line("other_full_text"),
+            ],
             "box-other_excluded": v.excluded("other_excluded"),
         }
         boxes.update({k: Box(k, lines, OTHER_W, PALE_GREY) for k, lines in others.items()})

@@ -11,6 +11,7 @@ from screener.core.project import Project
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.progress import ProgressPanel
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.types import Progress, Stage, Work
 
@@ -47,8 +48,7 @@ def export_work(project: Project, what: str, fmt: str, path: Path, stage: str) -
 def choose_target(parent: QWidget, workspace: Workspace, what: str) -> tuple[Path, str] | None:
     """Ask where to export; the format follows the chosen filter or the file's suffix."""
     formats = ["csv"] if what == "decisions" else ["ris", "csv", "bibtex"]
-    folder = Path(workspace.project.target).parent if "://" not in workspace.project.target \
-        else Path.home()
+    folder = dialog_folder("export", workspace.project.target)
     stem = Path(workspace.project.name).stem
     name = f"{stem}-decision-log.csv" if what == "decisions" else \
         f"{stem}-{what}-{workspace.stage.replace('_', '-')}.{'ris'}"
@@ -59,6 +59,7 @@ def choose_target(parent: QWidget, workspace: Workspace, what: str) -> tuple[Pat
         parent, title, str(folder / name), ";;".join(FILTERS[f] for f in formats),
         options=FILE_DIALOG_OPTIONS,
     )
+    remember_folder("export", path)
     if not path:
         return None
     fmt = SUFFIXES.get(Path(path).suffix.lower()) or next(

@@ -50,6 +50,12 @@ def describe(e: HistoryEntry) -> str:
         return f"{who} separated it from #{d.get('other')}"
     if e.kind == "not_duplicate":
         return f"{who}: not a duplicate of #{d.get('other')}"
+    if e.kind == "pair_reopened":
+        return f"{who} put the pair with #{d.get('other')} back among the possible duplicates"
+    if e.kind == "left_full_text":
+        n = d.get("decisions", 0)
+        return (f"Left full text: no longer included at title/abstract ({n} full-text "
+                f"decision{'s' if n != 1 else ''} kept, not counted)")
     if e.kind == "tags":
         return f"{who} set tags: {', '.join(d.get('tags', [])) or '(none)'}"
     if e.kind == "note":
@@ -58,7 +64,7 @@ def describe(e: HistoryEntry) -> str:
         got = "report retrieved" if d.get("retrieved") else "report not retrieved"
         pdf = f", PDF {d['pdf']}" if d.get("pdf") else ""
         return f"{who}: {got}{pdf}"
-    return f"{who}: {e.kind}"
+    return f"{who}: {e.kind.replace('_', ' ')}"  # a kind added later: still in words
 
 
 class HistoryView(QWidget):

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QStringListModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,11 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screener.core.readers.source_guess import guess_source
 from screener.core.services.importing import BatchInfo, ImportReport, SkippedRecordsError
 from screener.gui.context import Workspace
+from screener.gui.date_field import DateField
 from screener.gui.errors import report_error
 from screener.gui.heap import settle_heap
 from screener.gui.progress import ProgressPanel
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
 from screener.types import ImportFormatError, ScreenerError
 
@@ -111,9 +113,7 @@ class ImportDialog(QDialog):
         ):
             self.kind_combo.addItem(label, kind)
         self.kind_combo.setAccessibleName(self.tr("Kind of source"))
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit = DateField(QDate.currentDate(), self)  # takes 20261115 as typed
         self.date_edit.setAccessibleName(self.tr("Search date"))
         self.search_edit = QPlainTextEdit(self)
         self.search_edit.setPlaceholderText(self.tr("The search string, as run (for the report)"))
@@ -190,24 +190,26 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _guess_source(self, paths: list[str]) -> None:
-        """Preselect the source when the file names say it (scopus.ris, wos_export.ris…)."""
+        """Preselect the source when the records say it (``DB  - APA PsycInfo``) or else
+        the file names do (scopus.ris, wos_export.ris…)."""
         names = "".join(os.path.basename(p).lower() for p in paths).replace(" ", "")
-        for key, name in GUESSES:
-            if key in names:
-                i = self.source_combo.findText(name)
-                self.source_combo.setCurrentIndex(i)
-                self._source_chosen(i)
-                return
+        guess = next((g for g in map(guess_source, paths) if g), None)
+        guess = guess or next((name for key, name in GUESSES if key in names), None)
+        i = self.source_combo.findText(guess) if guess else -1
+        if i >= 0:
+            self.source_combo.setCurrentIndex(i)
+            self._source_chosen(i)
 
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             self.tr("Choose search exports"),
-            "",
+            str(dialog_folder("import", self.workspace.project.target)),
             self.tr("Bibliographies (*.ris *.txt *.nbib *.csv *.tsv);;All files (*)"),
             options=FILE_DIALOG_OPTIONS,
         )
         if paths:
+            remember_folder("import", paths[0])
             self.set_paths(self.paths() + list(paths))
 
     def remove_file(self) -> None:
@@ -233,6 +235,10 @@ class ImportDialog(QDialog):
             self.status_label.setText(self.tr("Name the source of these records, e.g. Scopus."))
             self.source_combo.setFocus()
             return
+        if self.batch is None and self.date_edit.edit.text().strip() and not self.date_edit.date().isValid():
+            self.status_label.setText(self.tr("The search date must be a date such as 2026-11-15 (or 20261115)."))
+            self.date_edit.setFocus()
+            return
         self.status_label.clear()
         self._import(strict=True)
 
@@ -246,7 +252,7 @@ class ImportDialog(QDialog):
                 source=batch.source if batch else self.source_combo.currentText().strip(),
                 kind=batch.kind if batch else str(self.kind_combo.currentData()),
                 search_date=batch.search_date if batch
-                else self.date_edit.date().toString("yyyy-MM-dd"),
+                else (self.date_edit.date().toString("yyyy-MM-dd") or None),
                 search_string=batch.search_string if batch else self.search_edit.toPlainText(),
                 fmt=str(self.format_combo.currentData()),
                 batch_id=batch.id if batch else None,
@@ -259,10 +265,14 @@ class ImportDialog(QDialog):
         )
         self._update_buttons()
 
-    def _confirm_skipped(self, error: SkippedRecordsError) -> bool:
+    def _problems(self, error: SkippedRecordsError) -> str:
         shown = "\n".join(error.problems[:SHOWN_WARNINGS])
         if len(error.problems) > SHOWN_WARNINGS:
             shown += "\n" + self.tr("… and {0} more").format(len(error.problems) - SHOWN_WARNINGS)
+        return shown
+
+    def _confirm_skipped(self, error: SkippedRecordsError) -> bool:
+        shown = self._problems(error)
         answer = QMessageBox.question(
             self,
             self.tr("Some records cannot be read"),
@@ -280,8 +290,9 @@ class ImportDialog(QDialog):
         self._update_buttons()
         if isinstance(error, SkippedRecordsError):
             if error.records == 0:
-                QMessageBox.warning(self, self.tr("Nothing to import"),
-                                    self.tr("These files hold no records that can be imported."))
+                QMessageBox.warning(self, self.tr("Nothing to import"), self.tr(
+                    "These files hold no records that can be imported:\n\n{0}").format(
+                        self._problems(error)))
             elif self._confirm_skipped(error):
                 self._import(strict=False)
                 return

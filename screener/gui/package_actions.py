@@ -11,6 +11,7 @@ from screener.core.services.packages import MergeReport, PackageReport
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.progress import ProgressPanel
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.types import Progress, Work
 
 FILTER = "Screener package (*.screener)"
@@ -21,8 +22,7 @@ def tr(text: str) -> str:
 
 
 def _folder(workspace: Workspace) -> Path:
-    target = workspace.project.target
-    return Path(target).parent if "://" not in target else Path.home()
+    return dialog_folder("package", workspace.project.target)
 
 
 def package_work(workspace: Workspace, reviewer: str, path: Path) -> Work[PackageReport]:
@@ -50,6 +50,7 @@ def write_package(parent: QWidget, workspace: Workspace, tasks: ProgressPanel) -
                                           options=QFileDialog.Option.DontUseNativeDialog)
     if not path:
         return
+    remember_folder("package", path)
 
     def done(report: PackageReport) -> None:
         workspace.notify(tr("Wrote {n} records for {who} to {path}").format(
@@ -65,6 +66,7 @@ def merge_package(parent: QWidget, workspace: Workspace, tasks: ProgressPanel) -
                                           options=QFileDialog.Option.DontUseNativeDialog)
     if not path:
         return
+    remember_folder("package", path)
 
     def done(report: MergeReport) -> None:
         workspace.data_changed.emit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +29,8 @@ from screener.core.services.prisma import MANUAL_KEYS
 from screener.gui.context import Workspace
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.prisma_render import save_diagram
-from screener.types import ScreenerError
+from screener.gui.recent import dialog_folder, remember_folder
+from screener.types import Progress, ScreenerError, Work
 
 MANUAL_LABELS = {
     "excluded_automatic": "Excluded by automation tools",
@@ -60,6 +61,8 @@ class DiagramWidget(QSvgWidget):
 
 
 class PrismaView(RefreshWhenVisible, QWidget):
+    exported = Signal(str)  # the path of a file written by an export
+    export_failed = Signal(str)
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -176,11 +179,17 @@ class PrismaView(RefreshWhenVisible, QWidget):
     # export
     def _ask_save_path(self, kind: str) -> str:
         name = self.project.name.rsplit(".", 1)[0] or "prisma"
+        start = dialog_folder("prisma", self.project.target) / f"{name}-prisma.{kind}"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the PRISMA diagram"), f"{name}-prisma.{kind}", self.tr(EXPORTS[kind]))
+            self, self.tr("Export the PRISMA diagram"), str(start), self.tr(EXPORTS[kind]))
+        remember_folder("prisma", path)
         return path
 
     def export(self, kind: str) -> Path | None:
+        """Ask where, then write the diagram or the CSV. PNG and PDF are drawn on a worker
+        thread: drawing text for a 300 dpi PDF on the GUI thread left Qt's font cache there
+        giving menus and drop-downs microscopic text until restart (and the window stays
+        responsive meanwhile). ``exported`` is emitted once the file is written."""
         path = self._ask_save_path(kind)
         if not path:
             return None
@@ -189,14 +198,31 @@ class PrismaView(RefreshWhenVisible, QWidget):
             out = out.with_name(out.name + f".{kind}")
         if self._pending_keys:
             self.save_manual()
+        if kind in ("png", "pdf"):
+            self.workspace.runner.start(draw_work(self.svg, out), on_done=lambda _: self._saved(out),
+                                        on_error=lambda e: self._not_saved(out, e))
+            return out
         try:
             if kind == "csv":
                 write_prisma_csv(self.counts, out)
             else:
                 save_diagram(self.svg, out)
         except (OSError, ValueError) as e:
-            self.show_error(self.tr("Could not export {name}: {e}").format(name=out.name, e=e))
+            self._not_saved(out, e)
             return None
+        self._saved(out)
+        return out
+
+    def _saved(self, out: Path) -> None:
         self.show_error("")
         self.workspace.notify(self.tr("Saved {path}").format(path=str(out)))
-        return out
+        self.exported.emit(str(out))
+
+    def _not_saved(self, out: Path, error: Exception) -> None:
+        self.show_error(self.tr("Could not export {name}: {e}").format(name=out.name, e=error))
+        self.export_failed.emit(str(out))
+
+
+def draw_work(svg: str, out: Path) -> Work[Path]:
+    yield Progress(0, 0, "")
+    return save_diagram(svg, out)

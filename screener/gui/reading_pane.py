@@ -40,6 +40,7 @@ from shiboken6 import isValid
 
 from screener.core.services.records import RecordDetail
 from screener.gui.highlight import DARK, LIGHT, escape, highlight_html, term_pattern
+from screener.gui.widgets import KeyboardExit
 
 LINE_CHARS = 86  # characters per line of the abstract
 SAFE_SCHEMES = ("http", "https")
@@ -64,7 +65,8 @@ def pmid_url(pmid: str) -> str:
 def author_line(authors: list[str], limit: int = 6) -> str:
     if len(authors) <= limit:
         return "; ".join(authors)
-    return "; ".join(authors[: limit - 1]) + f"; … {authors[-1]} (+{len(authors) - limit + 1} more)"
+    # limit - 1 first authors, then the last: the rest are "more"
+    return "; ".join(authors[: limit - 1]) + f"; … {authors[-1]} (+{len(authors) - limit} more)"
 
 
 class RecordBrowser(QTextBrowser):
@@ -127,6 +129,7 @@ class RecordBrowser(QTextBrowser):
 class ReadingPane(QWidget):
     note_edited = Signal(int, str)  # record id, text (debounced, and on leaving the field)
     tags_edited = Signal(int, list)  # record id, tags
+    leave = Signal()  # Esc in the note or tags, or Tab in the note: back to the record list
 
     def __init__(self, parent: QWidget | None = None, editable: bool = True) -> None:
         super().__init__(parent)
@@ -152,6 +155,8 @@ class ReadingPane(QWidget):
         self.note.textChanged.connect(self._note_timer.start)
         self.note.installEventFilter(self)
         self.tags.editingFinished.connect(self._emit_tags)
+        KeyboardExit(self.note, self._leave, on_tab=True)  # Tab would land in the tags field
+        KeyboardExit(self.tags, self._leave)
 
         bottom = QWidget(self)
         bottom.setObjectName("readingPaneNotes")
@@ -320,6 +325,11 @@ class ReadingPane(QWidget):
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.flush_note()
         return super().eventFilter(watched, event)
+
+    def _leave(self) -> None:
+        self.flush_note()
+        self._emit_tags()
+        self.leave.emit()
 
     def flush_note(self) -> None:
         self._note_timer.stop()

@@ -1,5 +1,6 @@
 """Per-user GUI memory in QSettings: recent projects, the last reviewer per project,
-window geometry. Nothing about a review lives here; that travels in the project file."""
+window geometry, the last folder of each kind of file. Nothing about a review lives here;
+that travels in the project file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from screener.core.connection import without_password
 from screener.paths import APP
 
 MAX_RECENT = 10
@@ -24,8 +26,9 @@ def is_url(target: str) -> bool:
 
 
 def normalise(target: str | Path) -> str:
+    """A file's full path, or a URL without any password (never remembered)."""
     target = str(target)
-    return target if is_url(target) else str(Path(target).expanduser().resolve())
+    return without_password(target) if is_url(target) else str(Path(target).expanduser().resolve())
 
 
 class RecentProjects:
@@ -70,3 +73,32 @@ class RecentProjects:
         reviewers[normalise(target)] = reviewer
         self.settings.setValue("recent/reviewers", json.dumps(reviewers))
         self.settings.sync()
+
+
+# Kinds of file a dialog asks for; each remembers its own last folder.
+FOLDER_KINDS = ("project", "import", "export", "prisma", "package", "pdf")
+
+
+def dialog_folder(kind: str, project_target: str | None = None) -> Path:
+    """Where a file dialog for ``kind`` opens: the folder last used for that kind, else the
+    open project's folder, else the most recent project's, else the home folder; never the
+    process's working directory (a source checkout, or wherever Screener was started)."""
+    settings = app_settings()
+    last = str(settings.value(f"folders/{kind}", "") or "")
+    candidates = [last, project_target or "", *RecentProjects(settings).paths()[:1]]
+    for candidate in candidates:
+        if not candidate or is_url(candidate):
+            continue
+        folder = Path(candidate) if candidate == last else Path(candidate).parent
+        if folder.is_dir():
+            return folder
+    return Path.home()
+
+
+def remember_folder(kind: str, chosen: str | Path) -> None:
+    """Remember the folder of a file just chosen in a dialog for ``kind``."""
+    if not chosen or is_url(str(chosen)):
+        return
+    settings = app_settings()
+    settings.setValue(f"folders/{kind}", str(Path(chosen).expanduser().resolve().parent))
+    settings.sync()

@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.screen_parts import is_text_input
-from screener.types import ScreenerError, Stage
+from screener.types import ConnectionLost, ScreenerError, Stage
 
 CHECKPOINT_EVERY = 40  # decisions; SQLite would checkpoint by itself at about 160
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
@@ -68,6 +69,9 @@ class ScreenActions:
             return False
         try:
             info = self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
+        except ConnectionLost:
+            self._keep_unsaved(rid, choice, stage, reason)  # said plainly, saved when it can be
+            return False
         except ScreenerError as e:
             self.show_error(str(e))
             return False
@@ -192,7 +196,9 @@ class ScreenActions:
         self._announce_timer.start()
 
     def _ask_pdf_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), "", self.tr("PDF files (*.pdf);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), str(dialog_folder("pdf", self.project.target)),
+                                              self.tr("PDF files (*.pdf);;All files (*)"))
+        remember_folder("pdf", path)
         return path
 
     def _attach_pdf(self) -> None:

@@ -34,6 +34,7 @@ from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
+from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_parts import (
     EmptyState,
     FilterBar,
@@ -46,7 +47,7 @@ from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 from screener.types import ScreenerError, Stage
 
 
-class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
+class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -152,12 +153,14 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         self.panel.history_toggled.connect(self._toggle_history)
         self.pane.note_edited.connect(self._save_note)
         self.pane.tags_edited.connect(self._save_tags)
+        self.pane.leave.connect(self.table.setFocus)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
         workspace.data_changed.connect(self._data_changed)
         workspace.stage_changed.connect(lambda _s: self.refresh())
         workspace.reviewer_changed.connect(self._reviewer_changed)
+        self._connect_live()
         self.refresh()
 
     # set-up
@@ -329,19 +332,28 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
             c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
         except ScreenerError:
             c = {}
-        self._total, self._mine = c.get("total", 0), c.get("decided_by_me", 0)
+        # Done: what no longer needs me at this stage (decided by me, or settled without me),
+        # the header's figure too ("My queue 82 / 97 · 15% done").
+        self._total = c.get("total", 0)
+        self._mine = self._total - c.get("queue", self._total)
         self._update_progress_label()
 
     def _update_progress_label(self, bar: bool = True) -> None:
         total, mine = self._total, min(self._mine, self._total)
         pct = round(100 * mine / total) if total else 0
-        text = self.tr("Decided {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        text = self.tr("Done {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
         if self.filters.view() == "my_queue" and not self.filters.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
         self.progress_label.setText(text)
-        if bar:  # QProgressBar repaints at once: not in the decision loop, with the exact counts
-            self.progress_bar.setMaximum(max(total, 1))
-            self.progress_bar.setValue(mine)
+        if bar:
+            self._update_progress_bar()
+        else:  # QProgressBar repaints at once: not inside the decision, but straight after it
+            QTimer.singleShot(0, self._update_progress_bar)
+
+    def _update_progress_bar(self) -> None:
+        """The bar shows what the label says."""
+        self.progress_bar.setMaximum(max(self._total, 1))
+        self.progress_bar.setValue(min(self._mine, self._total))
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QPalette
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QFileDialog, QLabel, QListView, QPlainTextEdit, QWidget
 
 # Non-native file dialogs look the same everywhere and can be driven in tests.
@@ -50,3 +52,22 @@ def list_edit(parent: QWidget, items: list[str], placeholder: str, name: str) ->
     edit.setAccessibleName(name)
     edit.setTabChangesFocus(True)
     return edit
+
+
+class KeyboardExit(QObject):
+    """Esc in a text field (and, with ``on_tab``, Tab) hands the keyboard back to the list
+    whose plain keys decide, as Esc does from search: typed letters never reach a note
+    after the reviewer meant to leave it."""
+
+    def __init__(self, field: QWidget, leave: Callable[[], None], on_tab: bool = False) -> None:
+        super().__init__(field)
+        self.leave = leave
+        self.keys = {Qt.Key.Key_Escape, Qt.Key.Key_Tab} if on_tab else {Qt.Key.Key_Escape}
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in self.keys and not event.modifiers()):
+            self.leave()
+            return True
+        return super().eventFilter(watched, event)

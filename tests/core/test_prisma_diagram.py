@@ -150,18 +150,21 @@ def test_user_text_is_escaped_and_the_svg_parses() -> None:
 
 def test_pending_records_shown_in_their_box_and_not_added_to_counts() -> None:
     counts = golden_counts()
-    counts["pending"] = {"title_abstract": 1037, "full_text": 5, "retrieval": 2}
-    root = parse(render_svg(counts))
+    counts["pending"] = {"title_abstract": 1037, "full_text": 5, "retrieval": 2,
+                         "other_title_abstract": 12, "other_full_text": 3}
+    root = parse(render_svg(counts, show_other_methods=True))
     wanted = {"title_abstract": "(+ 1,037 awaiting a final decision)",
               "full_text": "(+ 5 awaiting a final decision)",
-              "retrieval": "(+ 2 awaiting a final decision)"}  # fmt: skip
+              "retrieval": "(+ 2 awaiting a final decision)",
+              "other_title_abstract": "(+ 12 awaiting a final decision)",
+              "other_full_text": "(+ 3 awaiting a final decision)"}  # fmt: skip
     for kind, box_id in PENDING_BOX.items():
         text = box_text(root, box_id)
         assert wanted[kind] in text
         (key,) = BOX_KEYS[box_id]
         assert n(counts[key]) in text  # the box's own count is unchanged
-    pending_lines = [t for t in root.iter(f"{SVG}text") if "awaiting" in "".join(t.itertext())]
-    assert all(t.get("font-style") == "italic" for t in pending_lines[:3])
+    pending_lines = [t for t in root.iter(f"{SVG}text") if re.match(r"\(\+ \d", "".join(t.itertext()))]
+    assert len(pending_lines) == 5 and all(t.get("font-style") == "italic" for t in pending_lines)
     assert "not counted in the n" in box_text(root, "footnotes")
 
 

@@ -64,12 +64,18 @@ def test_a_missing_file_is_an_import_error(tmp_path: Path) -> None:
         read_file(tmp_path / "nowhere.ris")
 
 
-def test_a_forced_format_that_does_not_fit_says_which_does(tmp_path: Path) -> None:
+def test_a_forced_format_that_finds_nothing_says_which_format_fits(tmp_path: Path) -> None:
     path = _write(tmp_path, TWO_RECORDS.encode())
     with pytest.raises(ImportFormatError, match="looks like a RIS file: choose RIS"):
         read_file(path, "csv")
-    with pytest.raises(ImportFormatError, match="looks like a RIS file"):
-        read_file(path, "nbib")
+
+
+def test_a_forced_format_wins_but_warns_when_the_file_looks_like_another(tmp_path: Path) -> None:
+    path = _write(tmp_path, TWO_RECORDS.encode())
+    result = read_file(path, "nbib")  # MEDLINE's "TI  - " lines are RIS's too
+    assert result.format == "nbib"
+    assert [r.title for r in result.records] == ["Café “society” – a study"] * 2
+    assert any("read as NBIB as asked, but this looks like a RIS file" in w for w in result.warnings)
 
 
 def test_an_unknown_format_name_is_a_programming_error(tmp_path: Path) -> None:
@@ -108,13 +114,14 @@ def test_encodings(tmp_path: Path, encode, encoding: str) -> None:  # type: igno
 
 
 def test_latin1_bytes_cp1252_cannot_decode_fall_back_to_latin1(tmp_path: Path) -> None:
-    # 0x81 and 0x8D are unassigned in cp1252 and only occur in Latin-1 (as C1 controls).
+    # 0x81 and 0x8D are unassigned in cp1252 and only occur in Latin-1 (as C1 controls,
+    # which are stripped from the text like every control character).
     text = TWO_RECORDS.replace("“society” – ", "society ")
     path = _write(tmp_path, text.encode("latin-1").replace(b"Stra\xdfe", b"Stra\xdfe\x81"))
     result = read_file(path)
     assert result.encoding == "latin-1"
     assert result.records[0].authors == ["Müller, José", "Ørsted, Søren"]
-    assert result.records[0].abstract == "Straße\x81, naïve, façade."
+    assert result.records[0].abstract == "Straße, naïve, façade."
 
 
 def test_cyrillic_in_a_windows_code_page(tmp_path: Path) -> None:

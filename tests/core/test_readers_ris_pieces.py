@@ -43,7 +43,7 @@ def test_broken_and_irregular_exports_read_the_same_in_pieces(tmp_path: Path) ->
         "TY  - JOUR\r\nTI  - No ER here\r\n"
         "TY  - BOOK\r\nTI  - Third\r\nER  - \r\n\r\n\r\n"
         "AU  - Orphan, A.\r\nER  - \r\n\r\n"
-        "TY  - JOUR\r\nTI  - Binary \x01 inside\r\nER  - \r\n"
+        "TY  - JOUR\r\nTI  - Binary \x00 inside\r\nER  - \r\n"
         "TY  - JOUR\r\nTI  - Line\u2028separator\r\nER  - \r\n"
         "TY  - CHAP\r\nTI  - Last, no ER"
     )

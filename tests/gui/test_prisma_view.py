@@ -65,7 +65,9 @@ def test_exports_svg_png_pdf_and_the_prisma2020_csv(qtbot, make_screen_project, 
     targets = {kind: tmp_path / f"flow.{kind}" for kind in ("svg", "png", "pdf", "csv")}
     monkeypatch.setattr(view, "_ask_save_path", lambda kind: str(targets[kind]))
     for kind, button in view.export_buttons.items():
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(view.exported, timeout=20000) as written:  # PNG and PDF: on a worker
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert written.args == [str(targets[kind])]
         assert targets[kind].is_file() and targets[kind].stat().st_size > 0, kind
     assert targets["svg"].read_text(encoding="utf-8") == view.svg
     image = QImage(str(targets["png"]))
@@ -83,3 +85,28 @@ def test_a_cancelled_save_writes_nothing(qtbot, make_screen_project, show_view, 
     monkeypatch.setattr(view, "_ask_save_path", lambda kind: "")
     assert view.export("png") is None
     assert list(Path(tmp_path).glob("*.png")) == []
+
+
+def test_png_and_pdf_are_drawn_off_the_gui_thread(qtbot, make_screen_project, show_view, tmp_path, monkeypatch):
+    # Drawing a 300 dpi PDF's text on the GUI thread left Qt's font cache there giving every
+    # menu and drop-down microscopic labels until restart (screenshots in the issue 15 notes).
+    import threading
+
+    from screener.gui import prisma_view
+
+    project = reviewed(make_screen_project)
+    view = show_view(PrismaView(Workspace(project, "ana")))
+    monkeypatch.setattr(view, "_ask_save_path", lambda kind: str(tmp_path / f"flow.{kind}"))
+    threads: list[bool] = []
+    draw = prisma_view.save_diagram
+
+    def watched(svg: str, out: Path) -> Path:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return draw(svg, out)
+
+    monkeypatch.setattr(prisma_view, "save_diagram", watched)
+    for kind in ("pdf", "png"):
+        with qtbot.waitSignal(view.exported, timeout=20000):
+            view.export(kind)
+    assert threads == [False, False]
+    assert (tmp_path / "flow.pdf").read_bytes().startswith(b"%PDF")

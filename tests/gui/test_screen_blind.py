@@ -27,7 +27,7 @@ def test_two_reviewers_screen_the_same_records_blind(qtbot, make_screen_project,
     assert ben.model.ids == [1, 2, 3, 4]
     ben.filters.set_view("all")
     assert icons(ben) == ["Not decided by you"] * 4
-    assert "Decided 0 / 4" in ben.progress_label.text()
+    assert "Done 0 / 4" in ben.progress_label.text()
     ben.filters.set_view("my_queue")
     for rid in (1, 2, 3, 4):
         ben.select_row(ben.model.row_of(rid))

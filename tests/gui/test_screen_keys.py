@@ -42,7 +42,7 @@ def test_i_e_m_decide_commit_and_move_on(qtbot, make_screen_project, show_view):
     assert view.pane.record_id == 4
     assert view.session_label.text().startswith("3 decided this session · ")
     assert view.session_label.text().endswith("/min")
-    assert "Decided 3 / 5" in view.progress_label.text()
+    assert "Done 3 / 5 (60%)" in view.progress_label.text()
     assert "My queue 2" in view.progress_label.text()
 
 

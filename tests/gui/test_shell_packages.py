@@ -1,4 +1,5 @@
-"""File ▸ screening packages in the GUI: write one for a reviewer, merge it back."""
+"""File ▸ screening packages in the GUI: write one for a reviewer, merge it back. Each step
+waits for the background work it started to end, and the package file never shows half-written."""
 
 from __future__ import annotations
 
@@ -23,9 +24,14 @@ def test_write_a_package_for_ben_and_merge_his_decisions(qtbot, window, tmp_path
     package = tmp_path / "ben.screener"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("ben", True))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(package), ""))
-    window.menus.package.trigger()
-    qtbot.waitUntil(package.exists, timeout=10000)
-    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10000)
+    # The work runs on the open project's runner, in the window's task panel: wait for the
+    # panel to finish it (not on window.runner, which is idle while a project is open).
+    written: list[str] = []
+    window.workspace.message.connect(lambda text, _ms: written.append(text))
+    with qtbot.waitSignal(window.tasks.ended, timeout=20000):
+        window.menus.package.trigger()
+    assert any(text.startswith("Wrote ") and str(package) in text for text in written)
+    assert not list(tmp_path.glob(".*partial*"))  # nothing left of the writing
 
     with Project.open(package) as pkg:  # ben screens offline; ana's decision is not there
         assert pkg.screening.decisions_of(ids[0]) == []
@@ -35,7 +41,7 @@ def test_write_a_package_for_ben_and_merge_his_decisions(qtbot, window, tmp_path
     shown: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
-    window.menus.merge.trigger()
-    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert "ben: 2 decisions merged" in shown[0]
+    with qtbot.waitSignal(window.tasks.ended, timeout=20000):
+        window.menus.merge.trigger()
+    assert len(shown) == 1 and "ben: 2 decisions merged" in shown[0]
     assert [c.record_id for c in window.workspace.project.conflicts.conflicts()] == [ids[0]]

@@ -14,7 +14,8 @@ misc. ``journal`` is written as ``journal`` (article), ``booktitle``
 ``journal`` for the other types.
 
 Other fields: ``issue`` -> ``number``; a page range ``12-19`` -> ``12--19``;
-``keywords`` joined with ``", "``; ``pmid`` and ``screener-id`` (the record id) are
+``keywords`` joined with ``", "``, a keyword holding a comma in braces (``{Models,
+Biological}``); ``pmid`` and ``screener-id`` (the record id) are
 non-standard fields that BibTeX styles ignore and reference managers keep. Empty
 fields are left out.
 
@@ -28,7 +29,7 @@ Validity:
   ``\\{``/``\\}``: BibTeX counts every brace, escaped or not, so ``\\{`` alone would
   unbalance the entry. Every value therefore has balanced braces.
 * Runs of whitespace (including line breaks) become one space: a blank line inside a
-  field would end a paragraph in LaTeX.
+  field would end a paragraph in LaTeX. Control characters are removed.
 * Non-ASCII text is written as it is (UTF-8), as biber and current BibTeX read it.
 * An author without a comma and with more than one word (an organisation, or a name
   in "Given Surname" order) is wrapped in braces so BibTeX keeps it whole; so is a
@@ -39,7 +40,8 @@ Validity:
 
 Keys are ``surnameYEARword``: the first author's surname, the year and the first
 title word that is not a stop word, folded to lower-case ASCII letters and digits
-(``Müller`` -> ``muller``, ``Ødegård`` -> ``odegard``); ``anon`` without an author.
+(``Müller`` -> ``muller``, ``Ødegård`` -> ``odegard``); ``anon`` without an author. The
+surname and the word are cut to ``KEY_PART_CHARS`` characters each, the year to four.
 Keys are unique within one call: a repeat gets ``a``, ``b``, ... ``z``, ``aa``, ...
 appended (the first keeps the plain key).
 """
@@ -51,6 +53,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
+from screener.text import CONTROL
+
+KEY_PART_CHARS = 20  # the surname and the title word of a key, each at most
 ENTRY_TYPES: dict[str, str] = {
     "JOUR": "article",
     "EJOUR": "article",
@@ -127,7 +132,7 @@ def _get(record: Any, name: str) -> Any:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    return " ".join(CONTROL.sub("", str(value)).split())
 
 
 def escape(text: str) -> str:
@@ -155,18 +160,18 @@ def _surname(author: str) -> str:
 
 def _first_word(title: str) -> str:
     for word in title.split():
-        folded = ascii_fold(word)
+        folded = ascii_fold(word[: KEY_PART_CHARS * 4])  # a 150,000-character "word" stays cheap
         if folded and folded not in _STOP_WORDS:
             return folded
     return ""
 
 
 def base_key(authors: Iterable[str], year: object, title: str) -> str:
-    """``surnameYEARword`` before making it unique."""
+    """``surnameYEARword`` before making it unique; each part capped (``KEY_PART_CHARS``)."""
     first = next(iter(authors), "")
-    surname = ascii_fold(_surname(first)) or "anon"
-    year_text = ascii_fold(_text(year))
-    return f"{surname}{year_text}{_first_word(_text(title))}"
+    surname = ascii_fold(_surname(first)[:KEY_PART_CHARS * 4])[:KEY_PART_CHARS] or "anon"
+    year_text = ascii_fold(_text(year))[:4]
+    return f"{surname}{year_text}{_first_word(_text(title))[:KEY_PART_CHARS]}"
 
 
 def _suffixes() -> Iterator[str]:
@@ -198,6 +203,13 @@ def _author(name: str) -> str:
     if _AND_WORD.search(name) or commas > 2 or (commas == 0 and len(name.split()) > 1):
         return "{" + text + "}"
     return text
+
+
+def _keyword(keyword: str) -> str:
+    """One item of the comma-separated ``keywords`` list; one holding a comma (the MeSH
+    heading "Models, Biological") is braced, as biblatex and etoolbox lists read it."""
+    text = escape(keyword)
+    return "{" + text + "}" if "," in text else text
 
 
 def _pages(pages: str) -> str:
@@ -239,7 +251,7 @@ def entry_fields(record: Any) -> tuple[str, list[tuple[str, str]]]:
         ("doi", verbatim(_text(_get(record, "doi")))),
         ("pmid", escape(_text(_get(record, "pmid")))),
         ("url", verbatim(urls[0]) if urls else ""),
-        ("keywords", escape(", ".join(_text(k) for k in keywords))),
+        ("keywords", ", ".join(_keyword(k) for k in keywords if _text(k))),
         ("abstract", escape(_text(_get(record, "abstract")))),
         ("screener-id", escape(_text(_get(record, "record_id")))),
     ]

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, TextIO
 
 from screener.core.readers.ris_tags import END_TAG, START_TAG, parse_irregular
+from screener.text import strip_controls
 
 NEWLINE = "\r\n"
 
@@ -57,6 +58,7 @@ def _looks_like_tag(line: str) -> bool:
 
 
 def _lines(tag: str, value: str) -> list[str]:
+    value = strip_controls(value)  # whatever the project holds: nothing that drives a terminal
     parts = [part.strip() for part in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     parts = [parts[0]] + [part for part in parts[1:] if part]
     lines = [f"{tag}  - {parts[0]}"]

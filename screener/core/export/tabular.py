@@ -8,7 +8,8 @@ dataclass such as ``ParsedRecord`` works as it is). Write to a text file opened 
 
 Cell conversion (``cell_text``): ``None`` is empty; lists, tuples and sets are joined
 with ``"; "`` (sets sorted); ``bool`` is ``1``/``0``; numbers are written with ``str``;
-dates in ISO 8601; anything else with ``str``.
+dates in ISO 8601; anything else with ``str``. Control characters other than tab and line
+feed are removed (``screener.text``), whatever the project holds.
 
 Formula injection (CSV injection): a spreadsheet treats a cell that begins with ``=``,
 ``+``, ``-`` or ``@`` as a formula, and tab or carriage return at the start can smuggle
@@ -29,6 +30,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
+
+from screener.text import strip_controls
 
 LIST_SEPARATOR = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +81,7 @@ def cell_text(value: object) -> str:
 
 
 def _cell(value: object, neutralise: bool) -> str:
-    text = cell_text(value)
+    text = strip_controls(cell_text(value))  # no terminal escapes for whoever cats the file
     if neutralise and not isinstance(value, (int, float)):
         return neutralise_cell(text)
     return text

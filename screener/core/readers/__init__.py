@@ -7,7 +7,8 @@ Public API::
 
 Both raise ImportFormatError for a file that is not a bibliography at all (empty, PDF,
 binary, HTML, Web of Science plain text, RIS without records, …) or, when a format is
-forced, for a file that clearly is another format. A file in which only some records
+forced, for a file in which that format finds no record (saying what the file looks like).
+A forced format always wins over what the file looks like. A file in which only some records
 are broken is read: the good ones are in ``ReadResult.records``, the others in
 ``ReadResult.skipped`` (with their line numbers and the reason).
 """
@@ -17,13 +18,14 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 
+from screener.core.readers.clean import screenable
 from screener.core.readers.csv_reader import read_csv
 from screener.core.readers.decoding import DecodedText, read_text
 from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import iter_ris_records
-from screener.types import ImportFormatError, ParsedRecord, ReadResult
+from screener.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 __all__ = ["FORMATS", "detect_format", "read_file"]
 
@@ -39,13 +41,20 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     return require(name, sniff(decoded.text, name))
 
 
-def _choose_format(name: str, decoded: DecodedText, fmt: str) -> str:
+def _choose_format(name: str, decoded: DecodedText, fmt: str) -> tuple[str, str]:
+    """The format to read the file as (a forced one always wins) and what the file looks
+    like, for the message when the forced format finds nothing."""
     kind = sniff(decoded.text, name)
     if fmt == "auto":
-        return require(name, kind)
-    if kind != fmt and kind != "unknown":
-        raise ImportFormatError(name, DESCRIPTIONS[kind])
-    return fmt
+        return require(name, kind), kind
+    return fmt, kind
+
+
+def _nothing_read(name: str, fmt: str, kind: str, error: ImportFormatError | None) -> ImportFormatError:
+    """The forced format ``fmt`` read no record: say so, and what the file looks like."""
+    reason = error.detail if error is not None else f"no {fmt.upper()} record could be read"
+    hint = DESCRIPTIONS.get(kind, "") if kind not in (fmt, "unknown") else ""
+    return ImportFormatError(name, f"{reason}; {hint}" if hint else reason, error.line if error else None)
 
 
 def read_file(path: str | os.PathLike[str], fmt: str = "auto") -> ReadResult:
@@ -71,15 +80,42 @@ def iter_file(
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     name = os.fspath(path)
     decoded = read_text(name)
-    chosen = _choose_format(name, decoded, fmt)
-    if chosen == "ris":
-        encoding, decoding_warnings = decoded.encoding, decoded.warnings
-        skipped, warnings, count = yield from iter_ris_records(decoded)
-        if not count and not skipped:
-            raise ImportFormatError(name, "no RIS records found: no line starts with 'TY  - '")
-        return ReadResult(name, "ris", encoding, [], skipped, decoding_warnings + warnings)
-    with gc_paused():
-        result = _WHOLE_FILE_READERS[chosen](name, decoded)
-    records, result.records = result.records, []
-    yield records
+    chosen, looks_like = _choose_format(name, decoded, fmt)
+    dirty = decoded.has_control_chars
+    dropped: list[SkippedRecord] = []  # records with nothing to screen
+    kept = 0
+    try:
+        if chosen == "ris":
+            encoding, decoding_warnings = decoded.encoding, decoded.warnings
+            pieces = iter_ris_records(decoded)
+            try:
+                while True:
+                    try:
+                        records = screenable(next(pieces), dropped, dirty)
+                    except StopIteration as done:
+                        skipped, warnings, count = done.value
+                        break
+                    kept += len(records)
+                    yield records
+            finally:
+                pieces.close()
+            if not count and not skipped:
+                raise ImportFormatError(name, "no RIS records found: no line starts with 'TY  - '")
+            result = ReadResult(name, "ris", encoding, [], skipped, decoding_warnings + warnings)
+        else:
+            with gc_paused():
+                result = _WHOLE_FILE_READERS[chosen](name, decoded)
+            records, result.records = screenable(result.records, dropped, dirty), []
+            kept = len(records)
+            yield records
+    except ImportFormatError as error:
+        if fmt != "auto" and error.path == name:
+            raise _nothing_read(name, chosen, looks_like, error) from None
+        raise
+    if fmt != "auto" and not kept and looks_like != chosen:
+        raise _nothing_read(name, chosen, looks_like, None)
+    if fmt != "auto" and looks_like in READABLE and looks_like != chosen:
+        result.warnings.append(f"read as {chosen.upper()} as asked, but {DESCRIPTIONS[looks_like]}")
+    if dropped:
+        result.skipped = sorted(result.skipped + dropped, key=lambda s: s.position)
     return result

@@ -41,6 +41,9 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
+# What ``has_control_chars`` looks for: C0 but tab and line ends, VT, FF, DEL; C1 in UTF-8.
+_STRIPPED_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # charset-normalizer answers for which cp1252 (or Latin-1) is the better reading.
 _WESTERN = {
     "ascii", "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman",
@@ -52,7 +55,7 @@ _WESTERN = {
 
 # Characters str.splitlines() also breaks at, besides \n, \r and \r\n.
 _OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -60,7 +63,7 @@ class DecodedText:
     text: str  # the file's text without BOM; line ends as in the file
     encoding: str
     warnings: list[str] = field(default_factory=list)
-    has_control_chars: bool = False  # C0 control characters other than tab, CR, LF, FF, VT
+    has_control_chars: bool = False  # control characters other than tab, CR and LF (C0, DEL, C1)
 
     def lines(self) -> list[str]:
         """The lines, split at LF, CRLF and bare CR only (what a text editor shows)."""
@@ -161,10 +164,11 @@ def decode_bytes(path: str, data: bytes) -> DecodedText:
         text = text.replace("\ufeff", "")
     if not text or text.isspace():
         raise ImportFormatError(path, "the file is empty")
-    if encoding.startswith(("utf-16", "utf-32")):
+    if encoding.startswith(("utf-16", "utf-32")) or encoding not in ("utf-8", "utf-8-sig", "cp1252"):
         has_control = _CONTROL_TEXT.search(text) is not None
-    else:  # ASCII-compatible: control characters are single bytes, and bytes are quicker
-        has_control = len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    else:  # C0 and DEL are single bytes, C1 two in UTF-8 (none in cp1252); bytes are quicker
+        has_control = len(data.translate(None, _STRIPPED_BYTES)) != len(data) or (
+            encoding != "cp1252" and _UTF8_C1.search(data) is not None)
     return DecodedText(text, encoding, warnings, has_control)
 
 

@@ -1,5 +1,13 @@
 """Recognise what a decoded file is: RIS, PubMed MEDLINE (nbib), CSV — or something else,
-described in words the user can act on."""
+described in words the user can act on.
+
+The answer comes from the file's structure, never from a match somewhere inside it: a CSV
+whose abstract holds a line starting ``TY  - `` is still a CSV. The first non-blank line
+decides when it is a CSV header with a title or abstract column (or any delimited line in a
+``.csv``/``.tsv`` file); otherwise the first line that starts a record (RIS ``TY``, MEDLINE
+``PMID-``, BibTeX ``@type{``, EndNote ``%0``) does, after any preamble (Ovid's "1.",
+Cochrane's "Record #3 of 18", "Provider: …"). ``--format`` overrides all of this.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +17,15 @@ from screener.core.readers.csv_reader import looks_like_csv_header
 from screener.types import ImportFormatError
 
 READABLE = ("ris", "nbib", "csv")
-_HEAD_CHARS = 65536
+_LEAD_CHARS = 65536
 
-_RIS_START = re.compile(r"^TY[ \t]{1,3}-(?:[ \t]|$)", re.MULTILINE)
-_MEDLINE_START = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _WOS_RECORD = re.compile(r"^PT [A-Z]\s*$", re.MULTILINE)
-_BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
-_ENDNOTE_TAGGED = re.compile(r"^%0 ", re.MULTILINE)
+# The line that starts a record, in each format.
+_RECORD_START = re.compile(
+    r"^(?:(?P<ris>TY[ \t]{1,3}-(?:[ \t]|$))|(?P<nbib>PMID- ?\d)|(?P<bibtex>[ \t]*@[A-Za-z]+[ \t]*[{(])"
+    r"|(?P<enw>%0 ))",
+    re.MULTILINE,
+)
 
 # What each unreadable kind is, for the error message.
 DESCRIPTIONS = {
@@ -35,32 +45,41 @@ DESCRIPTIONS = {
 }
 
 
+def _first_record_start(text: str) -> str:
+    """The kind whose record start is the first line, among the file's lines, to start a
+    record; "" when none does."""
+    head = text[:_LEAD_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+    found = _RECORD_START.search(head)
+    if found is None and len(text) > _LEAD_CHARS:
+        found = _RECORD_START.search(text.replace("\r", "\n"))
+    if found is None:
+        return ""
+    return next(kind for kind, group in found.groupdict().items() if group is not None)
+
+
 def sniff(text: str, path: str = "") -> str:
     """One of READABLE or a key of DESCRIPTIONS for what the text is."""
-    head = text[:_HEAD_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-    lead = head.lstrip()[:200].lower()
-    if lead.startswith(("<!doctype html", "<html", "<head", "<body")):
+    lead = text[:_LEAD_CHARS].lstrip()
+    low = lead[:200].lower()
+    if low.startswith(("<!doctype html", "<html", "<head", "<body")):
         return "html"
-    if lead.startswith(("<?xml", "<xml")):
+    if low.startswith(("<?xml", "<xml")):
         return "xml"
-    if lead.startswith(("fn ", "vr ")) or (lead.startswith("pt ") and _WOS_RECORD.search(head)):
+    head = lead.replace("\r\n", "\n").replace("\r", "\n")
+    if low.startswith(("fn ", "vr ")) or (low.startswith("pt ") and _WOS_RECORD.search(head)):
         return "wos"
-    if _RIS_START.search(head) or (len(text) > _HEAD_CHARS and _RIS_START.search(text.replace("\r", "\n"))):
-        return "ris"
-    if _MEDLINE_START.search(head):
-        return "nbib"
-    if lead.startswith(("{", "[")):
-        return "json"
-    if _BIBTEX_ENTRY.search(head):
-        return "bibtex"
-    if _ENDNOTE_TAGGED.search(head):
-        return "enw"
-    first_line = head.lstrip("\n").split("\n", 1)[0]
+    first_line = head.split("\n", 1)[0]
     if looks_like_csv_header(first_line):
         return "csv"
-    if path.lower().endswith((".csv", ".tsv")):
-        return "csv"
-    return "unknown"
+    is_csv_name = path.lower().endswith((".csv", ".tsv"))
+    if is_csv_name and any(d in first_line for d in ",;\t"):
+        return "csv"  # a header the CSV reader will name, if it has no title column
+    if low.startswith(("{", "[")):
+        return "json"
+    kind = _first_record_start(text)
+    if kind:
+        return kind
+    return "csv" if is_csv_name else "unknown"
 
 
 def require(path: str, kind: str) -> str:

@@ -7,7 +7,7 @@ starts at ``PMID-`` or at the first tag line after a blank line.
 
 Fields: PMID; TI (BTI for books); AB; FAU (full names) or AU; DP year (then DEP); JT
 journal (else TA); VI, IP, PG; the DOI from LID/AID values ending in "[doi]"; keywords OT
-then MH. A record with control characters (binary data) or without PMID and title is
+then MH. A record with NUL characters (binary data) or without PMID and title is
 listed in ``skipped``.
 """
 
@@ -21,7 +21,6 @@ from screener.core.readers.ris import MAX_LINE_CHARS
 from screener.types import ImportFormatError, ParsedRecord, ReadResult, SkippedRecord
 
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}- (.*)")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 CONTINUATION = "      "
 
 
@@ -117,8 +116,8 @@ def read_nbib(path: str, decoded: DecodedText) -> ReadResult:
     records: list[ParsedRecord] = []
     skipped: list[SkippedRecord] = []
     for position, (line, pairs) in enumerate(_blocks(lines), 1):
-        if any(_CONTROL.search(value) for _, value in pairs):
-            skipped.append(SkippedRecord(position, line, "record holds binary data (control characters)"))
+        if any("\x00" in value for _, value in pairs):
+            skipped.append(SkippedRecord(position, line, "record holds binary data (NUL characters)"))
             continue
         record = _to_record(position, line, pairs)
         if not record.pmid and not record.title:

@@ -5,7 +5,8 @@ Broken input, and what happens to it:
 * a record whose ``ER`` is missing ends where the next ``TY`` starts (or at the end of
   the file) and is imported; one warning lists those records' lines;
 * a block of tag lines ending in ``ER`` without any ``TY`` is listed in ``skipped``;
-* a record holding binary data (C0 control characters such as NUL) is listed in ``skipped``;
+* a record holding binary data (NUL characters) is listed in ``skipped``; other control
+  characters are stripped from the records afterwards (``readers.clean``), as in every reader;
 * a line longer than ``MAX_LINE_CHARS`` is cut to that length, with a warning;
 * tag lines outside any record (not straight after an ``ER``) are ignored, with a warning;
 * a file without a single ``TY`` line raises ImportFormatError.
@@ -13,7 +14,6 @@ Broken input, and what happens to it:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Iterator
 
 from screener.core.readers.decoding import DecodedText
@@ -23,7 +23,6 @@ from screener.core.readers.ris_parser import RawRecord, ScreenerRisParser
 from screener.types import ParsedRecord, SkippedRecord
 
 MAX_LINE_CHARS = 200_000
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _SHOWN_LINES = 10
 PIECE_CHARS = 4_000_000  # about 2,000 records
 
@@ -46,7 +45,7 @@ def _line_list(lines: list[int]) -> str:
 
 
 def _has_control_chars(raw: RawRecord) -> bool:
-    return any(_CONTROL.search(value) for _, value in raw.pairs)
+    return any("\x00" in value for _, value in raw.pairs)
 
 
 def _line_before(text: str, end: int) -> str:
@@ -107,7 +106,7 @@ def iter_ris_records(
                 if not raw.closed:
                     unclosed.append(raw.line)
                 if decoded.has_control_chars and _has_control_chars(raw):
-                    skipped.append(SkippedRecord(raw.position, raw.line, "record holds binary data (control characters)"))
+                    skipped.append(SkippedRecord(raw.position, raw.line, "record holds binary data (NUL characters)"))
                     continue
                 records.append(to_parsed_record(raw))
             parser.records = []

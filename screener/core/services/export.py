@@ -28,6 +28,7 @@ from screener.store.rows import decode_tags
 from screener.types import ParsedRecord, ScreenerError, Stage, Status
 
 WHATS = ("included", "excluded", "all", "decisions")
+ALIASES = {"log": "decisions"}  # the screening log, by the name reviewers give it
 FORMATS = ("ris", "csv", "bibtex", "asreview")
 RECORD_COLUMNS = [
     "record_id", "batch_id", "source", "source_file", "source_position", "duplicate_of",
@@ -40,6 +41,7 @@ FINAL_WORD = {Status.INCLUDED.value: "include", Status.EXCLUDED.value: "exclude"
 class ExportService(Service):
     def export(self, what: str, fmt: str, path: str | Path, stage: str | None = None) -> int:
         """Write records (or the decision log) to ``path`` atomically; returns rows written."""
+        what = ALIASES.get(what, what)
         if what not in WHATS:
             raise ScreenerError(f"--what must be one of {', '.join(WHATS)}")
         if fmt not in FORMATS:

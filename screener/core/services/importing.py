@@ -96,8 +96,9 @@ def _stream(result: ReadResult) -> Iterator[PreparedRows | FileHead]:
 
 
 class SkippedRecordsError(ScreenerError):
-    """A strict import met records that cannot be read. Carries what the reviewer needs to
-    decide whether to import the rest: every problem found, and the counts."""
+    """A strict import met records that cannot be read, or no record at all could be read
+    (``records`` is 0). Carries what the reviewer needs to decide whether to import the
+    rest: every problem found (file, line and reason), and the counts."""
 
     def __init__(self, problems: list[str], first: str, records: int, skipped: int) -> None:
         self.problems = problems  # the warnings of every file with skipped records
@@ -178,6 +179,7 @@ class ImportService(Service):
         total = sum(weights)
         report = ImportReport(0, 0)
         problems: list[str] = []  # strict: the warnings of files with skipped records
+        skip_lines: list[str] = []  # every skipped record, file and line, for "nothing to import"
         first_skip = ""
         skipped = 0
         with self.writing() as s:
@@ -203,6 +205,8 @@ class ImportService(Service):
                 assert file.head is not None
                 result, n = file.head.result, file.head.count
                 file_warnings = result_warnings(result)
+                if result.skipped:
+                    skip_lines += file_warnings[-len(result.skipped):]
                 if strict and result.skipped:
                     problems += file_warnings
                     first_skip = first_skip or file_warnings[-len(result.skipped)]
@@ -221,6 +225,8 @@ class ImportService(Service):
                 report.records += n
             if problems:
                 raise SkippedRecordsError(problems, first_skip, report.records, skipped)
+            if report.records == 0 and skip_lines:
+                raise SkippedRecordsError(skip_lines, "nothing to import: " + skip_lines[0], 0, len(skip_lines))
             if report.records == 0:
                 raise ScreenerError("nothing to import: these files hold no records that can be read")
             report.batch_id = batch.id

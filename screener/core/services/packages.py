@@ -10,6 +10,7 @@ changed both in the package and in the main project is reported, never overwritt
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,24 +96,27 @@ class PackageService(Service):
             notes = [n for n in s.scalars(select(RecordNote).where(RecordNote.reviewer_id == me.id))
                      if n.record_id in set(wanted)]
             role = me.role
-        package = open_store(path, create=True)
+        # Written under another name and renamed when complete: the package's name never
+        # shows a half-written file (to a reviewer opening it, or to a copy being made).
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        package = open_store(partial, create=True)
         try:
             with package.WriteSession() as t, t.begin():
                 _write_package(t, rows, reviewer, role, mine, ta_included, notes, self.store.target, secret)
-        except Exception:
+            package.close()
+            _publish(partial, path)
+        except BaseException:
             package.close()
             for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+                Path(str(partial) + suffix).unlink(missing_ok=True)
             raise
-        package.close()
         try:
             with self.writing() as s:
                 s.add(PackageToken(reviewer_id=me_id, secret_sha256=_digest(secret), file=path.name,
                                    created_at=now(), merged_as=""))
                 log_event(s, "package_created", reviewer=reviewer, file=path.name, records=len(wanted))
-        except Exception:  # a package whose secret the project does not know is no use
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+        except BaseException:  # a package whose secret the project does not know is no use
+            path.unlink(missing_ok=True)
             raise
         return PackageReport(str(path), reviewer, len(wanted))
 
@@ -179,6 +183,23 @@ def _apply(s: Session, rid: int, reviewer: str, stage: str, value: Value, review
     log_event(s, "undo", record_id=rid, reviewer=reviewer, stage=stage, why="undone in a screening package")
     s.flush()
     recompute(s, [rid])
+
+
+def _publish(partial: Path, path: Path) -> None:
+    """Give the complete package its name, never replacing a file that appeared there."""
+    for suffix in ("-wal", "-shm"):  # closed cleanly, SQLite has folded the log in already
+        if Path(str(partial) + suffix).exists():
+            raise ScreenerError(f"{path}: the package could not be closed cleanly; nothing was written")
+    try:
+        os.link(partial, path)  # fails if the name is taken
+    except FileExistsError:
+        raise ScreenerError(f"{path}: choose a new file for the package") from None
+    except OSError:  # a file system without hard links (FAT on a USB stick)
+        if path.exists():
+            raise ScreenerError(f"{path}: choose a new file for the package") from None
+        os.replace(partial, path)
+        return
+    partial.unlink()
 
 
 def _copy_rows(s: Session, ids: list[int]) -> dict[str, list[dict[str, object]]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +26,21 @@ from screener.store.search import matching_ids_sql
 from screener.types import ScreenerError, Stage, Status
 
 VIEWS = ("my_queue", "all")
+
+
+def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
+    """Conditions on StageStatus rows for the records that still need this reviewer's
+    decision at ``stage`` (the list's "My queue" and the progress figures alike)."""
+    return (
+        StageStatus.status == Status.UNDECIDED.value,
+        ~exists().where(
+            Decision.record_id == StageStatus.record_id,
+            Decision.reviewer_id == reviewer_id,
+            Decision.stage == stage,
+        ),
+    )
+
+
 SORTS = {
     "id": Record.id,
     "title": func.lower(Record.title),
@@ -93,9 +110,11 @@ class RecordService(Service):
         search: str | None = None,
         sort: str = "id",
         descending: bool = False,
+        among: Collection[int] | None = None,
     ) -> list[int]:
         """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
-        that still need that reviewer's decision at this stage."""
+        that still need that reviewer's decision at this stage. With ``among``, only those
+        of these records that are in the list (to update a list after a few changed)."""
         stage = check_stage(stage)
         if view not in VIEWS:
             raise ScreenerError(f"view must be one of {VIEWS}")
@@ -113,15 +132,9 @@ class RecordService(Service):
             if view == "my_queue":
                 if not reviewer:
                     raise ScreenerError("my queue needs a reviewer")
-                me = get_reviewer(s, reviewer)
-                q = q.where(
-                    StageStatus.status == Status.UNDECIDED.value,
-                    ~exists().where(
-                        Decision.record_id == StageStatus.record_id,
-                        Decision.reviewer_id == me.id,
-                        Decision.stage == stage,
-                    ),
-                )
+                q = q.where(*in_my_queue(get_reviewer(s, reviewer).id, stage))
+            if among is not None:
+                q = q.where(StageStatus.record_id.in_(list(among)))
             if tag:
                 q = q.where(
                     exists().where(RecordTag.record_id == StageStatus.record_id, RecordTag.tag == tag)
@@ -227,7 +240,8 @@ class RecordService(Service):
 
     def counts(self, stage: str, reviewer: str | None = None) -> dict[str, int]:
         """Progress for a stage: records at the stage, and (for a reviewer) how many they
-        decided and how many remain in their queue. Blind-safe: no other reviewer's counts."""
+        decided and how many remain in their queue (``queue``; the rest of ``total`` is
+        done as far as they are concerned). Blind-safe: no other reviewer's counts."""
         stage = check_stage(stage)
         with self.reading() as s:
             total = s.scalar(
@@ -243,10 +257,14 @@ class RecordService(Service):
                     .where(Decision.reviewer_id == me.id, Decision.stage == stage, reached_stage(stage))
                 ) or 0
                 out["decided_by_me"] = mine
+                out["queue"] = s.scalar(
+                    select(func.count()).select_from(StageStatus)
+                    .where(StageStatus.stage == stage, reached_stage(stage), *in_my_queue(me.id, stage))
+                ) or 0
             return out
 
     def queue_size(self, stage: str, reviewer: str) -> int:
-        return len(self.ids(stage, view="my_queue", reviewer=reviewer))
+        return self.counts(stage, reviewer)["queue"]
 
     def waiting_for_others(self, stage: str, reviewer: str) -> int:
         """Records this reviewer decided at ``stage`` that still wait for another

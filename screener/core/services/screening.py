@@ -71,11 +71,14 @@ def check_record_at_stage(s: Session, record_id: int, stage: str) -> Record:
 
 
 def check_reason(s: Session, stage: str, decision: str, reason: str) -> str:
-    """The reason as the project's list spells it (matched regardless of case)."""
+    """The reason as the project's list spells it (matched regardless of case), or the
+    list's reason of that number (1 for the first, as keys 1–9 pick them in the GUI)."""
     reason = (reason or "").strip()
     if stage == Stage.FULL_TEXT and decision == Choice.EXCLUDE:
         reasons = list(s.scalars(select(ExclusionReason.text).order_by(ExclusionReason.position)))
         reason = next((r for r in reasons if r.casefold() == reason.casefold()), reason)
+        if reason not in reasons and reason.isdigit() and 1 <= int(reason) <= len(reasons):
+            reason = reasons[int(reason) - 1]
         if not reason:
             raise ScreenerError(
                 "a full-text exclusion needs a reason: one of " + "; ".join(reasons)
@@ -84,7 +87,8 @@ def check_reason(s: Session, stage: str, decision: str, reason: str) -> str:
             )
         if reason not in reasons:
             raise ScreenerError(
-                f"reason {reason!r} is not in the project's list: " + "; ".join(reasons)
+                f"reason {reason!r} is not in the project's list: "
+                + "; ".join(f"{i} {r}" for i, r in enumerate(reasons, 1))
             )
     return reason
 

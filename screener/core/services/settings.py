@@ -17,6 +17,7 @@ from screener.store.models import (
     Project,
     Reviewer,
 )
+from screener.text import strip_controls
 from screener.types import ScreenerError, Stage
 
 ROLES = ("reviewer", "resolver")
@@ -229,7 +230,7 @@ class SettingsService(Service):
         """Add a reviewer. With ``login`` (a strict server project), the reviewer is also a
         database login role of that name: a new one with ``password``, or an existing role
         (no password: it keeps its own). A reviewer that exists without a login gets one."""
-        name = name.strip()
+        name = " ".join(strip_controls(name).split())  # as stored (store.clean_text), for the look-up
         if not name:
             raise ScreenerError("a reviewer needs a name")
         if role not in ROLES:
@@ -313,7 +314,7 @@ def _bind_login(s, reviewer: Reviewer, password: str | None) -> None:  # type: i
 def _unique(items: list[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
-        item = item.strip()
+        item = strip_controls(item).strip()  # as stored (store.clean_text), so duplicates are seen
         if item:
             seen.setdefault(item, None)
     return list(seen)

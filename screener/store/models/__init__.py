@@ -2,9 +2,10 @@
 
 One schema for SQLite and PostgreSQL. Migrations in ``store/migrations`` build it;
 ``Base.metadata`` is the reference they are checked against in the tests. Importing this
-package registers every table.
+package registers every table, and the hook that keeps control characters out of them.
 """
 
+from screener.store import clean_text  # noqa: F401  (strips control characters before each flush)
 from screener.store.models.base import Base
 from screener.store.models.dedup import DuplicatePair
 from screener.store.models.events import Event
