@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from screener.core import credentials
 from screener.core.connection import SSL_MODES, VERIFYING, TeamConnection
 from screener.core.project import Project
+from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.widgets import FILE_DIALOG_OPTIONS, heading, muted
 from screener.gui.worker import WorkRunner
 from screener.types import ScreenerError, Work
@@ -189,9 +190,10 @@ class ConnectDialog(QDialog):
 
     def _choose_cert(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Root certificate"), "",
+            self, self.tr("Root certificate"), str(dialog_folder("certificate")),
             self.tr("Certificates (*.crt *.pem *.cer);;All files (*)"), options=FILE_DIALOG_OPTIONS)
         if path:
+            remember_folder("certificate", path)
             self.cert_edit.setText(path)
 
     def show_status(self, text: str, error: bool = False) -> None:

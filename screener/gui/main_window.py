@@ -28,7 +28,7 @@ from screener.gui.menus import Menus
 from screener.gui.new_project_dialog import NewProjectDialog
 from screener.gui.progress import ProgressPanel
 from screener.gui.project_pane import ProjectPane
-from screener.gui.recent import RecentProjects, app_settings, dialog_folder, remember_folder
+from screener.gui.recent import RecentProjects, app_settings, dialog_folder, is_url, remember_folder
 from screener.gui.start_page import StartPage
 from screener.gui.team_actions import connect_team_project, reopen_team_project, start_live
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
