@@ -91,7 +91,8 @@ class MainWindow(QMainWindow):
         return self.start_workspace(project, reviewer)
 
     def start_workspace(self, project: Project, reviewer: str | None = None) -> bool:
-        name = reviewer or reviewer_dialog.choose_reviewer(
+        # on a strict server project you are the reviewer your login role is, and no one else
+        name = project.settings.bound_reviewer() or reviewer or reviewer_dialog.choose_reviewer(
             project, self, self.recent.last_reviewer(project.target))
         if not name:
             project.close()

@@ -58,7 +58,7 @@ def test_an_admin_sets_up_a_strict_project_and_each_reviewer_is_their_login(  # 
     ana, bob, carla = (url(n, f"{n}-s3cret") for n in ("ana", "bob", "carla"))
 
     code, _, err = run(capsys, "decide", url("ana", "wrong"), "1", "include")
-    assert code == 1 and "password authentication failed" in err and err.count("\n") == 1
+    assert code == 1 and "refused the password for 'ana'" in err and err.count("\n") == 1
     assert run(capsys, "decide", ana, "1", "include")[2].startswith("record 1: ana included")
     code, _, err = run(capsys, "decide", ana, "2", "include", "--reviewer", "bob")
     assert code == 1 and err == "screener: error: on this strict project you are 'ana' (you logged in as " \
