@@ -213,6 +213,12 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         if ws is None:
             return
+        bound = ws.project.settings.bound_reviewer()
+        if bound is not None:
+            QMessageBox.information(self, self.tr("Switch reviewer"), self.tr(
+                "On this strict team project you are {0}, the reviewer you logged in as. To screen "
+                "as someone else, connect with their login.").format(bound))
+            return
         name = reviewer_dialog.choose_reviewer(ws.project, self, ws.reviewer, ask=True)
         if name:
             ws.reviewer = name

@@ -23,3 +23,17 @@ def test_the_window_screens_as_the_reviewer_the_login_is(qtbot, window, postgres
     window.workspace.project.screening.decide(1, window.workspace.reviewer, "include")
     with team.open() as owner:
         assert [d.reviewer for d in owner.screening.decisions_of(1)] == [team["bob"]]
+
+
+def test_switching_reviewer_on_a_strict_project_says_why_it_cannot(qtbot, window, postgres, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    team = strict_team(postgres, tmp_path)
+    assert window.start_workspace(team.open("ana"))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
+    monkeypatch.setattr(reviewer_dialog, "choose_reviewer", lambda *a, **k: team["bob"])
+    window.switch_reviewer()
+    assert window.workspace.reviewer == team["ana"]
+    assert said and f"you are {team['ana']}, the reviewer you logged in as" in said[0]
