@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("records", help="list records at a stage")
     c.add_argument("project")
     c.add_argument("--stage", choices=STAGES, default="title_abstract")
-    c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate"])
+    c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate", "not_retrieved"])
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=commands.cmd_records)
 

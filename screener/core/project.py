@@ -15,6 +15,7 @@ from screener.core.services.dedup import DedupService
 from screener.core.services.export import ExportService
 from screener.core.services.history import HistoryService
 from screener.core.services.importing import ImportService
+from screener.core.services.legacy_reason import LegacyReasonService
 from screener.core.services.live import LiveService
 from screener.core.services.packages import PackageService
 from screener.core.services.prisma import PrismaService
@@ -44,6 +45,7 @@ class Project:
         self.export = ExportService(store)
         self.packages = PackageService(store)
         self.live = LiveService(store)
+        self.legacy_reason = LegacyReasonService(store)
 
     @property
     def target(self) -> str:

@@ -20,6 +20,11 @@ SCREEN_SHORTCUTS: list[Section] = [
                 ("Ctrl+Z", "Undo your last decision")]),
     ("Move", [("J  or  ↓", "Next record"), ("K  or  ↑", "Previous record"),
               ("/", "Search"), ("Esc", "Leave the search box · cancel a reason")]),
+    ("The PDF (full text)", [("N  /  Shift+N", "Next / previous include or exclude term"),
+                             ("Ctrl+F, or / in the PDF", "Find in the PDF"),
+                             ("↑ ↓ PgUp PgDn Space", "Scroll the PDF (when it has focus)"),
+                             ("Ctrl+=  Ctrl+−  Ctrl+0", "Zoom in, out, to the page width"),
+                             ("Ctrl+C", "Copy the selected text")]),
     ("Help", [("?", "Show or hide this list")]),
 ]
 

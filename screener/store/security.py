@@ -52,6 +52,7 @@ WRITES = {
     "package_token": "INSERT, UPDATE (merged_at, merged_as)",
     "record_tag": "INSERT, DELETE",  # tags are shared labels, not anyone's decision
     "retrieval": "INSERT, UPDATE",  # whether a report was obtained is shared too
+    "stored_pdf": "INSERT, UPDATE, DELETE",  # and so are the reports' PDFs
 }
 RLS_TABLES = ("decision", "record_note", "event", "resolution", "package_token")
 SEQUENCES = ("decision", "event", "resolution", "package_token")  # tables with serial ids
@@ -104,6 +105,7 @@ BEGIN
   INSERT INTO {s}.stage_status AS ss (record_id, stage, status, reason, n_decisions)
   SELECT r.id, p_stage,
          CASE WHEN r.duplicate_of IS NOT NULL THEN 'duplicate'
+              WHEN p_stage = 'full_text' AND rt.retrieved = false THEN 'not_retrieved'
               WHEN res.decision = 'include' THEN 'included'
               WHEN res.decision IS NOT NULL THEN 'excluded'
               WHEN coalesce(v.n, 0) < req THEN 'undecided'
@@ -112,6 +114,7 @@ BEGIN
                 THEN 'excluded'
               ELSE 'conflict' END,
          CASE WHEN r.duplicate_of IS NOT NULL THEN ''
+              WHEN p_stage = 'full_text' AND rt.retrieved = false THEN ''
               WHEN res.decision = 'include' THEN ''
               WHEN res.decision IS NOT NULL THEN res.reason
               WHEN coalesce(v.n, 0) < req THEN ''
@@ -121,6 +124,7 @@ BEGIN
          coalesce(v.n, 0)
   FROM {s}.record r
   LEFT JOIN {s}.resolution res ON res.record_id = r.id AND res.stage = p_stage
+  LEFT JOIN {s}.retrieval rt ON rt.record_id = r.id
   LEFT JOIN LATERAL (
     SELECT count(*) AS n,
            count(*) FILTER (WHERE d.decision = 'include') AS n_include,
@@ -181,6 +185,19 @@ LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
 BEGIN
   PERFORM {s}.screener_refresh_status(ARRAY[NEW.id], 'title_abstract');
   PERFORM {s}.screener_refresh_status(ARRAY[NEW.id], 'full_text');
+  RETURN NULL;
+END $fn$""",
+        # A report marked not retrieved is not assessed at full text (core.services.status).
+        f"""
+CREATE OR REPLACE FUNCTION {s}.screener_on_retrieval() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM {s}.screener_refresh_status(ARRAY[OLD.record_id], 'full_text');
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM {s}.screener_refresh_status(ARRAY[NEW.record_id], 'full_text');
+  END IF;
   RETURN NULL;
 END $fn$""",
         f"""
@@ -299,6 +316,9 @@ def _triggers(s: str) -> list[str]:
         f"CREATE TRIGGER screener_status AFTER UPDATE OF duplicate_of ON {s}.record FOR EACH ROW "
         f"WHEN (OLD.duplicate_of IS DISTINCT FROM NEW.duplicate_of) "
         f"EXECUTE FUNCTION {s}.screener_on_record()",
+        f"DROP TRIGGER IF EXISTS screener_status ON {s}.retrieval",
+        f"CREATE TRIGGER screener_status AFTER INSERT OR UPDATE OF retrieved, record_id OR DELETE "
+        f"ON {s}.retrieval FOR EACH ROW EXECUTE FUNCTION {s}.screener_on_retrieval()",
         f"DROP TRIGGER IF EXISTS screener_status ON {s}.project",
         f"CREATE TRIGGER screener_status AFTER UPDATE OF reviewers_per_record_ta, "
         f"reviewers_per_record_ft ON {s}.project FOR EACH ROW EXECUTE FUNCTION {s}.screener_on_project()",
@@ -361,8 +381,8 @@ def install(conn: Connection) -> list[str]:
     run = conn.exec_driver_sql
     for statement in _functions(s) + _triggers(s):
         run(statement)
-    for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_project",
-                 "check_write", "check_logged", "check_claim"):
+    for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_retrieval",
+                 "on_project", "check_write", "check_logged", "check_claim"):
         args = "integer[], text" if name == "refresh_status" else ""
         run(f"REVOKE ALL ON FUNCTION {s}.screener_{name}({args}) FROM PUBLIC")
     for table, policies in _policies(s).items():

@@ -79,7 +79,7 @@ def test_the_database_keeps_statuses_by_the_same_rules_as_python(postgres, tmp_p
         runs[kind] = _play(act, team.names.__getitem__)
     assert runs["strict"] == runs["postgresql"] == runs["sqlite"]
     assert {status for (_, _, status, _, _) in runs["strict"]} >= {"included", "excluded", "conflict",
-                                                                   "undecided", "duplicate"}
+                                                                   "undecided", "duplicate", "not_retrieved"}
 
 
 def _play(act, name) -> list[tuple[int, str, str, str, int]]:  # type: ignore[no-untyped-def]
@@ -102,6 +102,10 @@ def _play(act, name) -> list[tuple[int, str, str, str, int]]:  # type: ignore[no
         ana.screening.undo_last(name("ana"))
         included = [r.record_id for r in owner.records.listing(status="included")]
         reasons = ["Wrong population", "Wrong design"]
+        ana.retrieval.set_retrieval(included[0], False)  # a report not obtained is not assessed
+        ana.retrieval.set_retrieval(included[1], False)
+        ana.retrieval.set_retrieval(included[1], True)  # until it is found after all
+        included = included[1:]
         for rid in included:  # full text: agreeing and disagreeing reasons
             for who, p in (("ana", ana), ("bob", bob)):
                 choice = rng.choice(["include", "exclude", "exclude"])

@@ -82,6 +82,7 @@ class SettingsService(Service):
                     created_at=now(),
                     strict=strict,
                     resolve_policy=resolve_policy,
+                    legacy_reason_asked=True,  # a new project chose its reasons knowingly
                 )
             )
             for kind, texts in (("include", include_criteria), ("exclude", exclude_criteria)):

@@ -21,6 +21,8 @@ class Project(Base):
     reviewers_per_record_ft: Mapped[int] = mapped_column(Integer, default=1)
     blind: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Asked (once) what the old default reason "Not available in full text" means here.
+    legacy_reason_asked: Mapped[bool] = mapped_column(Boolean, default=False)
     # On a PostgreSQL server: blinding enforced by the database (store/security.py).
     strict: Mapped[bool] = mapped_column(Boolean, default=False)
     # Who may resolve a conflict: consensus | resolver | third-party (core.services.settings).

@@ -10,8 +10,8 @@
   exclude; a stage title_abstract or full_text. Existing rows are checked first, and a
   project holding a foreign value is refused with a message naming the row.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 from screener.types import ScreenerError
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -78,4 +78,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("schema 0003 cannot be taken back to 0002")
+    raise NotImplementedError("schema 0004 cannot be taken back to 0003")
