@@ -28,8 +28,10 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, password: str | None = None) -> None:
+        """With ``password``, every connection must give one (SCRAM), the superuser's that."""
         self.bindir = bindir
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="screener-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -45,7 +47,14 @@ class PostgresServer:
     def start(self) -> None:
         if self.as_root:
             shutil.chown(self.root, "postgres")
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", self.user,
+        auth = ["-A", "trust"]
+        if self.password:
+            pwfile = self.root / "pwfile"
+            pwfile.write_text(self.password + "\n")
+            if self.as_root:
+                shutil.chown(pwfile, "postgres")
+            auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
+        self._run(str(self.bindir / "initdb"), "-D", str(self.data), *auth, "-U", self.user,
                   "--no-sync", "-E", "UTF8")
         self.resume()
 
@@ -65,13 +74,15 @@ class PostgresServer:
         raise RuntimeError("PostgreSQL did not start")
 
     def url(self, database: str) -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+        user = f"{self.user}:{self.password}" if self.password else self.user
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
 
     def new_database(self) -> str:
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres",
+        password = f" password={self.password}" if self.password else ""
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres{password}",
                              autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)

@@ -73,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from screener.core.project import Project
 
-    Project.create(
+    project = Project.create(
         args.project,
         title=args.title,
         question=args.question,
@@ -81,15 +81,25 @@ def cmd_new(args: argparse.Namespace) -> int:
         exclude_criteria=args.exclude_criterion,
         reasons=args.reason,
         reviewers_per_record=args.reviewers_per_record,
-    ).close()
-    info(f"created {args.project}")
+        strict=args.strict,
+        resolve_policy=args.resolve_by,
+    )
+    for warning in project.setup_warnings:
+        info(f"warning: {warning}")
+    project.close()
+    info(f"created {args.project}" + (" in strict mode" if args.strict else ""))
     return 0
 
 
 def cmd_reviewer_add(args: argparse.Namespace) -> int:
+    from screener.cli.team_commands import read_password_file
+
+    password = read_password_file(args.password_file) if args.password_file else None
+    if password is not None and not args.login:
+        raise ScreenerError("--password-file goes with --login")
     with opened(args.project) as p:
-        r = p.settings.add_reviewer(args.name, args.role)
-    info(f"added {r.role} {r.name}")
+        r = p.settings.add_reviewer(args.name, args.role, login=args.login, password=password)
+    info(f"added {r.role} {r.name}" + (f", who logs in as database role {r.login}" if r.login else ""))
     return 0
 
 

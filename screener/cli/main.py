@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from screener import __version__
-from screener.cli import commands, review_commands
+from screener.cli import commands, review_commands, team_commands
 from screener.cli.output import info
 from screener.types import ScreenerError
 
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--exclude-criterion", action="append", default=[])
     c.add_argument("--reason", action="append", default=[], help="a full-text exclusion reason")
     c.add_argument("--reviewers-per-record", type=int, choices=[1, 2], default=1)
+    team_commands.add_new_options(c)
     c.set_defaults(func=commands.cmd_new)
 
     c = sub.add_parser("reviewer", help="manage reviewers")
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     ra.add_argument("project")
     ra.add_argument("name")
     ra.add_argument("--role", choices=["reviewer", "resolver"], default="reviewer")
+    team_commands.add_login_options(ra)
     ra.set_defaults(func=commands.cmd_reviewer_add)
     rl = rsub.add_parser("list", help="list reviewers")
     rl.add_argument("project")
@@ -107,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=commands.cmd_unmerge)
 
     review_commands.add_review_commands(sub, STAGES)
+    team_commands.add_team_commands(sub)
     return p
 
 

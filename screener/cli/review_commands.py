@@ -9,6 +9,7 @@ from typing import Any
 from screener.cli.commands import opened
 from screener.cli.output import emit_json, info, say, table
 from screener.cli.retrieval_commands import add_retrieval_command
+from screener.cli.team_commands import acting_reviewer
 from screener.types import ScreenerError
 
 DECISION_COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note")
@@ -19,7 +20,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("project")
     c.add_argument("record_id", nargs="?", type=int)
     c.add_argument("decision", nargs="?", choices=["include", "exclude", "maybe"])
-    c.add_argument("--reviewer")
+    c.add_argument("--reviewer", help="who decides (on a strict project: the role you log in as)")
     c.add_argument("--stage", choices=stages, default="title_abstract")
     c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
@@ -38,7 +39,8 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("project")
     c.add_argument("record_id", type=int)
     c.add_argument("decision", choices=["include", "exclude"])
-    c.add_argument("--reviewer", required=True)
+    c.add_argument("--reviewer", help="who resolves (on a strict project: the role you log in as); "
+                   "who may is a project setting: see 'screener settings'")
     c.add_argument("--stage", choices=stages, default="title_abstract")
     c.add_argument("--reason", default="", help="a full-text exclusion reason: its text or its number in the list")
     c.add_argument("--note", default="")
@@ -47,7 +49,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c = sub.add_parser("reopen", help="reopen a resolved conflict")
     c.add_argument("project")
     c.add_argument("record_id", type=int)
-    c.add_argument("--reviewer", required=True)
+    c.add_argument("--reviewer")
     c.add_argument("--stage", choices=stages, default="title_abstract")
     c.set_defaults(func=cmd_reopen)
 
@@ -87,7 +89,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
 
     c = sub.add_parser("package", help="write a reviewer's screening package to work apart")
     c.add_argument("project")
-    c.add_argument("--reviewer", required=True)
+    c.add_argument("--reviewer")
     c.add_argument("-o", "--output", required=True)
     c.set_defaults(func=cmd_package)
 
@@ -118,10 +120,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
         return 0
     if args.record_id is None or not args.decision:
         raise ScreenerError("decide needs RECORD_ID and include|exclude|maybe (or --from-csv FILE)")
-    if not args.reviewer:
-        raise ScreenerError("decide needs --reviewer NAME")
     with opened(args.project) as p:
-        d = p.screening.decide(args.record_id, args.reviewer, args.decision, args.stage, args.reason, args.note)
+        d = p.screening.decide(args.record_id, acting_reviewer(p, args.reviewer), args.decision,
+                               args.stage, args.reason, args.note)
     info(f"record {d.record_id}: {d.reviewer} {d.decision}d at {d.stage}".replace("maybed", "said maybe"))
     if d.warning:
         info(f"warning: {d.warning}")
@@ -167,14 +168,16 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
-        r = p.conflicts.resolve(args.record_id, args.decision, args.reviewer, args.stage, args.reason, args.note)
-    info(f"record {r.record_id}: resolved as {r.decision} at {r.stage} by {r.reviewer}")
+        r = p.conflicts.resolve(args.record_id, args.decision, acting_reviewer(p, args.reviewer),
+                                args.stage, args.reason, args.note)
+    by = " (a party to the conflict: resolved by consensus)" if r.party else ""
+    info(f"record {r.record_id}: resolved as {r.decision} at {r.stage} by {r.reviewer}{by}")
     return 0
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
-        p.conflicts.reopen(args.record_id, args.reviewer, args.stage)
+        p.conflicts.reopen(args.record_id, acting_reviewer(p, args.reviewer), args.stage)
     info(f"record {args.record_id}: conflict reopened at {args.stage}")
     return 0
 
@@ -286,7 +289,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_package(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
-        report = p.packages.create_package(args.reviewer, args.output)
+        report = p.packages.create_package(acting_reviewer(p, args.reviewer), args.output)
     info(f"wrote {report.records} records for {report.reviewer} to {report.path}")
     return 0
 

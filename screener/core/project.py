@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from screener.core.connection import explain, without_password
 from screener.store.engine import Store, is_url, open_store
 from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
+from screener.store.identity import bind_identity
 from screener.types import ScreenerError
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class Project:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        bind_identity(store)  # who this connection is, on a strict server project
+        self.setup_warnings: list[str] = []  # for whoever runs the server, after ``create``
 
     def __getattr__(self, name: str) -> Any:
         """A service, made on first use (see SERVICES); later uses find it directly."""
@@ -124,11 +127,14 @@ class Project:
         exclude_criteria: list[str] | None = None,
         reasons: list[str] | None = None,
         reviewers_per_record: int = 1,
+        strict: bool = False,
+        resolve_policy: str = "consensus",
     ) -> Project:
         project = cls(open_store(target, create=True))
         try:
-            project.settings.create(
-                title, question, include_criteria, exclude_criteria, reasons, reviewers_per_record
+            project.setup_warnings = project.settings.create(
+                title, question, include_criteria, exclude_criteria, reasons, reviewers_per_record,
+                strict, resolve_policy,
             )
         except Exception:
             project.close()

@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
         return self.start_workspace(project, reviewer)
 
     def start_workspace(self, project: Project, reviewer: str | None = None) -> bool:
-        name = reviewer or reviewer_dialog.choose_reviewer(
+        # on a strict server project you are the reviewer your login role is, and no one else
+        name = project.settings.bound_reviewer() or reviewer or reviewer_dialog.choose_reviewer(
             project, self, self.recent.last_reviewer(project.target))
         if not name:
             project.close()
@@ -223,6 +224,12 @@ class MainWindow(QMainWindow):
     def switch_reviewer(self) -> None:
         ws = self.workspace
         if ws is None:
+            return
+        bound = ws.project.settings.bound_reviewer()
+        if bound is not None:
+            QMessageBox.information(self, self.tr("Switch reviewer"), self.tr(
+                "On this strict team project you are {0}, the reviewer you logged in as. To screen "
+                "as someone else, connect with their login.").format(bound))
             return
         name = reviewer_dialog.choose_reviewer(ws.project, self, ws.reviewer, ask=True)
         if name:

@@ -46,6 +46,7 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.dirty = False
+        self.read_only = False
         self.setAccessibleName(self.tr("Project settings"))
 
         self.title_edit = QLineEdit(self)
@@ -88,6 +89,19 @@ class SettingsView(QWidget):
         self.blind_check = QCheckBox(self.tr(
             "Blind: reviewers see no one else's decisions until all have decided"), self)
         self.blind_check.setAccessibleName(self.tr("Blind mode"))
+        self.resolve_combo = QComboBox(self)
+        for policy, text in (("consensus", self.tr("Either reviewer, by consensus of the two")),
+                             ("resolver", self.tr("Only reviewers with the resolver role")),
+                             ("third-party", self.tr("Only someone not party to the conflict"))):
+            self.resolve_combo.addItem(text, policy)
+        self.resolve_combo.setAccessibleName(self.tr("Who may resolve conflicts"))
+        self.resolve_combo.setToolTip(self.tr(
+            "Cochrane (Handbook 5.1, section 7.2.4): disagreements can generally be resolved by "
+            "discussion; a difference in interpretation may need arbitration by another person. "
+            "Decide before screening starts (MECIR C40)."))
+        self.owner_note = muted(QLabel(self.tr(
+            "On this strict team project only its owner can change the settings."), self))
+        self.owner_note.setWordWrap(True)
 
         self.reviewer_model = ReviewerModel(self)
         self.reviewers_view = CompactListView(self)
@@ -116,6 +130,7 @@ class SettingsView(QWidget):
             edit.textChanged.connect(self._changed)
         self.title_edit.textEdited.connect(self._changed)
         self.blind_check.toggled.connect(self._changed)
+        self.resolve_combo.activated.connect(self._changed)
         for combo in self.per_record.values():
             combo.activated.connect(self._changed)
         self.reasons_model.dataChanged.connect(self._changed)
@@ -168,6 +183,7 @@ class SettingsView(QWidget):
         sform.addRow(self.tr("Title/abstract:"), self.per_record[Stage.TITLE_ABSTRACT.value])
         sform.addRow(self.tr("Full text:"), self.per_record[Stage.FULL_TEXT.value])
         sform.addRow(self.blind_check)
+        sform.addRow(self.tr("Who may &resolve:"), self.resolve_combo)
 
         reviewers = QGroupBox(self.tr("Reviewers"), self)
         rlay = QGridLayout(reviewers)
@@ -203,6 +219,7 @@ class SettingsView(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(16, 0, 16, 12)
+        bar.addWidget(self.owner_note, 1)
         bar.addWidget(self.state_label, 1)
         bar.addWidget(self.revert_button)
         bar.addWidget(self.save_button)
@@ -242,7 +259,13 @@ class SettingsView(QWidget):
         for stage, combo in self.per_record.items():
             combo.setCurrentIndex(combo.findData(info.reviewers_per_record.get(stage, 1)))
         self.blind_check.setChecked(info.blind)
+        self.resolve_combo.setCurrentIndex(max(0, self.resolve_combo.findData(info.resolve_policy)))
         self.reviewer_model.set_reviewers(self.workspace.project.settings.reviewers())
+        # a strict project's settings are its owner's; it is always blind
+        self.read_only = info.strict and self.workspace.project.settings.bound_reviewer() is not None
+        self.owner_note.setVisible(self.read_only)
+        self.blind_check.setEnabled(not info.strict)
+        self.add_reviewer_button.setEnabled(not self.read_only)
         self._set_dirty(False)
 
     def _changed(self, *_: object) -> None:
@@ -250,7 +273,7 @@ class SettingsView(QWidget):
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
-        self.save_button.setEnabled(dirty)
+        self.save_button.setEnabled(dirty and not self.read_only)
         self.revert_button.setEnabled(dirty)
         self.state_label.setText(self.tr("Unsaved changes") if dirty else "")
 
@@ -266,6 +289,7 @@ class SettingsView(QWidget):
                 exclude_terms=lines(self.exclude_terms_edit),
                 reviewers_per_record={s: int(c.currentData()) for s, c in self.per_record.items()},
                 blind=self.blind_check.isChecked(),
+                resolve_policy=str(self.resolve_combo.currentData()),
             )
         except ScreenerError as e:
             QMessageBox.warning(self, self.tr("Cannot save settings"), str(e))

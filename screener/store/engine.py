@@ -199,9 +199,25 @@ def migrate(engine: Engine, target: str | Path) -> None:
         engine.dispose()
         shutil.copy2(path, backup)
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+        if conn.dialect.name == "postgresql":  # one client upgrades a server; the others wait
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('screener migrations'))")
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+        try:
+            command.upgrade(_alembic_config(conn), "head")
+        except DBAPIError as e:
+            if getattr(e.orig, "sqlstate", None) != "42501":  # insufficient privilege
+                raise
+            raise ProjectVersionError(
+                f"{target}: the project on the server is at schema {current} and this Screener "
+                f"uses schema {head}; its owner must open it once with this version to upgrade it"
+            ) from None
+        from screener.store.security import after_migrate
+
+        after_migrate(conn)
 
 
 @dataclass

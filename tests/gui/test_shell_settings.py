@@ -91,3 +91,30 @@ def test_add_a_reviewer(qtbot, shell_workspace):  # type: ignore[no-untyped-def]
         ("ana", "reviewer"), ("carla", "resolver")]
     assert [view.reviewer_model.index(i).data() for i in range(2)] == ["ana", "carla  (resolver)"]
     assert view.reviewer_name_edit.text() == ""
+
+
+def test_who_may_resolve_is_a_setting_with_cochranes_advice_at_hand(qtbot, shell_workspace, shell_project):  # type: ignore[no-untyped-def]
+    view = SettingsView(shell_workspace)
+    qtbot.addWidget(view)
+    assert view.resolve_combo.currentData() == "consensus"
+    assert "Cochrane" in view.resolve_combo.toolTip()
+    view.resolve_combo.setCurrentIndex(view.resolve_combo.findData("resolver"))
+    view.resolve_combo.activated.emit(view.resolve_combo.currentIndex())
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    with Project.open(shell_project) as other:
+        assert other.settings.info().resolve_policy == "resolver"
+    assert not view.owner_note.isVisibleTo(view)
+
+
+def test_a_reviewer_on_a_strict_server_project_cannot_edit_its_settings(qtbot, postgres, tmp_path):  # type: ignore[no-untyped-def]
+    from screener.gui.context import Workspace
+    from tests.team import strict_team
+
+    team = strict_team(postgres, tmp_path)
+    with team.open("ana") as project:
+        view = SettingsView(Workspace(project, team["ana"]))
+        qtbot.addWidget(view)
+        assert view.owner_note.isVisibleTo(view) and not view.blind_check.isEnabled()
+        view.title_edit.setText("Mine now")
+        view.title_edit.textEdited.emit("Mine now")
+        assert view.dirty and not view.save_button.isEnabled() and not view.add_reviewer_button.isEnabled()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from screener.store.engine import Store
+from screener.store.identity import identity_of
 from screener.store.models import Event, Reviewer
 from screener.types import ConnectionLost, ScreenerError
 
@@ -77,6 +78,8 @@ def log_event(
     stage: str = "",
     **detail: Any,
 ) -> None:
+    # On a strict project an event is always in the name of the reviewer acting.
+    reviewer = reviewer or (identity_of(s).reviewer or "")
     s.add(
         Event(
             at=now(),

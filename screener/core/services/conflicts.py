@@ -20,6 +20,7 @@ from screener.core.services.screening import (
     status_at,
 )
 from screener.core.services.status import lock_records, recompute
+from screener.core.services.team import check_acting_as, check_may_resolve, resolve_policy
 from screener.store.models import Decision, Record, Resolution, Reviewer, StageStatus
 from screener.types import Choice, ScreenerError, Stage, Status
 
@@ -42,6 +43,7 @@ class ResolutionInfo:
     note: str
     reviewer: str
     resolved_at: str
+    party: bool = False  # the resolver decided on the record too (resolved by consensus)
 
 
 class ConflictService(Service):
@@ -87,6 +89,7 @@ class ConflictService(Service):
         check_choice(decision, (Choice.INCLUDE.value, Choice.EXCLUDE.value))
         with self.writing() as s:
             who = get_reviewer(s, reviewer)
+            check_acting_as(s, who)
             lock_records(s, [record_id])
             check_record_at_stage(s, record_id, stage)
             current = status_at(s, record_id, stage)
@@ -94,6 +97,7 @@ class ConflictService(Service):
                 raise ScreenerError(
                     f"record {record_id} has no open conflict at {stage} (it is {current})"
                 )
+            party = check_may_resolve(s, who, record_id, stage)
             reason = check_reason(s, stage, decision, reason)
             if decision == Choice.INCLUDE:
                 reason = ""
@@ -111,20 +115,22 @@ class ConflictService(Service):
             )
             log_event(
                 s, "resolution", record_id=record_id, reviewer=reviewer, stage=stage,
-                decision=decision, reason=reason, note=note,
+                decision=decision, reason=reason, note=note, party=party, policy=resolve_policy(s),
             )
             s.flush()
             recompute(s, [record_id], stages=(stage,))
-            return ResolutionInfo(record_id, stage, decision, reason, note, reviewer, at.isoformat())
+            return ResolutionInfo(record_id, stage, decision, reason, note, reviewer, at.isoformat(), party)
 
     def reopen(self, record_id: int, reviewer: str, stage: str = Stage.TITLE_ABSTRACT.value) -> None:
         stage = check_stage(stage)
         with self.writing() as s:
-            get_reviewer(s, reviewer)
+            who = get_reviewer(s, reviewer)
+            check_acting_as(s, who)
             lock_records(s, [record_id])
             res = s.scalar(select(Resolution).where(Resolution.record_id == record_id, Resolution.stage == stage))
             if res is None:
                 raise ScreenerError(f"record {record_id} has no resolution at {stage} to reopen")
+            check_may_resolve(s, who, record_id, stage)
             s.execute(delete(Resolution).where(Resolution.id == res.id))
             log_event(s, "reopened", record_id=record_id, reviewer=reviewer, stage=stage,
                       resolution=res.decision, why="reopened by hand")

@@ -9,7 +9,9 @@ changed both in the package and in the main project is reported, never overwritt
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +19,11 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from screener.core.services.base import Service, get_reviewer, log_event, now
+from screener.core.services.package_check import Key, Value, check_against, read_package
 from screener.core.services.screening import apply_decision
 from screener.core.services.status import lock_records, recompute
-from screener.store.engine import Store, is_url, open_store
+from screener.core.services.team import PACKAGE_MERGE, check_acting_as
+from screener.store.engine import is_url, open_store
 from screener.store.models import (
     Batch,
     Criterion,
@@ -27,6 +31,7 @@ from screener.store.models import (
     Event,
     ExclusionReason,
     HighlightTerm,
+    PackageToken,
     Project,
     Record,
     RecordNote,
@@ -56,10 +61,6 @@ class MergeReport:
     changed_in_both: list[dict[str, str | int | None]] = field(default_factory=list)
 
 
-Key = tuple[int, str]
-Value = tuple[str, str, str] | None  # decision, reason, note
-
-
 def _decisions_of(s: Session, reviewer_id: int, ids: list[int] | None = None) -> dict[Key, Value]:
     q = select(Decision).where(Decision.reviewer_id == reviewer_id)
     out: dict[Key, Value] = {}
@@ -74,8 +75,11 @@ class PackageService(Service):
         path = Path(path)
         if is_url(str(path)) or path.exists():
             raise ScreenerError(f"{path}: choose a new file for the package")
+        secret = secrets.token_hex(32)  # the package carries it; the project keeps its SHA-256
         with self.reading() as s:
             me = get_reviewer(s, reviewer)
+            check_acting_as(s, me)
+            me_id = me.id
             mine = _decisions_of(s, me.id)
             statuses = {(st.record_id, st.stage): st.status for st in s.scalars(select(StageStatus))}
             wanted = sorted(
@@ -98,7 +102,7 @@ class PackageService(Service):
         package = open_store(partial, create=True)
         try:
             with package.WriteSession() as t, t.begin():
-                _write_package(t, rows, reviewer, role, mine, ta_included, notes, self.store.target)
+                _write_package(t, rows, reviewer, role, mine, ta_included, notes, self.store.target, secret)
             package.close()
             _publish(partial, path)
         except BaseException:
@@ -106,58 +110,67 @@ class PackageService(Service):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(partial) + suffix).unlink(missing_ok=True)
             raise
-        with self.writing() as s:
-            log_event(s, "package_created", reviewer=reviewer, file=path.name, records=len(wanted))
+        try:
+            with self.writing() as s:
+                s.add(PackageToken(reviewer_id=me_id, secret_sha256=_digest(secret), file=path.name,
+                                   created_at=now(), merged_as=""))
+                log_event(s, "package_created", reviewer=reviewer, file=path.name, records=len(wanted))
+        except BaseException:  # a package whose secret the project does not know is no use
+            path.unlink(missing_ok=True)
+            raise
         return PackageReport(str(path), reviewer, len(wanted))
 
     def merge_package(self, path: str | Path) -> MergeReport:
-        package = _open_package(path)
-        try:
-            with package.Session() as t, t.begin():
-                meta = next((e for e in t.scalars(select(Event).where(Event.kind == "package_created"))
-                             if "base" in (e.detail or {})), None)
-                if meta is None:
-                    raise ScreenerError(f"{path}: not a screening package (write one with 'screener package')")
-                reviewer = str(meta.detail["reviewer"])
-                base: dict[Key, Value] = {
-                    (int(k.split(":")[0]), k.split(":")[1]): tuple(v) if v else None  # type: ignore[misc]
-                    for k, v in meta.detail["base"].items()
-                }
-                who = get_reviewer(t, reviewer)
-                theirs = _decisions_of(t, who.id)
-                their_notes = {n.record_id: n.text for n in t.scalars(
-                    select(RecordNote).where(RecordNote.reviewer_id == who.id))}
-        finally:
-            package.close()
+        """Merge a returned package: all of it or, if anything in it is not valid here,
+        none of it. Its secret must be one this project issued to its reviewer."""
+        package = read_package(path)
+        reviewer = package.reviewer
+        theirs, base = package.decisions, package.base
         report = MergeReport(reviewer)
         with self.writing() as s:
-            me = get_reviewer(s, reviewer)
+            me = check_against(s, path, package)
+            s.info[PACKAGE_MERGE] = reviewer  # the owner may merge it in the reviewer's name
+            check_acting_as(s, me)
             current = _decisions_of(s, me.id)
             keys = sorted(set(theirs) | set(base), key=lambda k: (k[1] != Stage.TITLE_ABSTRACT, k[0]))
-            for key in keys:
-                rid, stage = key
-                p, b, m = theirs.get(key), base.get(key), current.get(key)
-                if p == m:
-                    report.unchanged += 1
-                elif p == b:
-                    report.unchanged += 1  # not touched in the package
-                elif m == b:
-                    _apply(s, rid, reviewer, stage, p, me.id)
-                    report.applied += 1
-                else:
-                    report.changed_in_both.append({
-                        "record_id": rid, "stage": stage,
-                        "package": p[0] if p else None, "project": m[0] if m else None,
-                    })
-            for rid, text in their_notes.items():
+            try:
+                for key in keys:
+                    rid, stage = key
+                    p, b, m = theirs.get(key), base.get(key), current.get(key)
+                    if p == m:
+                        report.unchanged += 1
+                    elif p == b:
+                        report.unchanged += 1  # not touched in the package
+                    elif m == b:
+                        _apply(s, rid, reviewer, stage, p, me.id)
+                        report.applied += 1
+                    else:
+                        report.changed_in_both.append({
+                            "record_id": rid, "stage": stage,
+                            "package": p[0] if p else None, "project": m[0] if m else None,
+                        })
+            except ScreenerError as e:
+                raise ScreenerError(f"{path}: {e}; nothing was merged") from None
+            for rid, text in package.notes.items():
                 row = s.get(RecordNote, (rid, me.id))
                 if row is None:
                     s.add(RecordNote(record_id=rid, reviewer_id=me.id, text=text))
                 else:
                     row.text = text
+            _mark_merged(s, package.secret, reviewer)
             log_event(s, "package_merged", reviewer=reviewer, file=Path(path).name,
                       applied=report.applied, changed_in_both=len(report.changed_in_both))
         return report
+
+
+def _mark_merged(s: Session, secret: str, reviewer: str) -> None:
+    token = s.scalar(select(PackageToken).where(PackageToken.secret_sha256 == _digest(secret)))
+    if token is not None and not token.merged_as:
+        token.merged_as, token.merged_at = reviewer, now()
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _apply(s: Session, rid: int, reviewer: str, stage: str, value: Value, reviewer_id: int) -> None:
@@ -189,12 +202,6 @@ def _publish(partial: Path, path: Path) -> None:
     partial.unlink()
 
 
-def _open_package(path: str | Path) -> Store:
-    if not Path(path).is_file():
-        raise ScreenerError(f"{path}: no such package file")
-    return open_store(path)
-
-
 def _copy_rows(s: Session, ids: list[int]) -> dict[str, list[dict[str, object]]]:
     def plain(obj: object, columns: list[str]) -> dict[str, object]:
         return {c: getattr(obj, c) for c in columns}
@@ -220,7 +227,8 @@ def _copy_rows(s: Session, ids: list[int]) -> dict[str, list[dict[str, object]]]
 
 
 def _write_package(t: Session, rows: dict[str, list[dict[str, object]]], reviewer: str, role: str,
-                   mine: dict[Key, Value], ta_included: list[int], notes: list[RecordNote], source: str) -> None:
+                   mine: dict[Key, Value], ta_included: list[int], notes: list[RecordNote], source: str,
+                   secret: str) -> None:
     for model in (Project, Criterion, HighlightTerm, ExclusionReason, Batch, SourceFile, Record):
         if rows.get(model.__tablename__):
             t.execute(insert(model), rows[model.__tablename__])
@@ -241,6 +249,7 @@ def _write_package(t: Session, rows: dict[str, list[dict[str, object]]], reviewe
     required_ta = project.reviewers_per_record_ta
     # The package's reviewer is its only reviewer: their own decision is what counts there.
     project.reviewers_per_record_ta = project.reviewers_per_record_ft = 1
+    project.strict = False  # a file cannot be strict, even when its project is
     for rid in ta_included:  # final at title/abstract in the main project: on to full text
         t.add(Resolution(record_id=rid, stage=Stage.TITLE_ABSTRACT.value, decision="include", reason="",
                          note="included in the main project", reviewer_id=main.id, resolved_at=at))
@@ -255,6 +264,6 @@ def _write_package(t: Session, rows: dict[str, list[dict[str, object]]], reviewe
         t.add(RecordNote(record_id=n.record_id, reviewer_id=me.id, text=n.text))
     t.add(Event(at=at, kind="package_created", reviewer=reviewer,
                 detail={"reviewer": reviewer, "source": source, "base": base,
-                        "reviewers_per_record": required_ta}))
+                        "reviewers_per_record": required_ta, "secret": secret}))
     t.flush()
     recompute(t, ids)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, get_reviewer, log_event
 from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
+from screener.core.services.team import check_acting_as
 from screener.store.models import (
     Batch,
     Decision,
@@ -307,6 +308,9 @@ class RecordService(Service):
     def set_note(self, record_id: int, reviewer: str, note: str) -> None:
         with self.writing() as s:
             me = get_reviewer(s, reviewer)
+            check_acting_as(s, me)
+            if s.get(Record, record_id) is None:
+                raise ScreenerError(f"no record {record_id}")
             row = s.get(RecordNote, (record_id, me.id))
             if row is None:
                 s.add(RecordNote(record_id=record_id, reviewer_id=me.id, text=note))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from screener.core.services.base import Service, get_reviewer, log_event, now
 from screener.core.services.status import lock_records, recompute
+from screener.core.services.team import check_acting_as
 from screener.store.models import (
     Decision,
     Event,
@@ -141,6 +142,7 @@ class ScreeningService(Service):
     def undo_last(self, reviewer: str) -> DecisionInfo | None:
         """Undo this reviewer's most recent decision still in force; None if nothing to undo."""
         with self.writing() as s:
+            check_acting_as(s, get_reviewer(s, reviewer))
             events = s.scalars(
                 select(Event)
                 .where(Event.reviewer == reviewer, Event.kind.in_(("decision", "undo")))
@@ -165,10 +167,13 @@ class ScreeningService(Service):
                 if row is not None:
                     s.delete(row)
             elif row is not None:
+                changed = (row.decision, row.reason) != (previous["decision"], previous.get("reason", ""))
                 row.decision = previous["decision"]
                 row.reason = previous.get("reason", "")
                 row.note = previous.get("note", "")
                 row.decided_at = now()
+                if changed:
+                    reopen_resolved(s, target.record_id, reviewer, target.stage)
             log_event(
                 s,
                 "undo",
@@ -203,6 +208,7 @@ def apply_decision(
     note: str = "",
 ) -> DecisionInfo:
     r = get_reviewer(s, reviewer)
+    check_acting_as(s, r)
     lock_records(s, [record_id])
     check_record_at_stage(s, record_id, stage)
     if stage == Stage.FULL_TEXT:
@@ -267,6 +273,19 @@ def apply_decision(
                       stage=Stage.FULL_TEXT.value, decisions=done)
     return DecisionInfo(record_id, reviewer, stage, decision, reason, note, row.decided_at.isoformat(),
                         warning)
+
+
+def reopen_resolved(s: Session, record_id: int, reviewer: str, stage: str) -> None:
+    """A party's decision changed after its conflict was resolved: the resolution no longer
+    stands. (On a strict server project a trigger does this when the row is written.)"""
+    resolution = s.scalar(
+        select(Resolution).where(Resolution.record_id == record_id, Resolution.stage == stage)
+    )
+    if resolution is not None:
+        s.execute(delete(Resolution).where(Resolution.id == resolution.id))
+        log_event(s, "reopened", record_id=record_id, reviewer=reviewer, stage=stage,
+                  why="a reviewer changed a decision after the conflict was resolved",
+                  resolution=resolution.decision)
 
 
 def visible_decisions(s: Session, record_id: int, viewer: str | None) -> list[DecisionInfo]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 
 from screener.core.services.base import Service, log_event, now
+from screener.core.services.team import DEFAULT_RESOLVE_POLICY, RESOLVE_POLICIES
+from screener.store import security
+from screener.store.identity import bind_identity, identity_of
 from screener.store.models import (
     Criterion,
     ExclusionReason,
@@ -31,6 +34,8 @@ class ProjectInfo:
     exclude_terms: list[str] = field(default_factory=list)
     reviewers_per_record: dict[str, int] = field(default_factory=dict)
     blind: bool = True
+    strict: bool = False  # on a server: blinding and identity enforced by the database
+    resolve_policy: str = DEFAULT_RESOLVE_POLICY  # who may resolve: see core.services.team
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class ReviewerInfo:
     id: int
     name: str
     role: str
+    login: str | None = None  # the database login role that is this reviewer (strict)
 
 
 class SettingsService(Service):
@@ -49,11 +55,19 @@ class SettingsService(Service):
         exclude_criteria: list[str] | None = None,
         reasons: list[str] | None = None,
         reviewers_per_record: int = 1,
-    ) -> None:
+        strict: bool = False,
+        resolve_policy: str = DEFAULT_RESOLVE_POLICY,
+    ) -> list[str]:
+        """Set the new project up; returns warnings for whoever runs the server."""
         if reviewers_per_record not in (1, 2):
             raise ScreenerError("reviewers per record must be 1 or 2")
         if not title.strip():
             raise ScreenerError("a project needs a title")
+        check_resolve_policy(resolve_policy)
+        if strict and self.store.is_sqlite:
+            raise ScreenerError("strict mode needs a PostgreSQL server: a project file cannot "
+                                "enforce it against whoever can edit the file")
+        warnings: list[str] = []
         with self.writing() as s:
             if s.scalar(select(Project.id)) is not None:
                 raise ScreenerError("this project is already set up")
@@ -66,6 +80,8 @@ class SettingsService(Service):
                     reviewers_per_record_ft=reviewers_per_record,
                     blind=True,
                     created_at=now(),
+                    strict=strict,
+                    resolve_policy=resolve_policy,
                     legacy_reason_asked=True,  # a new project chose its reasons knowingly
                 )
             )
@@ -74,7 +90,12 @@ class SettingsService(Service):
                     s.add(Criterion(kind=kind, text=text.strip(), position=i))
             for i, text in enumerate(_unique(reasons or [])):
                 s.add(ExclusionReason(text=text, position=i))
-            log_event(s, "project_created", title=title)
+            log_event(s, "project_created", title=title, strict=strict)
+            if strict:
+                s.flush()
+                warnings = security.install(s.connection())
+        bind_identity(self.store)
+        return warnings
 
     def info(self) -> ProjectInfo:
         with self.reading() as s:
@@ -96,7 +117,33 @@ class SettingsService(Service):
                     Stage.FULL_TEXT.value: p.reviewers_per_record_ft,
                 },
                 blind=p.blind,
+                strict=p.strict,
+                resolve_policy=p.resolve_policy,
             )
+
+    def make_strict(self) -> list[str]:
+        """Make a server project strict, or apply its security again (after a restore from
+        pg_dump, say). Only its owner can. Returns warnings for whoever runs the server."""
+        with self.writing() as s:
+            p = s.get(Project, 1)
+            assert p is not None
+            if self.store.is_sqlite:
+                raise ScreenerError("strict mode needs a PostgreSQL server: a project file cannot "
+                                    "enforce it against whoever can edit the file")
+            if not identity_of(s).owner:
+                raise ScreenerError("only the project's owner can make it strict")
+            if not p.strict:
+                p.strict = True
+                log_event(s, "settings_changed", strict=True)
+            s.flush()
+            warnings = security.install(s.connection())
+        bind_identity(self.store)
+        return warnings
+
+    def bound_reviewer(self) -> str | None:
+        """On a strict project, the reviewer this connection's login role is (None for the
+        owner, or a role no reviewer is bound to); None for any other project."""
+        return bind_identity(self.store).reviewer
 
     @staticmethod
     def _reasons(s) -> list[str]:  # type: ignore[no-untyped-def]
@@ -118,11 +165,17 @@ class SettingsService(Service):
         exclude_terms: list[str] | None = None,
         reviewers_per_record: dict[str, int] | None = None,
         blind: bool | None = None,
+        resolve_policy: str | None = None,
     ) -> None:
         """Change any of the settings; what is not given stays as it is."""
         with self.writing() as s:
+            _check_owner(s, "change the settings")
             p = s.get(Project, 1)
             assert p is not None
+            if resolve_policy is not None:
+                p.resolve_policy = check_resolve_policy(resolve_policy)
+            if blind is False and p.strict:
+                raise ScreenerError("a strict project is always blind: the database enforces it")
             if title is not None:
                 if not title.strip():
                     raise ScreenerError("a project needs a title")
@@ -173,27 +226,90 @@ class SettingsService(Service):
                 row.position = i
 
     # reviewers
-    def add_reviewer(self, name: str, role: str = "reviewer") -> ReviewerInfo:
+    def add_reviewer(self, name: str, role: str = "reviewer", *, login: bool = False,
+                     password: str | None = None) -> ReviewerInfo:
+        """Add a reviewer. With ``login`` (a strict server project), the reviewer is also a
+        database login role of that name: a new one with ``password``, or an existing role
+        (no password: it keeps its own). A reviewer that exists without a login gets one."""
         name = " ".join(strip_controls(name).split())  # as stored (store.clean_text), for the look-up
         if not name:
             raise ScreenerError("a reviewer needs a name")
         if role not in ROLES:
             raise ScreenerError(f"role must be one of {', '.join(ROLES)}")
         with self.writing() as s:
-            if s.scalar(select(Reviewer.id).where(Reviewer.name == name)) is not None:
+            _check_owner(s, "add reviewers")
+            existing = s.scalar(select(Reviewer).where(Reviewer.name == name))
+            if existing is not None and (not login or existing.login):
                 raise ScreenerError(f"reviewer {name!r} already exists")
-            r = Reviewer(name=name, role=role)
-            s.add(r)
-            s.flush()
-            log_event(s, "reviewer_added", reviewer=name, role=role)
-            return ReviewerInfo(r.id, r.name, r.role)
+            if login:
+                _check_may_add_login(s, name)
+            r = existing or Reviewer(name=name, role=role)
+            if existing is None:
+                s.add(r)
+                s.flush()
+                log_event(s, "reviewer_added", reviewer=name, role=role)
+            if login:
+                _bind_login(s, r, password)
+            return ReviewerInfo(r.id, r.name, r.role, r.login)
 
     def reviewers(self) -> list[ReviewerInfo]:
         with self.reading() as s:
             return [
-                ReviewerInfo(r.id, r.name, r.role)
+                ReviewerInfo(r.id, r.name, r.role, r.login)
                 for r in s.scalars(select(Reviewer).order_by(Reviewer.id))
             ]
+
+
+def check_resolve_policy(policy: str) -> str:
+    if policy not in RESOLVE_POLICIES:
+        raise ScreenerError(f"who may resolve must be one of {', '.join(RESOLVE_POLICIES)}, not {policy!r}")
+    return policy
+
+
+def _check_owner(s, what: str) -> None:  # type: ignore[no-untyped-def]
+    me = identity_of(s)
+    if me.strict and not me.owner:
+        raise ScreenerError(f"only the project's owner can {what} on this strict project; "
+                            f"you logged in as {me.db_user!r}")
+
+
+def _check_may_add_login(s, name: str) -> None:  # type: ignore[no-untyped-def]
+    p = s.get(Project, 1)
+    if s.get_bind().dialect.name == "sqlite" or p is None or not p.strict:
+        raise ScreenerError("--login needs a strict project on a PostgreSQL server "
+                            "(create one with 'screener new URL --title T --strict')")
+    if len(name.encode()) > 63 or name.startswith("pg_") or "\x00" in name:
+        raise ScreenerError(f"{name!r} cannot be a database role: at most 63 bytes, not starting with pg_")
+
+
+def _bind_login(s, reviewer: Reviewer, password: str | None) -> None:  # type: ignore[no-untyped-def]
+    conn = s.connection()
+    exists = security.role_exists(conn, reviewer.name)
+    if exists and password is not None:
+        raise ScreenerError(
+            f"a database role {reviewer.name!r} already exists on this server: leave out "
+            "--password-file to let that role be this reviewer (it keeps its password)")
+    if not exists and not password:
+        raise ScreenerError(f"a new login role {reviewer.name!r} needs a password (--password-file)")
+    if s.scalar(select(Reviewer.id).where(Reviewer.login == reviewer.name)) is not None:
+        raise ScreenerError(f"role {reviewer.name!r} is already another reviewer of this project")
+    if not exists:
+        assert password is not None
+        try:
+            with conn.begin_nested():
+                security.create_login(conn, reviewer.name, password)
+        except Exception as e:
+            if "permission denied" not in str(e):
+                raise
+            raise ScreenerError(
+                f"you may not create login roles on this server; ask its admin to create role "
+                f"{reviewer.name!r}, then run 'reviewer add' with --login and no --password-file"
+            ) from None
+    reviewer.login = reviewer.name
+    s.flush()
+    for warning in security.grant_reviewer(conn, reviewer.name):
+        raise ScreenerError(warning)
+    log_event(s, "reviewer_login", reviewer=reviewer.name, role=reviewer.role)
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screener.core.screening_rules import Vote, stage_outcome
+from screener.store.identity import refresh_statuses, status_kept_by_database
 from screener.store.models import (
     Decision,
     Project,
@@ -31,6 +32,8 @@ def required_reviewers(s: Session, stage: str) -> int:
 
 
 def recompute(s: Session, record_ids: Iterable[int], stages: Iterable[str] = STAGES) -> None:
+    if status_kept_by_database(s):  # strict PostgreSQL: triggers keep it (store/security.py)
+        return refresh_statuses(s)
     ids = sorted(set(record_ids))
     if not ids:
         return
@@ -45,7 +48,7 @@ def lock_records(s: Session, record_ids: Iterable[int]) -> None:
     transactions are already exclusive), in id order so that writers never deadlock.
     Two reviewers deciding on one record at once then see each other's decision."""
     ids = sorted(set(record_ids))
-    if ids and s.get_bind().dialect.name != "sqlite":
+    if ids and s.get_bind().dialect.name != "sqlite" and not status_kept_by_database(s):
         s.execute(
             select(StageStatus.record_id)
             .where(StageStatus.record_id.in_(ids))

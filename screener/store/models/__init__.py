@@ -20,6 +20,7 @@ from screener.store.models.project import (
 )
 from screener.store.models.records import Batch, Record, RecordNote, RecordTag, SourceFile
 from screener.store.models.screening import Decision, Resolution, Retrieval, StageStatus
+from screener.store.models.team import PackageToken
 
 __all__ = [
     "Base",
@@ -31,6 +32,7 @@ __all__ = [
     "ExclusionReason",
     "HighlightTerm",
     "PrismaManual",
+    "PackageToken",
     "Project",
     "Record",
     "RecordNote",

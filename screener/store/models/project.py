@@ -23,6 +23,10 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # Asked (once) what the old default reason "Not available in full text" means here.
     legacy_reason_asked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # On a PostgreSQL server: blinding enforced by the database (store/security.py).
+    strict: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who may resolve a conflict: consensus | resolver | third-party (core.services.settings).
+    resolve_policy: Mapped[str] = mapped_column(String(20), default="consensus")
 
 
 class Criterion(Base):
@@ -54,6 +58,8 @@ class Reviewer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(20), default="reviewer")  # reviewer | resolver
+    # The database login role that is this reviewer on a strict server project.
+    login: Mapped[str | None] = mapped_column(String(63), nullable=True, unique=True, index=True)
 
 
 class PrismaManual(Base):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -55,6 +56,8 @@ class Decision(Base):
     __table_args__ = (
         UniqueConstraint("record_id", "reviewer_id", "stage", name="uq_decision"),
         Index("ix_decision_reviewer_stage", "reviewer_id", "stage"),
+        CheckConstraint("decision IN ('include', 'exclude', 'maybe')", name="ck_decision_value"),
+        CheckConstraint("stage IN ('title_abstract', 'full_text')", name="ck_decision_stage"),
     )
 
 
@@ -70,7 +73,11 @@ class Resolution(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
     resolved_at: Mapped[datetime] = mapped_column(DateTime)
-    __table_args__ = (UniqueConstraint("record_id", "stage", name="uq_resolution"),)
+    __table_args__ = (
+        UniqueConstraint("record_id", "stage", name="uq_resolution"),
+        CheckConstraint("decision IN ('include', 'exclude')", name="ck_resolution_value"),
+        CheckConstraint("stage IN ('title_abstract', 'full_text')", name="ck_resolution_stage"),
+    )
 
 
 class Retrieval(Base):
