@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from screener.core.connection import explain, without_password
 from screener.store.engine import Store, is_url, open_store
-from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
 from screener.store.identity import bind_identity
+from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
 from screener.types import ScreenerError
 
 if TYPE_CHECKING:
