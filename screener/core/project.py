@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screener.core.services.allocation import AllocationService
+from screener.core.services.bulk import BulkService
 from screener.core.services.conflicts import ConflictService
 from screener.core.services.dedup import DedupService
 from screener.core.services.export import ExportService
 from screener.core.services.history import HistoryService
 from screener.core.services.importing import ImportService
+from screener.core.services.labels import LabelService
 from screener.core.services.packages import PackageService
 from screener.core.services.prisma import PrismaService
 from screener.core.services.records import RecordService
@@ -35,6 +38,9 @@ class Project:
         self.history = HistoryService(store)
         self.export = ExportService(store)
         self.packages = PackageService(store)
+        self.labels = LabelService(store)
+        self.bulk = BulkService(store)
+        self.allocation = AllocationService(store)
 
     @property
     def target(self) -> str:

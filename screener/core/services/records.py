@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from screener.core.services.allocation import assigned_to
 from screener.core.services.base import Service, get_reviewer, log_event
+from screener.core.services.record_filters import (
+    RecordFilter,
+    facet_counts,
+    filter_conditions,
+    viewer_of,
+)
 from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
 from screener.store.models import (
     Batch,
@@ -28,7 +35,8 @@ VIEWS = ("my_queue", "all")
 
 def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
     """Conditions on StageStatus rows for the records that still need this reviewer's
-    decision at ``stage`` (the list's "My queue" and the progress figures alike)."""
+    decision at ``stage`` (the list's "My queue" and the progress figures alike): after
+    ``assign``, those assigned to them, and any record assigned to no one."""
     return (
         StageStatus.status == Status.UNDECIDED.value,
         ~exists().where(
@@ -36,6 +44,7 @@ def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
             Decision.reviewer_id == reviewer_id,
             Decision.stage == stage,
         ),
+        assigned_to(reviewer_id, stage),
     )
 SORTS = {
     "id": Record.id,
@@ -106,6 +115,7 @@ class RecordService(Service):
         search: str | None = None,
         sort: str = "id",
         descending: bool = False,
+        filters: RecordFilter | None = None,
     ) -> list[int]:
         """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
         that still need that reviewer's decision at this stage."""
@@ -136,6 +146,8 @@ class RecordService(Service):
                 if found is not None:
                     sql, params = found
                     q = q.where(StageStatus.record_id.in_(text(sql).bindparams(**params)))
+            if filters is not None:
+                q = q.where(*filter_conditions(s, filters, stage, viewer_of(s, reviewer)))
             order = SORTS[sort] if by_record else StageStatus.record_id
             q = q.order_by(order.desc() if descending else order, StageStatus.record_id)
             was_enabled = gc.isenabled()
@@ -180,11 +192,15 @@ class RecordService(Service):
             ).all()
         )
 
-    def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None) -> list[RecordSummary]:
-        ids = self.ids(stage, status=status)
+    def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None, *,
+                view: str = "all", reviewer: str | None = None,
+                filters: RecordFilter | None = None) -> list[RecordSummary]:
+        """Rows for the ``records`` command: a view (``my_queue`` is ``reviewer``'s queue),
+        filtered; with a reviewer, statuses are what that reviewer may see."""
+        ids = self.ids(stage, view=view, reviewer=reviewer, status=status, filters=filters)
         out: list[RecordSummary] = []
         for start in range(0, len(ids), 5000):
-            out += self.summaries(ids[start : start + 5000], stage)
+            out += self.summaries(ids[start : start + 5000], stage, viewer=reviewer)
         return out
 
     def detail(self, record_id: int, viewer: str | None = None) -> RecordDetail:
@@ -254,6 +270,26 @@ class RecordService(Service):
                     .where(StageStatus.stage == stage, reached_stage(stage), *in_my_queue(me.id, stage))
                 ) or 0
             return out
+
+    def filter_counts(
+        self,
+        stage: str,
+        filters: RecordFilter,
+        *,
+        view: str = "all",
+        reviewer: str | None = None,
+    ) -> dict[str, dict[Any, int]]:
+        """For each filter, how many records of the view each of its values would leave
+        given the other filters in use (blind-safe for ``reviewer``)."""
+        stage = check_stage(stage)
+        with self.reading() as s:
+            viewer = viewer_of(s, reviewer)
+            base: list[Any] = [reached_stage(stage)]
+            if view == "my_queue":
+                if viewer.reviewer_id is None:
+                    raise ScreenerError("my queue needs a reviewer")
+                base += in_my_queue(viewer.reviewer_id, stage)
+            return facet_counts(s, base, filters, stage, viewer)
 
     def queue_size(self, stage: str, reviewer: str) -> int:
         return self.counts(stage, reviewer)["queue"]

@@ -31,6 +31,7 @@ class ProjectInfo:
     exclude_terms: list[str] = field(default_factory=list)
     reviewers_per_record: dict[str, int] = field(default_factory=dict)
     blind: bool = True
+    ta_reason_required: bool = False  # title/abstract exclusions must name a reason
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class SettingsService(Service):
                     reviewers_per_record_ta=reviewers_per_record,
                     reviewers_per_record_ft=reviewers_per_record,
                     blind=True,
+                    ta_reason_required=False,
                     created_at=now(),
                 )
             )
@@ -95,6 +97,7 @@ class SettingsService(Service):
                     Stage.FULL_TEXT.value: p.reviewers_per_record_ft,
                 },
                 blind=p.blind,
+                ta_reason_required=bool(p.ta_reason_required),
             )
 
     @staticmethod
@@ -117,6 +120,7 @@ class SettingsService(Service):
         exclude_terms: list[str] | None = None,
         reviewers_per_record: dict[str, int] | None = None,
         blind: bool | None = None,
+        ta_reason_required: bool | None = None,
     ) -> None:
         """Change any of the settings; what is not given stays as it is."""
         with self.writing() as s:
@@ -130,6 +134,8 @@ class SettingsService(Service):
                 p.question = question.strip()
             if blind is not None:
                 p.blind = blind
+            if ta_reason_required is not None:
+                p.ta_reason_required = ta_reason_required
             if reviewers_per_record:
                 for stage, n in reviewers_per_record.items():
                     if n not in (1, 2):
