@@ -28,6 +28,7 @@ from screener.types import ParsedRecord, Stage, Status
 
 CHUNK = 500
 STAGE_KEYS = {Stage.TITLE_ABSTRACT.value: "ta", Stage.FULL_TEXT.value: "ft"}
+STAGE_WORDS = {Stage.TITLE_ABSTRACT.value: "title/abstract", Stage.FULL_TEXT.value: "full text"}
 NOTE_PREFIX = "Screener"
 
 
@@ -69,9 +70,11 @@ def record_extras(s: Session, ids: list[int]) -> Extras:
             if text.strip():
                 out.notes.setdefault(rid, []).append((names.get(who, "?"), text))
                 out.decisions.setdefault(rid, {})[f"{names.get(who, '?')}_note"] = text
-        for rid, who, stage, decision, reason in s.execute(
-            select(Decision.record_id, Decision.reviewer_id, Decision.stage, Decision.decision, Decision.reason)
-            .where(Decision.record_id.in_(chunk))
+        for rid, who, stage, decision, reason, note in s.execute(
+            select(Decision.record_id, Decision.reviewer_id, Decision.stage, Decision.decision, Decision.reason,
+                   Decision.note)
+            .where(Decision.record_id.in_(chunk)).order_by(Decision.record_id, Decision.stage.desc(),
+                                                           Decision.reviewer_id)
         ):
             key = STAGE_KEYS.get(stage)
             if key is None:
@@ -79,6 +82,8 @@ def record_extras(s: Session, ids: list[int]) -> Extras:
             row = out.decisions.setdefault(rid, {})
             row[f"{names.get(who, '?')}_{key}_decision"] = decision
             row[f"{names.get(who, '?')}_{key}_reason"] = reason
+            if note.strip():  # a note given with the decision
+                out.notes.setdefault(rid, []).append((f"{names.get(who, '?')} ({STAGE_WORDS[stage]})", note))
         out.ta_reason.update(s.execute(
             select(StageStatus.record_id, StageStatus.reason).where(
                 StageStatus.record_id.in_(chunk), StageStatus.stage == Stage.TITLE_ABSTRACT.value,
@@ -88,7 +93,8 @@ def record_extras(s: Session, ids: list[int]) -> Extras:
 
 def csv_rows(rows: list[dict[str, Any]], extras: Extras) -> list[dict[str, Any]]:
     """Rows for the records CSV: each record's fields and its extras. ``notes`` holds
-    the reviewers' notes, one ``name: note`` per line."""
+    the reviewers' notes, one ``name: note`` per line (a note given with a decision as
+    ``name (stage): note``)."""
     out = []
     for row in rows:
         rid = row["record_id"]

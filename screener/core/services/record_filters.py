@@ -17,7 +17,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from screener.core.services.base import get_reviewer
@@ -255,7 +267,7 @@ def facet_counts(
         q = select(column, func.count()).select_from(StageStatus)
         for table, on in joins:
             q = q.join(table, on)
-        q = q.where(*where(skip)).group_by(column)
+        q = q.where(*where(skip)).group_by(literal_column("1"))  # by position: PostgreSQL binds literals apart
         return {k: n for k, n in s.execute(q).all()}
 
     record = (Record, Record.id == StageStatus.record_id)
@@ -271,7 +283,7 @@ def facet_counts(
         mine = (Decision, and_(Decision.record_id == StageStatus.record_id,
                                Decision.reviewer_id == viewer.reviewer_id, Decision.stage == stage))
         q = (select(func.coalesce(Decision.decision, "none"), func.count()).select_from(StageStatus)
-             .outerjoin(*mine).where(*where("mine")).group_by(func.coalesce(Decision.decision, "none")))
+             .outerjoin(*mine).where(*where("mine")).group_by(literal_column("1")))
         out["mine"] = {k: n for k, n in s.execute(q).all()}
     else:
         out["mine"] = {}

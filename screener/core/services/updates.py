@@ -100,7 +100,7 @@ def link_update(s: Session, new_ids: Iterable[int], round_: int, previous_source
     open_pairs = [(a, b, score) for a, b, score in candidates
                   if links.get(a, a) != links.get(b, b)]
     if open_pairs:
-        existing = set(s.execute(select(DuplicatePair.record_a, DuplicatePair.record_b)).tuples())
+        existing = {(a, b) for a, b in s.execute(select(DuplicatePair.record_a, DuplicatePair.record_b))}
         rows = [{"record_a": a, "record_b": b, "score": score, "status": "pending"}
                 for a, b, score in open_pairs if (a, b) not in existing]
         if rows:
