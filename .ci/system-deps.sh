@@ -4,7 +4,7 @@
 # and only as root; otherwise it says what to install.
 PACKAGES="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 \
 fonts-dejavu-core libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
-libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-xkb1 libx11-xcb1 postgresql"
+libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-xkb1 libx11-xcb1 postgresql openssl"
 command -v dpkg-query >/dev/null 2>&1 || exit 0
 missing=""
 for p in $PACKAGES; do

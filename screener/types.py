@@ -44,6 +44,10 @@ class ScreenerError(Exception):
     """A user error: bad input, unknown record, invalid decision. The CLI exits 1."""
 
 
+class ConnectionLost(ScreenerError):
+    """The project's server cannot be reached: what was being written was not saved."""
+
+
 class ImportFormatError(ScreenerError):
     """A file that cannot be imported at all. Names the file (and line where there is one)."""
 

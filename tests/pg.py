@@ -47,6 +47,10 @@ class PostgresServer:
             shutil.chown(self.root, "postgres")
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", self.user,
                   "--no-sync", "-E", "UTF8")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after ``halt``) on the same port, with the same data."""
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w",
             "-o", f"-h 127.0.0.1 -p {self.port} -k {self.root} -F", "start",
@@ -71,6 +75,17 @@ class PostgresServer:
                              autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def halt(self) -> None:
+        """Stop the server as if it went away mid-session, keeping its data for ``resume``."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def add_hba(self, *lines: str) -> None:
+        """Put pg_hba.conf rules before the default ``trust`` ones and reload the server,
+        e.g. ``host all ana 127.0.0.1/32 scram-sha-256`` to make ana give a password."""
+        hba = self.data / "pg_hba.conf"
+        hba.write_text("\n".join(lines) + "\n" + hba.read_text())
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "reload")
 
     def stop(self) -> None:
         try:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
+from screener.core.connection import explain, without_password
 from screener.core.services.allocation import AllocationService
 from screener.core.services.bulk import BulkService
 from screener.core.services.conflicts import ConflictService
@@ -15,6 +18,7 @@ from screener.core.services.export import ExportService
 from screener.core.services.history import HistoryService
 from screener.core.services.importing import ImportService
 from screener.core.services.labels import LabelService
+from screener.core.services.live import LiveService
 from screener.core.services.packages import PackageService
 from screener.core.services.prisma import PrismaService
 from screener.core.services.records import RecordService
@@ -22,6 +26,7 @@ from screener.core.services.retrieval import RetrievalService
 from screener.core.services.screening import ScreeningService
 from screener.core.services.settings import SettingsService
 from screener.store.engine import Store, is_url, open_store
+from screener.types import ScreenerError
 
 
 class Project:
@@ -38,6 +43,7 @@ class Project:
         self.history = HistoryService(store)
         self.export = ExportService(store)
         self.packages = PackageService(store)
+        self.live = LiveService(store)
         self.labels = LabelService(store)
         self.bulk = BulkService(store)
         self.allocation = AllocationService(store)
@@ -48,11 +54,18 @@ class Project:
 
     @property
     def name(self) -> str:
-        return self.target if is_url(self.target) else Path(self.target).name
+        return without_password(self.target) if is_url(self.target) else Path(self.target).name
 
     @classmethod
-    def open(cls, target: str | Path) -> Project:
-        project = cls(open_store(target))
+    def open(cls, target: str | Path, password: str | None = None) -> Project:
+        """Open a project file, or a project on a server (``password`` for its user, if
+        the server asks for one and ``~/.pgpass`` does not hold it)."""
+        try:
+            project = cls(open_store(target, password=password))
+        except DBAPIError as e:
+            if not is_url(str(target)):
+                raise
+            raise ScreenerError(explain(e, str(target))) from None
         project.settings.info()  # refuses a database that is not a Screener project
         return project
 

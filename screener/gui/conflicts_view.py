@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.conflicts import ConflictInfo, ResolutionInfo
+from screener.core.services.live import Changes
 from screener.gui.agreement_panel import AgreementPanel
 from screener.gui.context import Workspace
 from screener.gui.highlight import escape
@@ -153,6 +154,7 @@ class ConflictsView(RefreshWhenVisible, RowDetail, QWidget):
 
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         workspace.data_changed.connect(self._data_changed)
+        workspace.records_changed.connect(self._records_changed)
         workspace.stage_changed.connect(lambda _s: self.refresh())
         workspace.reviewer_changed.connect(lambda _r: self.refresh())
         self.refresh()
@@ -176,12 +178,43 @@ class ConflictsView(RefreshWhenVisible, RowDetail, QWidget):
         self.reason_combo.setVisible(full)
         self.model.set_rows(conflicts)
         self.resolved_model.set_rows(resolutions)
-        self.count_label.setText(self.tr("{n} open conflicts at {stage}").format(
-            n=len(conflicts), stage=STAGE_NAMES[stage]))
-        self.tabs.setTabText(0, self.tr("Resolved ({n})").format(n=len(resolutions)))
+        self._show_counts()
         row = next((i for i, c in enumerate(conflicts) if keep and c.record_id == keep.record_id), 0)
         self.select_row(row)
         self.agreement.refresh()
+
+    def _records_changed(self, changes: Changes) -> None:
+        """Others decided, resolved or reopened: update the rows of those records only. If
+        the conflict on screen was resolved meanwhile, say so rather than slide the next one
+        under the resolve buttons."""
+        ids = changes.record_ids
+        if not ids:
+            return
+        stage = self.workspace.stage
+        try:
+            conflicts = self.project.conflicts.conflicts(stage, among=ids)
+            resolutions = self.project.conflicts.resolutions(stage, among=ids)
+        except ScreenerError:
+            return  # the server is away: the next look brings these changes again
+        current = self.current_conflict()
+        gone = self.model.update_rows(ids, conflicts, key=lambda c: c.record_id)
+        self.resolved_model.update_rows(ids, resolutions, key=lambda r: r.record_id)
+        self._show_counts()
+        if current is not None and current.record_id in gone:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(self.model.index(-1, 0))
+            self._show(None)
+            self.show_error(self.tr("The conflict on #{id} was just resolved or changed by "
+                                    "another reviewer.").format(id=current.record_id))
+        elif current is not None and current.record_id in ids:
+            self._show(self.current_conflict())
+        if self.isVisible():
+            self.agreement.refresh()
+
+    def _show_counts(self) -> None:
+        self.count_label.setText(self.tr("{n} open conflicts at {stage}").format(
+            n=self.model.rowCount(), stage=STAGE_NAMES[self.workspace.stage]))
+        self.tabs.setTabText(0, self.tr("Resolved ({n})").format(n=self.resolved_model.rowCount()))
 
     def current_conflict(self) -> ConflictInfo | None:
         return self.model.row(self.table.currentIndex().row())

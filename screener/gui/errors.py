@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from screener.paths import user_log_dir
-from screener.types import ScreenerError
+from screener.types import ConnectionLost, ScreenerError
 
 LOG_NAME = "screener.log"
 log = logging.getLogger("screener")
@@ -96,6 +96,9 @@ class ErrorReporter(QObject):
         if issubclass(kind, KeyboardInterrupt):
             self._previous_hook(kind, error, tb)
             return
+        if isinstance(error, ConnectionLost):  # a view could not read: the banner says why
+            log.info("the server cannot be reached: %s", error)
+            return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
         if threading.current_thread() is threading.main_thread():
             self.show(error)
@@ -111,6 +114,10 @@ class ErrorReporter(QObject):
             return  # one dialog at a time; the log has every error
         self._showing = True
         try:
+            if isinstance(error, ScreenerError):  # e.g. the server cannot be reached: said as it is
+                QMessageBox.warning(self.parent_widget, QApplication.translate("Errors", "Screener"),
+                                    str(error))
+                return
             show_unexpected(self.parent_widget, error)
         finally:
             self._showing = False

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
+from screener.core.connection import without_password
 from screener.core.demo import ensure_demo_project
 from screener.core.project import Project
 from screener.core.services.importing import BatchInfo
@@ -22,12 +23,14 @@ from screener.gui.export_actions import export_records
 from screener.gui.heap import settle_heap
 from screener.gui.help_dialog import show_about, show_shortcuts
 from screener.gui.import_dialog import start_import
+from screener.gui.live_updates import LiveUpdates
 from screener.gui.menus import Menus
 from screener.gui.new_project_dialog import NewProjectDialog
 from screener.gui.progress import ProgressPanel
 from screener.gui.project_pane import ProjectPane
-from screener.gui.recent import RecentProjects, app_settings, dialog_folder, remember_folder
+from screener.gui.recent import RecentProjects, app_settings, dialog_folder, is_url, remember_folder
 from screener.gui.start_page import StartPage
+from screener.gui.team_actions import connect_team_project, reopen_team_project, start_live
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
 from screener.paths import resource_path, user_data_dir
@@ -49,6 +52,7 @@ class MainWindow(QMainWindow):
         self.runner = WorkRunner(parent=self)  # work with no project open (the demo)
         self.workspace: Workspace | None = None
         self.pane: ProjectPane | None = None
+        self.live: LiveUpdates | None = None  # others' changes, while a project is open
 
         self.tasks = ProgressPanel(self.runner, self)
         self.statusBar().addPermanentWidget(self.tasks)
@@ -56,6 +60,7 @@ class MainWindow(QMainWindow):
         self.start_page = StartPage(self.recent, self)
         self.start_page.new_requested.connect(self.new_project)
         self.start_page.open_requested.connect(self.open_project_dialog)
+        self.start_page.connect_requested.connect(self.connect_team_project)
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_chosen.connect(self.open_project)
         self.stack = QStackedWidget(self)
@@ -68,6 +73,8 @@ class MainWindow(QMainWindow):
     # opening and closing
     def open_project(self, target: str, reviewer: str | None = None) -> bool:
         """Open a project file (or URL) and ask who is screening, unless that is known."""
+        if is_url(target) and without_password(target) == target:
+            return reopen_team_project(self, target, reviewer)  # with its kept password
         if not self.close_project():
             return False
         try:
@@ -90,6 +97,7 @@ class MainWindow(QMainWindow):
             project.close()
             return False
         ws = Workspace(project, name, parent=self)
+        self.live = start_live(ws)
         ws.message.connect(self.statusBar().showMessage)
         ws.reviewer_changed.connect(self._reviewer_changed)
         ws.stage_changed.connect(lambda _s: self._update_state())
@@ -117,6 +125,15 @@ class MainWindow(QMainWindow):
         ws, pane = self.workspace, self.pane
         if ws is None or pane is None:
             return True
+        if ws.unsaved:
+            answer = QMessageBox.warning(
+                self, self.tr("Decisions not saved"),
+                self.tr("{n} decision(s) could not be saved because the server cannot be "
+                        "reached. Close the project and lose them?").format(n=len(ws.unsaved)),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return False
         if ws.runner.busy and self.tasks.busy:
             answer = QMessageBox.question(
                 self, self.tr("Work in progress"),
@@ -128,6 +145,9 @@ class MainWindow(QMainWindow):
         for job in list(ws.runner.jobs):
             job.cancel()
         ws.runner.wait()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
         pane.closed = True
         QCoreApplication.processEvents()  # deliver the last results while all is alive
         self.stack.removeWidget(pane)
@@ -166,6 +186,9 @@ class MainWindow(QMainWindow):
         if path:
             remember_folder("project", path)
             self.open_project(path)
+
+    def connect_team_project(self) -> None:
+        connect_team_project(self)
 
     def open_demo(self) -> None:
         """Create the demo project in the background (the first time), then open it."""

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from screener.gui.package_actions import merge_package, write_package
+from screener.gui.start_page import describe
 from screener.types import Stage
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ class Menus:
                                 tr("Create a review project"))
         self.open = self._action(tr("&Open project…"), w.open_project_dialog,
                                  QKeySequence.StandardKey.Open, tr("Open a .screener file"))
+        self.connect = self._action(tr("Connect to a &team project…"), w.connect_team_project,
+                                    "Ctrl+Shift+O",
+                                    tr("Open a project your team keeps on a PostgreSQL server"))
         self.demo = self._action(tr("Open the &demo project"), w.open_demo, None,
                                  tr("Open (or create) the demo project"))
         self.import_ = self._action(tr("&Import…"), lambda: w.import_files(None), "Ctrl+I",
@@ -96,7 +100,7 @@ class Menus:
         tr = self.window.tr
         bar = self.window.menuBar()
         file = bar.addMenu(tr("&File"))
-        file.addActions([self.new, self.open])
+        file.addActions([self.new, self.open, self.connect])
         self.recent_menu = file.addMenu(tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addAction(self.demo)
@@ -124,7 +128,7 @@ class Menus:
         menu.clear()
         paths = self.window.recent.paths()
         for path in paths:
-            a = menu.addAction(Path(path).name if "://" not in path else path)
+            a = menu.addAction(Path(path).name if "://" not in path else describe(path)[0])
             a.setToolTip(path)
             a.setStatusTip(path)
             a.triggered.connect(lambda _=False, p=path: self.window.open_project(p))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.project import Project
+from screener.core.services.live import Changes, TeamProgress
 from screener.gui.batches_view import BatchesView
 from screener.gui.context import Workspace
 from screener.gui.settings_view import SettingsView
@@ -40,6 +41,8 @@ HOSTED_VIEWS = [
     ("conflicts", "screener.gui.conflicts_view", "ConflictsView", "Conflicts"),
     ("prisma", "screener.gui.prisma_view", "PrismaView", "PRISMA"),
 ]
+LIVE_TOTALS_MS = 400  # others' changes: totals again at most this often
+DEDUP_KINDS = frozenset({"merge", "unmerge", "not_duplicate", "pair_reopened"})
 STAGE_LABELS = {Stage.TITLE_ABSTRACT.value: "Title/abstract", Stage.FULL_TEXT.value: "Full text"}
 
 
@@ -51,6 +54,7 @@ class Counts:
     queue: int
     duplicates: int
     conflicts: int
+    team: TeamProgress | None = None
 
 
 def count_work(project: Project, stage: str, reviewer: str) -> Work[Counts]:
@@ -60,7 +64,8 @@ def count_work(project: Project, stage: str, reviewer: str) -> Work[Counts]:
     total, queue = counts["total"], counts["queue"]
     duplicates = len(project.dedup.candidates())
     conflicts = len(project.conflicts.conflicts(stage))
-    return Counts(stage, reviewer, total, queue, duplicates, conflicts)
+    team = project.live.team_progress(stage)
+    return Counts(stage, reviewer, total, queue, duplicates, conflicts, team)
 
 
 def load_view(module: str, name: str, workspace: Workspace, parent: QWidget) -> QWidget:
@@ -106,6 +111,8 @@ class HeaderBar(QWidget):
         self.queue_bar.setFixedWidth(180)
         self.queue_bar.setFormat(self.tr("%p% done"))
         self.queue_bar.setAccessibleName(self.tr("My progress at this stage"))
+        self.team_label = muted(QLabel(self))
+        self.team_label.setAccessibleName(self.tr("Team progress"))
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 6)
@@ -121,6 +128,8 @@ class HeaderBar(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.queue_label)
         layout.addWidget(self.queue_bar)
+        layout.addSpacing(8)
+        layout.addWidget(self.team_label)
         self.update_identity()
 
     def update_identity(self) -> None:
@@ -138,6 +147,20 @@ class HeaderBar(QWidget):
         done = counts.total - counts.queue
         pct = round(100 * done / counts.total) if counts.total else 0  # as the Screen tab rounds
         self.queue_bar.setFormat(self.tr("{pct}% done").format(pct=pct))
+        self.show_team(counts.team)
+
+    def show_team(self, team: TeamProgress | None) -> None:
+        """Everyone's progress, blind-safe: how many records have all the decisions they need."""
+        self.team_label.setVisible(team is not None and team.records > 0)
+        if team is None or not team.records:
+            return
+        self.team_label.setText(self.tr("Team {done:,} / {total:,} complete").format(
+            done=team.complete, total=team.records))
+        self.team_label.setToolTip(self.tr(
+            "Records with every decision they need at this stage (agreed, in conflict or "
+            "resolved): {done:,} of {total:,}. Decisions made by the whole team: {n:,} of "
+            "{needed:,}. Updated as others screen.").format(
+                done=team.complete, total=team.records, n=team.decisions, needed=team.needed))
 
 
 class ProjectPane(QWidget):
@@ -162,10 +185,18 @@ class ProjectPane(QWidget):
         self.settings = SettingsView(workspace, self.tabs)
         self._add("settings", self.settings, self.tr("Settings"))
 
+        self.banner = QLabel(self)  # the server cannot be reached
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(self.tr("Connection"))
+        self.banner.setStyleSheet("QLabel { background: #fde6cf; color: #5a2600; "
+                                  "border-left: 4px solid #D55E00; padding: 6px 16px; }")
+        self.banner.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
 
         self._timer = QTimer(self)
@@ -178,7 +209,46 @@ class ProjectPane(QWidget):
         workspace.stage_changed.connect(lambda _s: self.header.update_identity())
         workspace.reviewer_changed.connect(self.schedule_counts)
         workspace.reviewer_changed.connect(lambda _r: self.header.update_identity())
+        self._live_kinds: frozenset[str] = frozenset()
+        self._live_timer = QTimer(self, singleShot=True, interval=LIVE_TOTALS_MS)
+        self._live_timer.timeout.connect(self._totals_changed)
+        workspace.records_changed.connect(self._records_changed)
+        workspace.connection_changed.connect(self._show_connection)
+        workspace.unsaved.count_changed.connect(lambda _n: self._show_connection(workspace.online))
         self._count()
+
+    def _records_changed(self, changes: Changes) -> None:
+        """Others' changes: the counts again (in the background), and the views that show
+        totals (PRISMA, duplicates) refresh when they are shown; at most twice a second
+        however busy the team is."""
+        self._live_kinds |= changes.kinds
+        if not self._live_timer.isActive():
+            self._live_timer.start()
+
+    def _totals_changed(self) -> None:
+        kinds, self._live_kinds = self._live_kinds, frozenset()
+        self.schedule_counts()
+        for key in ("prisma", "duplicates"):
+            view = self.views.get(key)
+            if key == "duplicates" and not kinds & DEDUP_KINDS:
+                continue
+            if hasattr(view, "_data_changed"):
+                view._data_changed()
+
+    def _show_connection(self, online: bool) -> None:
+        waiting = len(self.workspace.unsaved)
+        if online and not waiting:
+            self.banner.hide()
+            return
+        if online:
+            text = self.tr("Saving the decisions made while the server could not be reached…")
+        else:
+            text = self.tr("The server cannot be reached. Screener keeps trying; nothing is "
+                           "saved until it answers.")
+        if waiting:
+            text += " " + self.tr("{n} decision(s) wait to be saved.").format(n=waiting)
+        self.banner.setText(text)
+        self.banner.show()
 
     def _add(self, key: str, view: QWidget, title: str) -> None:
         self.views[key] = view

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from screener.core.connection import without_password
 from screener.paths import APP
 
 MAX_RECENT = 10
@@ -25,8 +26,9 @@ def is_url(target: str) -> bool:
 
 
 def normalise(target: str | Path) -> str:
+    """A file's full path, or a URL without any password (never remembered)."""
     target = str(target)
-    return target if is_url(target) else str(Path(target).expanduser().resolve())
+    return without_password(target) if is_url(target) else str(Path(target).expanduser().resolve())
 
 
 class RecentProjects:

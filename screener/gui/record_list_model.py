@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from PySide6.QtCore import (
@@ -212,6 +212,39 @@ class RecordListModel(QAbstractTableModel):
         row = self.row_of(record_id)
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def update_records(self, changed: Collection[int], in_list: Collection[int],
+                       keep: int | None = None) -> tuple[list[int], list[int]]:
+        """Others changed these records (``changed``), of which ``in_list`` now belong in this
+        list. Their rows are built again when next painted; those that left the list go and
+        those that joined it come in at their place. Nothing else is touched: no reset, the
+        current row and the other cached rows stay. ``keep`` (the record being read) never
+        leaves under the reader's eyes. Returns the ids removed and added."""
+        changed, in_list = set(changed), set(in_list)
+        present = changed & set(self._ids)
+        removed = sorted(i for i in present if i not in in_list and i != keep)
+        for rid in removed:
+            self.remove_id(rid)
+        added = sorted(i for i in in_list if i not in present)
+        if added:
+            self._insert_ids(added)
+        for rid in changed & set(self._cache):
+            self.refresh_id(rid)
+        return removed, added
+
+    def _insert_ids(self, ids: list[int]) -> None:
+        if self.sort_key == "id":
+            for rid in ids:
+                self.insert_id(rid)
+            return
+        # Sorted by a record field: the fresh order says where each one goes.
+        rank = {rid: i for i, rid in enumerate(self._fetch_ids(self.sort_key, self.descending))}
+        for rid in sorted(ids, key=lambda i: rank.get(i, len(rank))):
+            ranks = [rank.get(i, -1) for i in self._ids]
+            row = bisect.bisect_left(ranks, rank.get(rid, len(rank)))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.insert(row, rid)
+            self.endInsertRows()
 
     def summary(self, row: int) -> RecordSummary | None:
         rid = self.id_at(row)

@@ -3,7 +3,8 @@ agreement, duplicate pairs, merged records): no item widgets, cells built when p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import bisect
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -24,6 +25,30 @@ class RowsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def update_rows(self, changed: Collection[Any], rows: Sequence[Any],
+                    key: Callable[[Any], Any]) -> list[Any]:
+        """The rows with these keys changed: ``rows`` is what they are now (those missing
+        went away). Rows are replaced, removed and inserted in key order one by one, never
+        with a reset, so the selection of the others stays. Returns the keys removed."""
+        changed, fresh = set(changed), {key(r): r for r in rows}
+        removed = []
+        for i in range(len(self.rows) - 1, -1, -1):
+            k = key(self.rows[i])
+            if k in changed and k not in fresh:
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self.rows[i]
+                self.endRemoveRows()
+                removed.append(k)
+            elif k in fresh:
+                self.rows[i] = fresh.pop(k)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+        for k, r in sorted(fresh.items()):
+            i = bisect.bisect_left([key(x) for x in self.rows], k)
+            self.beginInsertRows(QModelIndex(), i, i)
+            self.rows.insert(i, r)
+            self.endInsertRows()
+        return removed
 
     def row(self, i: int) -> Any:
         return self.rows[i] if 0 <= i < len(self.rows) else None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.screen_parts import is_text_input
-from screener.types import ScreenerError, Stage
+from screener.types import ConnectionLost, ScreenerError, Stage
 
 CHECKPOINT_EVERY = 40  # decisions; SQLite would checkpoint by itself at about 160
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
@@ -69,6 +69,9 @@ class ScreenActions:
             return False
         try:
             info = self.project.screening.decide(rid, self.workspace.reviewer, choice, stage, reason)
+        except ConnectionLost:
+            self._keep_unsaved(rid, choice, stage, reason)  # said plainly, saved when it can be
+            return False
         except ScreenerError as e:
             self.show_error(str(e))
             return False

@@ -34,6 +34,7 @@ from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
+from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_parts import (
     EmptyState,
     FilterBar,
@@ -46,7 +47,7 @@ from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 from screener.types import ScreenerError, Stage
 
 
-class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
+class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -159,6 +160,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions):
         workspace.data_changed.connect(self._data_changed)
         workspace.stage_changed.connect(lambda _s: self.refresh())
         workspace.reviewer_changed.connect(self._reviewer_changed)
+        self._connect_live()
         self.refresh()
 
     # set-up

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screener.core.connection import TeamConnection
 from screener.gui.recent import RecentProjects, is_url
 from screener.gui.widgets import heading, muted
 from screener.paths import resource_path
+from screener.types import ScreenerError
 
 Index = QModelIndex | QPersistentModelIndex
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,14 +58,24 @@ class RecentModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self._paths):
             return None
         path = self._paths[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if is_url(path):
-                return path
-            p = Path(path)
-            return f"{p.name}    {p.parent}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole, PATH_ROLE):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            name, where = describe(path)
+            return f"{name}    {where}"
+        if role in (Qt.ItemDataRole.ToolTipRole, PATH_ROLE):
             return path
         return None
+
+
+def describe(path: str) -> tuple[str, str]:
+    """A recent project as two lines: its name, and where it is (a folder, or for a team
+    project on a server: the user, server and TLS mode; never a password)."""
+    if not is_url(path):
+        return Path(path).name, str(Path(path).parent)
+    try:
+        c = TeamConnection.from_url(path)
+    except ScreenerError:
+        return path, ""
+    return c.label, QCoreApplication.translate("StartPage", "Team project · {0}").format(c.address)
 
 
 class _RecentDelegate(QStyledItemDelegate):
@@ -83,7 +96,7 @@ class _RecentDelegate(QStyledItemDelegate):
         pal = opt.palette
         main = pal.highlightedText() if selected else pal.text()
         sub = pal.highlightedText() if selected else pal.placeholderText()
-        name, folder = (path, "") if is_url(path) else (Path(path).name, str(Path(path).parent))
+        name, folder = describe(path)
         r = opt.rect.adjusted(12, 8, -12, -8)
         h = opt.fontMetrics.height()
         painter.save()
@@ -121,6 +134,7 @@ class _RecentList(QListView):
 class StartPage(QWidget):
     new_requested = Signal()
     open_requested = Signal()
+    connect_requested = Signal()
     demo_requested = Signal()
     recent_chosen = Signal(str)
 
@@ -131,12 +145,16 @@ class StartPage(QWidget):
 
         self.new_button = self._button(self.tr("New project…"), self.tr("Create a review project"))
         self.open_button = self._button(self.tr("Open project…"), self.tr("Open a .screener file"))
+        self.connect_button = self._button(
+            self.tr("Connect to a team project…"),
+            self.tr("Open a project your team keeps on a PostgreSQL server"))
         self.demo_button = self._button(
             self.tr("Open the demo project"), self.tr("A small review to try things out")
         )
         self.new_button.setDefault(True)
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
+        self.connect_button.clicked.connect(self.connect_requested)
         self.demo_button.clicked.connect(self.demo_requested)
 
         self.recent_model = RecentModel(parent=self)
@@ -158,7 +176,7 @@ class StartPage(QWidget):
 
         start = QVBoxLayout()
         start.setSpacing(10)
-        for b in (self.new_button, self.open_button, self.demo_button):
+        for b in (self.new_button, self.open_button, self.connect_button, self.demo_button):
             start.addWidget(b)
         start.addSpacing(18)
         start.addWidget(self._heading(self.tr("Recent projects")))

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
@@ -52,7 +52,23 @@ def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def make_engine(target: str | Path, *, writer: bool = False) -> Engine:
+# A server that goes away is noticed within seconds instead of the operating system's minutes.
+PG_CONNECT_DEFAULTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 15,
+                       "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 20000,
+                       "application_name": "screener"}
+
+
+def pg_connect_args(url: str, password: str | None = None) -> dict[str, object]:
+    """Driver arguments for a PostgreSQL URL: the defaults above unless the URL sets them,
+    and the password (never part of the URL, so never shown, logged or remembered)."""
+    given = set(make_url(url).query)
+    args: dict[str, object] = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in given}
+    if password is not None:
+        args["password"] = password
+    return args
+
+
+def make_engine(target: str | Path, *, writer: bool = False, password: str | None = None) -> Engine:
     """An engine for reading, or (``writer``) one whose transactions take the write lock
     at BEGIN, so that two processes writing the same SQLite file queue instead of failing."""
     url = project_url(target)
@@ -62,7 +78,7 @@ def make_engine(target: str | Path, *, writer: bool = False) -> Engine:
         begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url, password))
 
 
 def _alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
@@ -100,7 +116,8 @@ def migrate(engine: Engine, target: str | Path) -> None:
     if current is not None and current not in _known_revisions():
         raise ProjectVersionError(
             f"{target}: this project was saved by a newer version of Screener "
-            f"(schema {current}); please update Screener to open it."
+            f"(schema {current}; this version reads schema {head} and older); "
+            "please update Screener to open it."
         )
     if current is not None and not is_url(str(target)):
         path = Path(target)
@@ -150,11 +167,11 @@ class Store:
         self.WriteSession.kw["bind"].dispose()
 
 
-def _check_is_project(target: str) -> None:
+def _check_is_project(target: str, password: str | None = None) -> None:
     """Refuse, without writing a byte, anything that is not a Screener project: never
     turn some other file or database into one."""
     if is_url(target):
-        probe = create_engine(target, pool_pre_ping=True)
+        probe = make_engine(target, password=password)
     else:
         with open(target, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
@@ -167,7 +184,7 @@ def _check_is_project(target: str) -> None:
         probe.dispose()
 
 
-def open_store(target: str | Path, *, create: bool = False) -> Store:
+def open_store(target: str | Path, *, create: bool = False, password: str | None = None) -> Store:
     target = str(target)
     if not is_url(target):
         path = Path(target)
@@ -176,8 +193,8 @@ def open_store(target: str | Path, *, create: bool = False) -> Store:
         if create and path.exists() and path.stat().st_size > 0:
             raise ScreenerError(f"{target}: a file already exists there")
     if not create:
-        _check_is_project(target)
-    engine = make_engine(target)
+        _check_is_project(target, password)
+    engine = make_engine(target, password=password)
     writer = make_engine(target, writer=True) if engine.dialect.name == "sqlite" else engine
     try:
         migrate(writer, target)

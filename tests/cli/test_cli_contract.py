@@ -208,7 +208,7 @@ def test_json_goes_to_stdout_alone_in_a_real_process(project: Path) -> None:
 def test_an_unreachable_server_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "records", "postgresql+psycopg://ana@127.0.0.1:1/review")
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "cannot use the project database" in err
+    assert err.count("\n") == 1 and "Cannot reach the server at 127.0.0.1:1" in err
 
 
 def test_an_output_folder_that_does_not_exist_is_named(project: Path, tmp_path: Path,

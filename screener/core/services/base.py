@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from screener.store.engine import Store
 from screener.store.models import Event, Reviewer
-from screener.types import ScreenerError
+from screener.types import ConnectionLost, ScreenerError
 
 
 def now() -> datetime:
@@ -26,14 +27,38 @@ class Service:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self.store.Session() as s, s.begin():
+        with connection_errors(self.store, writing=False), self.store.Session() as s, s.begin():
             yield s
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
-        with self.store.WriteSession() as s, s.begin():
+        with connection_errors(self.store), self.store.WriteSession() as s, s.begin():
             yield s
+
+
+@contextmanager
+def connection_errors(store: Store, writing: bool = True) -> Iterator[None]:
+    """A server that cannot be reached raises ``ConnectionLost``, saying plainly that what
+    was being written is not saved (a project file's errors pass through as they are)."""
+    try:
+        yield
+    except DBAPIError as e:
+        if store.is_sqlite or not is_connection_error(e):
+            raise
+        why = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else "no connection"
+        raise ConnectionLost("the server cannot be reached" + (", so this was not saved"
+                                                              if writing else "") + f" ({why})") from None
+
+
+def is_connection_error(e: DBAPIError) -> bool:
+    """The connection failed or broke (rather than the statement being refused)."""
+    if e.connection_invalidated:
+        return True
+    state = getattr(e.orig, "sqlstate", None)
+    if state is None:  # the driver's own failure: no connection, or it broke
+        return isinstance(e, OperationalError | InterfaceError)
+    return state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
 
 def log_event(

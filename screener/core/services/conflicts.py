@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -44,17 +45,17 @@ class ResolutionInfo:
 
 
 class ConflictService(Service):
-    def conflicts(self, stage: str = Stage.TITLE_ABSTRACT.value) -> list[ConflictInfo]:
-        """The open (unresolved) conflicts at a stage, oldest record first."""
+    def conflicts(self, stage: str = Stage.TITLE_ABSTRACT.value,
+                  among: Collection[int] | None = None) -> list[ConflictInfo]:
+        """The open (unresolved) conflicts at a stage, oldest record first (with ``among``,
+        only those on these records)."""
         stage = check_stage(stage)
         with self.reading() as s:
-            ids = list(
-                s.scalars(
-                    select(StageStatus.record_id)
-                    .where(StageStatus.stage == stage, StageStatus.status == Status.CONFLICT.value)
-                    .order_by(StageStatus.record_id)
-                )
-            )
+            q = select(StageStatus.record_id).where(
+                StageStatus.stage == stage, StageStatus.status == Status.CONFLICT.value)
+            if among is not None:
+                q = q.where(StageStatus.record_id.in_(list(among)))
+            ids = list(s.scalars(q.order_by(StageStatus.record_id)))
             titles = dict(s.execute(select(Record.id, Record.title).where(Record.id.in_(ids))).all())
             by_record: dict[int, list[dict[str, str]]] = defaultdict(list)
             for d, name in s.execute(
@@ -130,11 +131,14 @@ class ConflictService(Service):
             s.flush()
             recompute(s, [record_id], stages=(stage,))
 
-    def resolutions(self, stage: str | None = None) -> list[ResolutionInfo]:
+    def resolutions(self, stage: str | None = None,
+                    among: Collection[int] | None = None) -> list[ResolutionInfo]:
         with self.reading() as s:
             q = select(Resolution, Reviewer.name).join(Reviewer, Reviewer.id == Resolution.reviewer_id)
             if stage:
                 q = q.where(Resolution.stage == check_stage(stage))
+            if among is not None:
+                q = q.where(Resolution.record_id.in_(list(among)))
             return [
                 ResolutionInfo(r.record_id, r.stage, r.decision, r.reason, r.note, name, r.resolved_at.isoformat())
                 for r, name in s.execute(q.order_by(Resolution.record_id))

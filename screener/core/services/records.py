@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,8 @@ def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
         ),
         assigned_to(reviewer_id, stage),
     )
+
+
 SORTS = {
     "id": Record.id,
     "title": func.lower(Record.title),
@@ -115,10 +118,12 @@ class RecordService(Service):
         search: str | None = None,
         sort: str = "id",
         descending: bool = False,
+        among: Collection[int] | None = None,
         filters: RecordFilter | None = None,
     ) -> list[int]:
         """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
-        that still need that reviewer's decision at this stage."""
+        that still need that reviewer's decision at this stage. With ``among``, only those
+        of these records that are in the list (to update a list after a few changed)."""
         stage = check_stage(stage)
         if view not in VIEWS:
             raise ScreenerError(f"view must be one of {VIEWS}")
@@ -137,6 +142,8 @@ class RecordService(Service):
                 if not reviewer:
                     raise ScreenerError("my queue needs a reviewer")
                 q = q.where(*in_my_queue(get_reviewer(s, reviewer).id, stage))
+            if among is not None:
+                q = q.where(StageStatus.record_id.in_(list(among)))
             if tag:
                 q = q.where(
                     exists().where(RecordTag.record_id == StageStatus.record_id, RecordTag.tag == tag)
