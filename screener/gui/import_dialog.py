@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -124,6 +125,11 @@ class ImportDialog(QDialog):
         for value, label in FORMATS:
             self.format_combo.addItem(self.tr(label), value)
         self.format_combo.setAccessibleName(self.tr("File format"))
+        self.update_check = QCheckBox(self.tr("An &update of an earlier search: records already in the project "
+                                              "are recognised and keep their decisions; only new ones reach "
+                                              "the queue"), self)
+        self.update_check.setAccessibleName(self.tr("Import as an update of an earlier search"))
+        self.update_check.setVisible(batch is None and bool(workspace.project.imports.batches()))
 
         self.form = QWidget(self)
         form = QFormLayout(self.form)
@@ -138,6 +144,7 @@ class ImportDialog(QDialog):
         form.addRow(self.tr("Search &date:"), self.date_edit)
         form.addRow(self.tr("Search s&tring:"), self.search_edit)
         form.addRow(self.tr("&Format:"), self.format_combo)
+        form.addRow("", self.update_check)
         if batch is not None:
             self._show_batch(batch)
 
@@ -257,6 +264,7 @@ class ImportDialog(QDialog):
                 fmt=str(self.format_combo.currentData()),
                 batch_id=batch.id if batch else None,
                 strict=strict,
+                update=batch is None and self.update_check.isChecked(),
             ),
             self.tr("Importing"),
             on_done=self._stored,
@@ -326,9 +334,33 @@ def start_import(
     return dialog
 
 
+def update_summary(report: ImportReport) -> str:
+    """What an update import did, in words."""
+    u = report.update
+    assert u is not None
+    tr = dialog_tr
+    text = tr("Update {r}: {n} records imported into batch {b}.\n\n"
+              "{new} new records reach the queue.\n"
+              "{linked} were already in the project: they are linked to the earlier records and keep "
+              "their decisions ({screened} of them already screened).").format(
+        r=u.round, n=f"{report.records:,}", b=report.batch_id, new=f"{u.new:,}", linked=f"{u.linked:,}",
+        screened=f"{u.already_screened:,}")
+    if u.candidates:
+        text += "\n" + tr("{c} possible matches are left for you to check in the Duplicates tab.").format(
+            c=f"{u.candidates:,}")
+    return text
+
+
 def after_import(workspace: Workspace, tasks: ProgressPanel, report: ImportReport) -> None:
     tr = dialog_tr
     workspace.data_changed.emit()
+    if report.update is not None:
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Search update imported"), update_summary(report),
+                          QMessageBox.StandardButton.Ok, tasks.window())
+        box.setAccessibleName(tr("Search update imported"))
+        box.open()
+        workspace.notify(update_summary(report).replace("\n\n", " ").replace("\n", " "), 0)
+        return  # matched against the project already, in the import itself
     workspace.notify(tr("Imported {n} records into batch {b}. Looking for duplicates…").format(
         n=f"{report.records:,}", b=report.batch_id), 0)
 

@@ -196,6 +196,17 @@ class AllocationService(Service):
             recompute(s, ids, stages=(stage,))
             return len(ids)
 
+    def undecided_by_batch(self, stage: str = Stage.TITLE_ABSTRACT.value) -> dict[int, int]:
+        """How many undecided records each batch has at the stage (what ``assign`` shares)."""
+        from screener.core.services.records import reached_stage
+
+        with self.reading() as s:
+            return dict(s.execute(
+                select(Record.batch_id, func.count()).join(StageStatus, StageStatus.record_id == Record.id)
+                .where(StageStatus.stage == stage, StageStatus.status == Status.UNDECIDED.value,
+                       reached_stage(stage))
+                .group_by(Record.batch_id)).all())
+
     def team(self, stage: str = Stage.TITLE_ABSTRACT.value) -> TeamProgress:
         """Each reviewer's progress at a stage: what they are assigned, have decided and
         have left. Counts only, never what anyone decided."""

@@ -43,7 +43,7 @@ from screener.store.models import (
     RecordTag,
     StageStatus,
 )
-from screener.store.search import matching_ids_sql
+from screener.store.search import matching_ids_sql, words
 from screener.types import ScreenerError, Status
 
 FINAL_WORDS = ("undecided", "pending", "conflict", "included", "excluded")
@@ -115,6 +115,12 @@ class RecordFilter:
             return cls(**out)
         except ScreenerError:
             return cls(**{k: v for k, v in out.items() if k not in ("year_from", "year_to")})
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search matches (as the search index splits them): the reading pane
+    marks them as hits."""
+    return words(query)
 
 
 def shown_status(status: str, n_decisions: int, mine: str | None, blind: bool) -> str:

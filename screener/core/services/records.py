@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.allocation import assigned_to
 from screener.core.services.base import Service, get_reviewer, log_event
+from screener.core.services.labels import visible_labels
 from screener.core.services.record_filters import (
     RecordFilter,
     facet_counts,
     filter_conditions,
+    shown_status,
     viewer_of,
 )
 from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
@@ -65,6 +67,7 @@ class RecordSummary:
     first_author: str
     status: str
     mine: str = ""  # the viewer's own decision at the stage, if any
+    final: str = ""  # the final status as the viewer may see it (record_filters.shown_status)
 
 
 @dataclass
@@ -92,6 +95,8 @@ class RecordDetail:
     decisions: list[DecisionInfo] = field(default_factory=list)  # visible to the viewer
     tags: list[str] = field(default_factory=list)
     note: str = ""
+    labels: list[str] = field(default_factory=list)  # the labels the viewer may see
+    resolutions: list[DecisionInfo] = field(default_factory=list)  # final decisions on conflicts, blind-safe
 
 
 def reached_stage(stage: str):  # type: ignore[no-untyped-def]
@@ -172,18 +177,22 @@ class RecordService(Service):
         stage = check_stage(stage)
         with self.reading() as s:
             rows = {
-                rid: (title, year, fa, st)
-                for rid, title, year, fa, st in s.execute(
-                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status)
+                rid: (title, year, fa, st, n)
+                for rid, title, year, fa, st, n in s.execute(
+                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status,
+                           StageStatus.n_decisions)
                     .join(StageStatus, and_(StageStatus.record_id == Record.id, StageStatus.stage == stage))
                     .where(Record.id.in_(ids))
                 )
             }
             if viewer is None:
-                return [RecordSummary(rid, *rows[rid]) for rid in ids if rid in rows]
+                return [RecordSummary(rid, *rows[rid][:4], final=shown_status(rows[rid][3], rows[rid][4], None, False))
+                        for rid in ids if rid in rows]
             mine = self._my_decisions(s, ids, stage, viewer)
+            blind = viewer_of(s, viewer).blind
             return [
-                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""))
+                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""),
+                              shown_status(rows[rid][3], rows[rid][4], mine.get(rid), blind))
                 for rid in ids
                 if rid in rows
             ]
@@ -251,6 +260,8 @@ class RecordService(Service):
                 decisions=decisions,
                 tags=list(s.scalars(select(RecordTag.tag).where(RecordTag.record_id == record_id).order_by(RecordTag.tag))),
                 note=note,
+                labels=visible_labels(s, record_id, viewer),
+                resolutions=visible_resolutions(s, record_id, viewer, decisions),
             )
 
     def counts(self, stage: str, reviewer: str | None = None) -> dict[str, int]:
@@ -352,3 +363,26 @@ def blind_status(status: str, my_decision: str | None) -> str:
             return Status.UNDECIDED.value
         return status
     return Status.UNDECIDED.value
+
+
+def visible_resolutions(s: Session, record_id: int, viewer: str | None,
+                        decisions: list[DecisionInfo]) -> list[DecisionInfo]:
+    """The record's resolutions (the final decision on a conflict, and who made it). In a
+    blind project a reviewer sees one only at a stage where they decided themselves (a
+    conflict needs every decision first) or if they resolve conflicts."""
+    from screener.store.models import Project, Resolution, Reviewer
+
+    rows: list[tuple[Resolution, str]] = [(r, name) for r, name in s.execute(
+        select(Resolution, Reviewer.name).join(Reviewer, Reviewer.id == Resolution.reviewer_id)
+        .where(Resolution.record_id == record_id).order_by(Resolution.stage)
+    )]
+    if not rows:
+        return []
+    if viewer:
+        project = s.get(Project, 1)
+        me = get_reviewer(s, viewer)
+        if (project is None or project.blind) and me.role != "resolver":
+            mine = {d.stage for d in decisions if d.reviewer == viewer}
+            rows = [(r, name) for r, name in rows if r.stage in mine]
+    return [DecisionInfo(record_id, name, r.stage, r.decision, r.reason, r.note, r.resolved_at.isoformat())
+            for r, name in rows]
