@@ -3,7 +3,7 @@ confirmation every bulk step asks for: how many records, which stage, what is sk
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -49,6 +49,7 @@ class BulkBar(QWidget):
             b = QPushButton(text, self)
             b.setAccessibleName(self.tr("{0} the selected records").format(text))
             b.clicked.connect(lambda _=False, c=choice: self.decide.emit(c))
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list keeps the keyboard (I E M, Alt+1–9)
             row.addWidget(b)
         self.tag_button = QPushButton(self.tr("Tag…"), self)
         self.tag_button.setAccessibleName(self.tr("Tag the selected records"))
@@ -65,6 +66,8 @@ class BulkBar(QWidget):
         self.all_button.setAccessibleName(self.tr("Select every record in this list"))
         self.all_button.clicked.connect(self.select_all)
         row.addWidget(self.all_button)
+        for b in (self.tag_button, self.label_button, self.all_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setStyleSheet("BulkBar { border-top: 1px solid palette(mid); }")
         self._labels: list[str] = []
         self.hide()

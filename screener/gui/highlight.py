@@ -74,7 +74,18 @@ def term_pattern(include: Iterable[str], exclude: Iterable[str],
     groups = [f"(?P<hit>{hit})" if hit else "", f"(?P<inc>{inc})" if inc else "",
               f"(?P<exc>{exc})" if exc else ""]
     joined = "|".join(g for g in groups if g)
-    return re.compile(joined, re.IGNORECASE) if joined else None
+    if not joined:
+        return None
+    if hit:  # marked in two passes: a hit inside a longer term is still a hit
+        if len(_PARTS) > 64:  # one per search typed: keep the latest few
+            _PARTS.clear()
+        terms = "|".join(g for g in groups[1:] if g)
+        _PARTS[joined] = (re.compile(groups[0], re.IGNORECASE), re.compile(terms, re.IGNORECASE) if terms else None)
+    return re.compile(joined, re.IGNORECASE)
+
+
+# a pattern with search hits -> (hits alone, terms alone)
+_PARTS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
 def match_kind(pattern: re.Pattern[str], m: re.Match[str]) -> str:
@@ -109,6 +120,25 @@ def highlight_html(
     if pattern is None or not text:
         return escape(text)
     styles = span_styles(style)
+    parts = _PARTS.get(pattern.pattern)
+    if parts is not None:
+        hits, terms = parts
+        out_parts: list[str] = []
+        pos = 0
+        for m in hits.finditer(text):
+            if m.end() == m.start():
+                continue
+            out_parts.append(_marked(text[pos : m.start()], terms, styles))
+            out_parts.append(f'<span style="{styles["hit"]}" title="{KIND_LABELS["hit"]}">{escape(m.group(0))}</span>')
+            pos = m.end()
+        out_parts.append(_marked(text[pos:], terms, styles))
+        return "".join(out_parts)
+    return _marked(text, pattern, styles)
+
+
+def _marked(text: str, pattern: re.Pattern[str] | None, styles: dict[str, str]) -> str:
+    if pattern is None or not text:
+        return escape(text)
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(text):

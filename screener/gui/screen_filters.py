@@ -103,6 +103,7 @@ class FilterPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAccessibleName(self.tr("Filter values"))
+        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 13)
         self.model.itemChanged.connect(self._item_changed)
         self.tree.activated.connect(self._activated)
 
@@ -273,7 +274,7 @@ class FilterPanel(QWidget):
         active = f.active()
         words = describe(f, self._options)
         self.toggle.setText((self.tr("Filters ▾") if self.body.isVisible() else self.tr("Filters ▸"))
-                            + (f" ({len(active)})" if active else ""))
+                            + (f" ({len(words)})" if words else ""))
         text = " · ".join(words) if words else self.tr("No filters")
         if self._matching is not None and active:
             n, total = self._matching

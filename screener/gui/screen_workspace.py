@@ -286,6 +286,7 @@ class ScreenWorkspace:
         self._requery()
         self._count_filters()
         self._after_change()
+        self.table.setFocus()  # the keys that decide work on at once
         return result
 
     def undo_step(self) -> bool:
@@ -306,6 +307,7 @@ class ScreenWorkspace:
         self._requery()
         self._count_filters()
         self._after_change()
+        self.table.setFocus()
         return True
 
     def forget_steps_after_decision(self) -> None:
