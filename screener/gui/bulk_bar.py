@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,18 +40,24 @@ class BulkBar(QWidget):
         self.setAccessibleName(self.tr("Selected records"))
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(self.tr("How many records are selected"))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 4, 6, 4)
-        row.setSpacing(4)
-        row.addWidget(self.count_label, 1)
+        self.all_button = QToolButton(self)
+        self.all_button.setAccessibleName(self.tr("Select every record in this list"))
+        self.all_button.clicked.connect(self.select_all)
+        top = QHBoxLayout()
+        top.setSpacing(4)
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.all_button)
+        row = QHBoxLayout()
+        row.setSpacing(3)
         for choice, text in (("include", self.tr("Include")), ("exclude", self.tr("Exclude")),
                              ("maybe", self.tr("Maybe"))):
-            b = QPushButton(text, self)
+            b = QToolButton(self)
+            b.setText(text)
             b.setAccessibleName(self.tr("{0} the selected records").format(text))
             b.clicked.connect(lambda _=False, c=choice: self.decide.emit(c))
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list keeps the keyboard (I E M, Alt+1–9)
             row.addWidget(b)
-        self.tag_button = QPushButton(self.tr("Tag…"), self)
+        self.tag_button = QToolButton(self)
+        self.tag_button.setText(self.tr("Tag…"))
         self.tag_button.setAccessibleName(self.tr("Tag the selected records"))
         self.tag_button.clicked.connect(self.tag)
         row.addWidget(self.tag_button)
@@ -62,12 +68,16 @@ class BulkBar(QWidget):
         self.label_menu = QMenu(self.label_button)
         self.label_button.setMenu(self.label_menu)
         row.addWidget(self.label_button)
-        self.all_button = QPushButton(self)
-        self.all_button.setAccessibleName(self.tr("Select every record in this list"))
-        self.all_button.clicked.connect(self.select_all)
-        row.addWidget(self.all_button)
-        for b in (self.tag_button, self.label_button, self.all_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addStretch(1)
+        for b in self.findChildren(QToolButton):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list keeps the keyboard (I E M, Alt+1–9)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 4, 6, 4)
+        box.setSpacing(2)
+        box.addLayout(top)
+        box.addLayout(row)
+        # never wider than the list: the splitter keeps its place when the bar appears
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setStyleSheet("BulkBar { border-top: 1px solid palette(mid); }")
         self._labels: list[str] = []
         self.hide()
@@ -75,7 +85,7 @@ class BulkBar(QWidget):
     def show_count(self, n: int, shown: int, labels: list[str]) -> None:
         self.setVisible(n > 1)
         self.count_label.setText(self.tr("<b>{n:,}</b> selected").format(n=n))
-        self.all_button.setText(self.tr("All {n:,}").format(n=shown))
+        self.all_button.setText(self.tr("Select all {n:,}").format(n=shown))
         self.all_button.setEnabled(n < shown)
         if labels != self._labels:
             self._labels = list(labels)

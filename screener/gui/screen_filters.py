@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QTreeView,
@@ -90,7 +91,8 @@ class FilterPanel(QWidget):
         self.clear_button.setAccessibleName(self.tr("Clear every filter"))
         self.clear_button.clicked.connect(self.clear)
         self.summary = muted(QLabel(self))
-        self.summary.setWordWrap(True)
+        # one line that never pushes the values below it about; the whole text in the tooltip
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setAccessibleName(self.tr("Filters in use"))
 
         self.year_from = self._year_box(self.tr("Year from"))
@@ -280,12 +282,16 @@ class FilterPanel(QWidget):
             n, total = self._matching
             text = self.tr("{n:,} of {total:,} match: {what}").format(n=n, total=total, what=text)
         self.summary.setText(text)
+        self.summary.setToolTip(text)
         self.clear_button.setVisible(bool(active))
+
+
+SHORT = {"final": {"pending": "Pending", "conflict": "In conflict"}, "mine": {"none": "Not mine"}}
 
 
 def describe(f: RecordFilter, options: dict[str, list[tuple[Any, str]]]) -> list[str]:
     """The filters in use, in words, for the header line."""
-    labels = {name: dict(values) for name, values in options.items()}
+    labels = {name: {**dict(values), **SHORT.get(name, {})} for name, values in options.items()}
     out = []
     for name, _ in FACETS:
         chosen = getattr(f, name)

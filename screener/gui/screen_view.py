@@ -200,6 +200,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self.model.reload()
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0, force=True)
+        QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))  # once laid out again
         self._update_empty_state()
         self._update_progress_label(bar=False)  # the counts do not depend on the filter
 

@@ -121,12 +121,12 @@ class ScreenWorkspace:
             f = RecordFilter.from_dict({**f.to_dict(), "search": search})
         total = self.model.rowCount()
         project = self.project
+        status, tag = self.filters.status(), self.filters.tag()  # read here: the worker touches no widget
 
         def work():  # type: ignore[no-untyped-def]
             yield from ()
             counts = project.records.filter_counts(stage, f, view=view, reviewer=reviewer)
-            whole = len(project.records.ids(stage, view=view, reviewer=reviewer, status=self.filters.status(),
-                                            tag=self.filters.tag()))
+            whole = len(project.records.ids(stage, view=view, reviewer=reviewer, status=status, tag=tag))
             return counts, whole
 
         def done(result: tuple[dict[str, dict[Any, int]], int]) -> None:
@@ -279,6 +279,7 @@ class ScreenWorkspace:
         if undo:
             self._steps.append(result.step)
         self._ahead = None
+        self.pane.record_id = None  # the record shown may have changed too: show it again
         where = f" ({self.tr(STAGE_WORDS[result.stage])})" if result.stage else ""
         self.workspace.notify(self.tr("{done} {n:,} records{where}: {value} — one step, Ctrl+Z undoes it").format(
             done=self.tr(DONE[result.action]), n=result.changed, where=where, value=result.value), 0)
@@ -304,6 +305,7 @@ class ScreenWorkspace:
         self.workspace.notify(self.tr("Undid a step of {n:,} records: {value}{extra}").format(
             n=result.changed, value=result.value, extra=extra))
         self._ahead = None
+        self.pane.record_id = None
         self._requery()
         self._count_filters()
         self._after_change()

@@ -168,3 +168,28 @@ def test_filters_kept_as_settings_are_checked_not_believed() -> None:
     clean = RecordFilter.from_dict(hostile)
     assert clean == RecordFilter(batches=(1,), final=("pending",), year_to=1999)
     assert RecordFilter.from_dict({"year_from": 2020, "year_to": 2010}) == RecordFilter()
+
+
+@pytest.mark.parametrize("view", ["all", "my_queue"])
+def test_every_count_agrees_with_the_list_when_every_filter_is_in_use(project: Project, view: str) -> None:
+    ids = project.records.ids()
+    project.bulk.tag(ids[:9], "checked", "ana")
+    broad = RecordFilter(sources=("Scopus", "Embase", "Web of Science", "JSTOR"), year_from=1990, year_to=2030,
+                         types=("JOUR", "BOOK", "CHAP", "RPRT"), mine=("include", "exclude", "maybe", "none"),
+                         final=("undecided", "pending", "conflict", "included", "excluded"),
+                         batches=tuple(b.id for b in project.imports.batches()))
+    narrow = RecordFilter(tags=("checked", "to discuss"), labels=("RCT", "Adults"), search="the",
+                          final=("undecided", "pending", "included"))
+    for f in (broad, narrow):
+        counts = project.records.filter_counts("title_abstract", f, view=view, reviewer="ana")
+        for part, values in counts.items():
+            for value, n in values.items():
+                if part == "year":
+                    if value is None:
+                        continue
+                    alone = RecordFilter.from_dict({**f.to_dict(), "year_from": value, "year_to": value})
+                else:
+                    alone = RecordFilter.from_dict({**f.to_dict(), part: [value]})
+                assert n == len(project.records.ids(view=view, reviewer="ana", filters=alone)), (part, value)
+        listed = project.records.ids(view=view, reviewer="ana", filters=f)
+        assert sum(counts["final"].get(w, 0) for w in f.final) == len(listed)

@@ -26,8 +26,10 @@ def assigned_to(reviewer_id: int, stage: str) -> ColumnElement[bool]:
     return or_(
         StageStatus.record_id.in_(
             select(Assignment.record_id).where(Assignment.reviewer_id == reviewer_id, Assignment.stage == stage)
+            .correlate(None)
         ),
-        ~exists().where(Assignment.record_id == StageStatus.record_id, Assignment.stage == stage),
+        ~select(Assignment.record_id).where(Assignment.record_id == StageStatus.record_id,
+                                            Assignment.stage == stage).correlate(StageStatus).exists(),
     )
 
 

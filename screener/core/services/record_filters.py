@@ -157,12 +157,13 @@ def viewer_of(s: Session, reviewer: str | None) -> Viewer:
 
 
 def _records_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return StageStatus.record_id.in_(select(Record.id).where(*conditions))
+    return StageStatus.record_id.in_(select(Record.id).where(*conditions).correlate(None))
 
 
 def _mine_exists(stage: str, viewer: Viewer) -> ColumnElement[bool]:
     return StageStatus.record_id.in_(
         select(Decision.record_id).where(Decision.reviewer_id == viewer.reviewer_id, Decision.stage == stage)
+        .correlate(None)
     )
 
 
@@ -197,7 +198,8 @@ def part_condition(s: Session, name: str, f: RecordFilter, stage: str, viewer: V
     if name == "batches" and f.batches:
         return _records_where(Record.batch_id.in_(f.batches))
     if name == "sources" and f.sources:
-        return _records_where(Record.batch_id.in_(select(Batch.id).where(Batch.source.in_(f.sources))))
+        return _records_where(Record.batch_id.in_(
+            select(Batch.id).where(Batch.source.in_(f.sources)).correlate(None)))
     if name == "year" and (f.year_from is not None or f.year_to is not None):
         lo = Record.year >= f.year_from if f.year_from is not None else Record.year.is_not(None)
         hi = Record.year <= f.year_to if f.year_to is not None else Record.year.is_not(None)
@@ -211,19 +213,22 @@ def part_condition(s: Session, name: str, f: RecordFilter, stage: str, viewer: V
         parts: list[ColumnElement[bool]] = []
         if chosen:
             parts.append(StageStatus.record_id.in_(select(Decision.record_id).where(
-                Decision.reviewer_id == viewer.reviewer_id, Decision.stage == stage, Decision.decision.in_(chosen))))
+                Decision.reviewer_id == viewer.reviewer_id, Decision.stage == stage, Decision.decision.in_(chosen))
+                .correlate(None)))
         if "none" in f.mine:
             parts.append(~_mine_exists(stage, viewer))
         return or_(*parts)
     if name == "final" and f.final:
         return or_(*(final_condition(w, stage, viewer) for w in f.final))
     if name == "tags" and f.tags:
-        return StageStatus.record_id.in_(select(RecordTag.record_id).where(RecordTag.tag.in_(f.tags)))
+        return StageStatus.record_id.in_(
+            select(RecordTag.record_id).where(RecordTag.tag.in_(f.tags)).correlate(None))
     if name == "labels" and f.labels:
         return StageStatus.record_id.in_(
             select(RecordLabel.record_id)
             .join(Label, Label.id == RecordLabel.label_id)
             .where(Label.name.in_(f.labels), label_owner(viewer))
+            .correlate(None)
         )
     if name == "search" and f.search.strip():
         found = matching_ids_sql(s, f.search)

@@ -42,11 +42,11 @@ def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
     ``assign``, those assigned to them, and any record assigned to no one."""
     return (
         StageStatus.status == Status.UNDECIDED.value,
-        ~exists().where(
+        ~select(Decision.id).where(
             Decision.record_id == StageStatus.record_id,
             Decision.reviewer_id == reviewer_id,
             Decision.stage == stage,
-        ),
+        ).correlate(StageStatus).exists(),  # correlated to the list's rows only, whatever else is joined
         assigned_to(reviewer_id, stage),
     )
 
