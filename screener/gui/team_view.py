@@ -168,7 +168,10 @@ class TeamView(RefreshWhenVisible, QWidget):
         if not team.allocated:
             parts.append(self.tr("No records are assigned: every reviewer's queue holds every record "
                                  "they have not decided. Assign records to share the work out."))
-        elif team.unassigned:
+        if team.shared:
+            parts.append(self.tr("{n:,} records are screened by everyone assigned to them, for calibration.")
+                         .format(n=team.shared))
+        if team.allocated and team.unassigned:
             parts.append(self.tr("{n:,} undecided records are assigned to no one (imported since the last "
                                  "assignment): they are in everyone's queue until you assign again.")
                          .format(n=team.unassigned))

@@ -72,6 +72,7 @@ class TeamProgress:
     unassigned: int  # undecided records assigned to no one
     allocated: bool  # whether any record is assigned at this stage
     reviewers: list[ReviewerProgress] = field(default_factory=list)
+    shared: int = 0  # records assigned to more reviewers than the project requires (calibration)
 
 
 class AllocationService(Service):
@@ -239,10 +240,14 @@ class AllocationService(Service):
                 select(Decision.reviewer_id, func.count())
                 .join(StageStatus, and_(StageStatus.record_id == Decision.record_id, StageStatus.stage == stage))
                 .where(Decision.stage == stage, reached_stage(stage)).group_by(Decision.reviewer_id)).all())
+            per_record = (select(Assignment.record_id).where(Assignment.stage == stage)
+                          .group_by(Assignment.record_id)
+                          .having(func.count() > required_reviewers(s, stage)).subquery())
+            shared = s.scalar(select(func.count()).select_from(per_record)) or 0
             people = []
             for r in s.scalars(select(Reviewer).order_by(Reviewer.id)):
                 queue = s.scalar(select(func.count()).select_from(StageStatus).where(
                     at_stage, *in_my_queue(r.id, stage))) or 0
                 people.append(ReviewerProgress(r.name, r.role, assigned.get(r.id, 0), done_assigned.get(r.id, 0),
                                                queue, done_all.get(r.id, 0)))
-            return TeamProgress(stage, total, final, unassigned if allocated else 0, bool(allocated), people)
+            return TeamProgress(stage, total, final, unassigned if allocated else 0, bool(allocated), people, shared)
