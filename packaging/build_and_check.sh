@@ -141,6 +141,29 @@ if run prisma-png "$EXE" prisma "$PROJECT" --png "$TMP/prisma.png" --pdf "$TMP/p
   [ "$(stat -c %s "$TMP/prisma.png")" -gt 20000 ] || fail "prisma --png: the PNG is suspiciously small"
 fi
 
+# PDFs: PDFium (pypdfium2) and its reading processes inside the bundle. The PRISMA PDF just
+# written stands in for a report: three copies in a folder are read by the reading processes
+# (its text cites the PRISMA statement's DOI, which no record has, so none is matched: the
+# reason says so only if the text was read), then one is attached to a record at full text.
+if [ -s "$TMP/prisma.pdf" ] && run ft-records "$EXE" records "$PROJECT" --json; then
+  FT_ID="$("$PY" -c 'import json,sys; print(next(r["record_id"] for r in json.load(open(sys.argv[1])) if r["status"] == "undecided"))' "$TMP/ft-records.out")"
+  run ft-include-ana "$EXE" decide "$PROJECT" "$FT_ID" include --reviewer ana
+  run ft-include-ben "$EXE" decide "$PROJECT" "$FT_ID" include --reviewer ben
+  mkdir -p "$TMP/pdfs/A1" "$TMP/pdfs/B2"
+  for name in A1/flow.pdf B2/flow.pdf B2/flow-copy.pdf; do cp "$TMP/prisma.pdf" "$TMP/pdfs/$name"; done
+  if run pdf-folder "$EXE" retrieval "$PROJECT" --from-folder "$TMP/pdfs" --json; then
+    "$PY" - "$TMP/pdf-folder.out" <<'EOF2' || fail "retrieval --from-folder: the PDFs were not read in the bundle"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["files"] == 3 and len(out["unmatched"]) == 3, out
+assert all("DOIs are not those of any record" in why for why in out["why"].values()), out
+print("     3 PDFs read by the reading processes (PDFium found their DOI)")
+EOF2
+  fi
+  run pdf-attach "$EXE" retrieval "$PROJECT" "$FT_ID" retrieved --pdf "$TMP/prisma.pdf" --json \
+    && grep -q '"pdf": "pdfs/' "$TMP/pdf-attach.out" || fail "retrieval --pdf: the PDF was not attached"
+fi
+
 # The other readers (MEDLINE .nbib, CSV) and the ranking model (scikit-learn) in the bundle.
 if run new "$EXE" new "$TMP/check.screener" --title "Bundle check"; then
   run import-nbib "$EXE" import "$TMP/check.screener" tests/data/nbib/*.nbib --source PubMed --json

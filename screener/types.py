@@ -30,6 +30,7 @@ class Status(StrEnum):
     EXCLUDED = "excluded"  # final exclude
     CONFLICT = "conflict"  # all required reviewers decided, and they disagree (or said maybe)
     DUPLICATE = "duplicate"  # merged into another record; not screened
+    NOT_RETRIEVED = "not_retrieved"  # full text only: the report could not be obtained
 
 
 class BatchKind(StrEnum):

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("records", help="list records at a stage")
     c.add_argument("project")
     c.add_argument("--stage", choices=STAGES, default="title_abstract")
-    c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate"])
+    c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate", "not_retrieved"])
     c.add_argument("--reviewer", help="list NAME's queue: what NAME has still to decide (and is assigned)")
     f = c.add_argument_group("filters (they combine; a filter given twice matches either value)")
     f.add_argument("--batch", type=int, action="append", default=[])
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--mine", action="append", default=[], choices=["include", "exclude", "maybe", "none"],
                    help="the --reviewer's own decision (with --all-records)")
     f.add_argument("--final", action="append", default=[],
-                   choices=["undecided", "pending", "conflict", "included", "excluded"])
+                   choices=["undecided", "pending", "conflict", "included", "excluded", "not_retrieved"])
     f.add_argument("--tag", action="append", default=[])
     f.add_argument("--label", action="append", default=[])
     f.add_argument("--search", default="")

@@ -8,6 +8,7 @@ from typing import Any
 
 from screener.cli.commands import opened
 from screener.cli.output import emit_json, info, say, table
+from screener.cli.retrieval_commands import add_retrieval_command
 from screener.types import ScreenerError
 
 DECISION_COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note")
@@ -25,12 +26,7 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("--from-csv", dest="from_csv")
     c.set_defaults(func=cmd_decide)
 
-    c = sub.add_parser("retrieval", help="full text: was the report retrieved")
-    c.add_argument("project")
-    c.add_argument("record_id", type=int)
-    c.add_argument("state", choices=["retrieved", "not-retrieved"])
-    c.add_argument("--pdf")
-    c.set_defaults(func=cmd_retrieval)
+    add_retrieval_command(sub)
 
     c = sub.add_parser("conflicts", help="list open conflicts")
     c.add_argument("project")
@@ -159,13 +155,6 @@ def read_decisions_csv(path: str) -> list[dict[str, str]]:
         raise ScreenerError(f"{path}: not UTF-8 text ({e.reason})") from None
     except csv.Error as e:
         raise ScreenerError(f"{path}: not a readable CSV ({e})") from None
-
-
-def cmd_retrieval(args: argparse.Namespace) -> int:
-    with opened(args.project) as p:
-        pdf = p.retrieval.set_retrieval(args.record_id, args.state == "retrieved", args.pdf)
-    info(f"record {args.record_id}: {args.state}" + (f", PDF at {pdf}" if pdf else ""))
-    return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from screener.core.services.export import ExportService
 from screener.core.services.history import HistoryService
 from screener.core.services.importing import ImportService
 from screener.core.services.labels import LabelService
+from screener.core.services.legacy_reason import LegacyReasonService
 from screener.core.services.live import LiveService
 from screener.core.services.packages import PackageService
 from screener.core.services.prisma import PrismaService
@@ -47,6 +48,7 @@ class Project:
         self.labels = LabelService(store)
         self.bulk = BulkService(store)
         self.allocation = AllocationService(store)
+        self.legacy_reason = LegacyReasonService(store)
 
     @property
     def target(self) -> str:

@@ -7,14 +7,18 @@ reviewer asked for. The screen view does the deciding.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -132,6 +136,7 @@ class DecisionPanel(QWidget):
     not_retrieved_toggled = Signal(bool)
     attach_pdf_requested = Signal()
     open_pdf_requested = Signal()
+    attach_folder_requested = Signal()
     history_toggled = Signal(bool)
     label_toggled = Signal(str)  # a label's name: put it on the record, or take it off
 
@@ -147,21 +152,39 @@ class DecisionPanel(QWidget):
         layout.setContentsMargins(12, 14, 12, 12)
         layout.setSpacing(6)
 
-        self.question_label = QLabel(self)
+        # The criteria fold behind a toggle when the column is too short for every control.
+        self.criteria_toggle = QToolButton(self)
+        self.criteria_toggle.setText(self.tr("Criteria ▸"))
+        self.criteria_toggle.setCheckable(True)
+        self.criteria_toggle.setAutoRaise(True)
+        self.criteria_toggle.setAccessibleName(self.tr("Show the criteria"))
+        self.criteria_toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.criteria_toggle.toggled.connect(self._criteria_toggled)
+        self.criteria_toggle.hide()
+        layout.addWidget(self.criteria_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        self._criteria_wanted: bool | None = None  # what the reviewer chose with the toggle
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self.fit_height)
+        self.criteria_box = QWidget(self)
+        cb = QVBoxLayout(self.criteria_box)
+        cb.setContentsMargins(0, 0, 0, 0)
+        cb.setSpacing(6)
+        self.question_label = QLabel(self.criteria_box)
         self.question_label.setWordWrap(True)
         self.question_label.setTextFormat(Qt.TextFormat.RichText)
         self.question_label.hide()
-        layout.addWidget(self.question_label)
-        layout.addWidget(_heading(self.tr("Inclusion criteria"), self))
-        self.include_label = QLabel(self)
+        cb.addWidget(self.question_label)
+        cb.addWidget(_heading(self.tr("Inclusion criteria"), self.criteria_box))
+        self.include_label = QLabel(self.criteria_box)
         self.include_label.setWordWrap(True)
-        layout.addWidget(self.include_label)
-        layout.addSpacing(4)
-        layout.addWidget(_heading(self.tr("Exclusion criteria"), self))
-        self.exclude_label = QLabel(self)
+        cb.addWidget(self.include_label)
+        cb.addSpacing(4)
+        cb.addWidget(_heading(self.tr("Exclusion criteria"), self.criteria_box))
+        self.exclude_label = QLabel(self.criteria_box)
         self.exclude_label.setWordWrap(True)
-        layout.addWidget(self.exclude_label)
-        layout.addSpacing(10)
+        cb.addWidget(self.exclude_label)
+        cb.addSpacing(4)
+        layout.addWidget(self.criteria_box)
 
         self.buttons: dict[str, KeyButton] = {}
         for choice in ("include", "exclude", "maybe"):
@@ -186,7 +209,7 @@ class DecisionPanel(QWidget):
         rb = QVBoxLayout(self.reason_box)
         rb.setContentsMargins(8, 8, 8, 8)
         rb.setSpacing(2)
-        self.reason_prompt = QLabel(self.tr("Exclusion reason (full text): press 1–9"), self.reason_box)
+        self.reason_prompt = QLabel(self.tr("Exclusion reason: press 1–9"), self.reason_box)
         self.reason_prompt.setWordWrap(True)
         rb.addWidget(self.reason_prompt)
         self.reason_buttons_layout = rb
@@ -201,18 +224,25 @@ class DecisionPanel(QWidget):
         self.not_retrieved.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.not_retrieved.toggled.connect(self.not_retrieved_toggled)
         pdf_row = QHBoxLayout()
-        self.attach_pdf = QPushButton(self.tr("Attach PDF…"), self.retrieval_box)
-        self.open_pdf = QPushButton(self.tr("Open PDF"), self.retrieval_box)
-        for b in (self.attach_pdf, self.open_pdf):
+        pdf_row.setSpacing(4)
+        self.attach_pdf = QPushButton(self.tr("Attach…"), self.retrieval_box)
+        self.attach_pdf.setToolTip(self.tr("Attach a PDF to this record"))
+        self.attach_pdf.setAccessibleName(self.tr("Attach PDF…"))
+        self.attach_folder = QPushButton(self.tr("Folder…"), self.retrieval_box)
+        self.attach_folder.setToolTip(self.tr("Attach the PDFs of a folder (Zotero storage, EndNote .Data…) "
+                                              "to the records they match"))
+        self.attach_folder.setAccessibleName(self.tr("Attach PDFs from a folder…"))
+        self.open_pdf = QPushButton(self.tr("Open"), self.retrieval_box)
+        self.open_pdf.setToolTip(self.tr("Open the PDF in another application"))
+        self.open_pdf.setAccessibleName(self.tr("Open PDF"))
+        for b in (self.attach_pdf, self.attach_folder, self.open_pdf):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             pdf_row.addWidget(b)
         self.attach_pdf.clicked.connect(self.attach_pdf_requested)
+        self.attach_folder.clicked.connect(self.attach_folder_requested)
         self.open_pdf.clicked.connect(self.open_pdf_requested)
-        self.pdf_label = QLabel(self.retrieval_box)
-        self.pdf_label.setWordWrap(True)
         rl.addWidget(self.not_retrieved)
         rl.addLayout(pdf_row)
-        rl.addWidget(self.pdf_label)
         layout.addWidget(self.retrieval_box)
 
         self.labels_box = LabelsBox(self)
@@ -239,6 +269,7 @@ class DecisionPanel(QWidget):
         self.question_label.setVisible(bool(question))
         self.include_label.setText(_bullets(include, self.tr("None set (Settings)")))
         self.exclude_label.setText(_bullets(exclude, self.tr("None set (Settings)")))
+        self.fit_height()
 
     def set_reasons(self, reasons: list[str]) -> None:
         if reasons == self.reasons and self.reason_buttons:
@@ -250,7 +281,7 @@ class DecisionPanel(QWidget):
         for i, reason in enumerate(self.reasons[:9], 1):
             b = QPushButton(f"{i}   {reason}", self.reason_box)
             b.setFlat(True)
-            b.setStyleSheet("text-align: left; padding: 3px 4px;")
+            b.setStyleSheet("text-align: left; padding: 2px 4px;")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setAccessibleName(self.tr("Exclude: {reason} (key {n})").format(reason=reason, n=i))
             b.clicked.connect(lambda _=False, n=i: self.pick_reason(n))
@@ -262,6 +293,7 @@ class DecisionPanel(QWidget):
             self.reason_prompt.setText(self._stage_words().format(n=min(9, len(self.reasons))))
         self.reason_box.setVisible(self.stage == Stage.FULL_TEXT.value or bool(self.reasons))
         self._style_reason_box()
+        self.fit_height()
 
     def set_stage(self, stage: str) -> None:
         self.stage = stage
@@ -270,6 +302,67 @@ class DecisionPanel(QWidget):
         self.retrieval_box.setVisible(full)
         self._styled_awaiting = None
         self.cancel_reason_wait()
+        self.fit_height()
+
+    # every full-text control in view, even on a small screen
+    def fit_height(self) -> None:
+        """Fold the criteria behind "Criteria ▸" when the column (the scroll area's
+        viewport) is too short to show them and every control at once."""
+        area = self.parentWidget()
+        fold = False
+        if area is not None and self.stage == Stage.FULL_TEXT.value:
+            # Measured at the width the panel has with a scroll bar beside it, so that the
+            # scroll bar coming or going cannot make the answer flip back and forth.
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            scroll = area.parentWidget()
+            shown_bar = isinstance(scroll, QAbstractScrollArea) and scroll.verticalScrollBar().isVisible()
+            width = max(area.width() + (bar if shown_bar else 0) - bar, self.minimumWidth())
+            lay = self.layout()
+            total = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+            box = self.criteria_box
+            criteria = (box.heightForWidth(width) if box.hasHeightForWidth() else box.sizeHint().height()) + 6
+            toggle = self.criteria_toggle.sizeHint().height() + 6
+            shown = [self.history_slot.itemAt(i).widget() for i in range(self.history_slot.count())]
+            history = sum(w.height() for w in shown if w is not None and w.isVisibleTo(self))
+            if box.isVisibleTo(self):
+                rest = total - criteria - history
+            else:
+                rest = total - (toggle if self.criteria_toggle.isVisibleTo(self) else 0) - history
+            folded = self.criteria_toggle.isVisibleTo(self)
+            fold = rest + criteria + (8 if folded else 0) > area.height()  # a little reluctant to unfold
+        show = not fold or bool(self._criteria_wanted)
+        if self.criteria_toggle.isVisibleTo(self) != fold:
+            self.criteria_toggle.setVisible(fold)
+        if self.criteria_box.isVisibleTo(self) != show:
+            self.criteria_box.setVisible(show)
+        self.criteria_toggle.blockSignals(True)
+        self.criteria_toggle.setChecked(show and fold)
+        self.criteria_toggle.blockSignals(False)
+        text = self.tr("Criteria ▾") if show else self.tr("Criteria ▸")
+        if self.criteria_toggle.text() != text:
+            self.criteria_toggle.setText(text)
+
+    def _criteria_toggled(self, shown: bool) -> None:
+        self._criteria_wanted = shown
+        self.fit_height()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and self.stage == Stage.FULL_TEXT.value:
+            self._fit_timer.start()  # a part grew or shrank (styles, reasons, history)
+        return super().event(event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        area = self.parentWidget()
+        if area is not None and getattr(self, "_watching", None) is not area:
+            area.installEventFilter(self)
+            self._watching = area
+        self.fit_height()
 
     def needs_reason(self) -> bool:
         """Whether an exclusion at this stage waits for a reason (1–9)."""
@@ -277,7 +370,7 @@ class DecisionPanel(QWidget):
 
     def _stage_words(self) -> str:
         if self.stage == Stage.FULL_TEXT.value:
-            return self.tr("Exclusion reason (full text): press 1–{n}")
+            return self.tr("Exclusion reason: press 1–{n}")
         if self.ta_reason_required:
             return self.tr("Exclusion reason (required): press 1–{n}")
         return self.tr("Exclude with a reason (optional): press 1–{n}")
@@ -316,8 +409,6 @@ class DecisionPanel(QWidget):
         self.not_retrieved.setChecked(retrieved is False)
         self.not_retrieved.blockSignals(False)
         self.open_pdf.setEnabled(bool(pdf))
-        self.pdf_label.setText(self.tr("PDF: {name}").format(name=pdf) if pdf else "")
-        self.pdf_label.setVisible(bool(pdf))
         self.cancel_reason_wait()
 
     # full-text exclusion
@@ -342,8 +433,7 @@ class DecisionPanel(QWidget):
         """Exclude with reason ``number`` (1-based); False if there is no such reason."""
         if not 1 <= number <= min(9, len(self.reasons)):
             return False
-        self.awaiting_reason = False
-        self._style_reason_box()
+        self.cancel_reason_wait()  # the prompt goes back to its resting wording
         self.decided.emit("exclude", self.reasons[number - 1])
         return True
 

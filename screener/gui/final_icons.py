@@ -13,6 +13,7 @@ SPEC = {
     "excluded": ("#D55E00", "cross"),  # vermillion, a cross in a ring
     "conflict": ("#E69F00", "triangle"),  # orange, a warning triangle
     "pending": ("#6f6f6f", "hourglass"),  # grey, waiting for the others
+    "not_retrieved": ("#CC79A7", "slash"),  # reddish purple, a struck-through page
 }
 TEXT = {
     "included": "Final: included",
@@ -21,6 +22,7 @@ TEXT = {
     "pending": "Pending: waiting for the other reviewer(s)",
     "undecided": "No decision yet",
     "duplicate": "Duplicate of another record",
+    "not_retrieved": "Report not retrieved",
 }
 _icons: dict[str, QIcon] = {}
 
@@ -65,6 +67,9 @@ def _draw(size: int, c: QColor, shape: str) -> QPixmap:
         p.setPen(QPen(QColor("white"), 1.8 * s))
         p.drawLine(QPointF(8 * s, 6 * s), QPointF(8 * s, 9.8 * s))
         p.drawPoint(QPointF(8 * s, 12 * s))
+    elif shape == "slash":  # a page with a stroke through it
+        p.drawRect(QRectF(3.5 * s, 2 * s, 9 * s, 12 * s))
+        p.drawLine(QPointF(2 * s, 14 * s), QPointF(14 * s, 2 * s))
     else:  # hourglass
         p.drawLine(QPointF(4 * s, 2.5 * s), QPointF(12 * s, 2.5 * s))
         p.drawLine(QPointF(4 * s, 13.5 * s), QPointF(12 * s, 13.5 * s))

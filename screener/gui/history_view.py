@@ -63,7 +63,13 @@ def describe(e: HistoryEntry) -> str:
     if e.kind == "retrieval":
         got = "report retrieved" if d.get("retrieved") else "report not retrieved"
         pdf = f", PDF {d['pdf']}" if d.get("pdf") else ""
-        return f"{who}: {got}{pdf}"
+        matched = f" (matched by {d['matched_by']})" if d.get("matched_by") else ""
+        return f"{who}: {got}{pdf}{matched}"
+    if e.kind == "pdf_removed":
+        return f"{who} took the PDF {d.get('pdf') or ''} off the record"
+    if e.kind in ("decision_withdrawn", "resolution_withdrawn"):
+        what = "decision" if e.kind == "decision_withdrawn" else "resolution"
+        return f"{who}'s {what} ({d.get('decision')} — {d.get('reason')}) withdrawn at {stage}: {d.get('why', '')}"
     return f"{who}: {e.kind.replace('_', ' ')}"  # a kind added later: still in words
 
 

@@ -23,6 +23,7 @@ from screener.gui.export_actions import export_records
 from screener.gui.heap import settle_heap
 from screener.gui.help_dialog import show_about, show_shortcuts
 from screener.gui.import_dialog import start_import
+from screener.gui.legacy_reason_dialog import ask_legacy_reason
 from screener.gui.live_updates import LiveUpdates
 from screener.gui.menus import Menus
 from screener.gui.new_project_dialog import NewProjectDialog
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._tab_changed()
         if not project.imports.batches():
             self.pane.show_view("batches")  # a new project starts with an import
+        ask_legacy_reason(self, ws)  # once per project that has the old default reason
         ws.notify(self.tr("Opened {0} as {1}.").format(project.name, name))
         QTimer.singleShot(0, settle_heap)  # once the views have been built
         return True

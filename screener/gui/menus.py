@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from screener.gui.attach_folder_dialog import attach_pdfs_from_folder
 from screener.gui.package_actions import merge_package, write_package
 from screener.gui.start_page import describe
 from screener.types import Stage
@@ -56,6 +57,9 @@ class Menus:
             tr("&Merge a returned package…"),
             lambda: w.workspace and merge_package(w, w.workspace, w.tasks), None,
             tr("Bring a reviewer's decisions from a screening package into this project"))
+        self.attach_folder = self._action(
+            tr("Attach &PDFs from a folder…"), lambda: w.workspace and attach_pdfs_from_folder(w, w.workspace), None,
+            tr("Attach the PDFs of a folder (Zotero storage, EndNote .Data…) to the records at full text"))
         self.close = self._action(tr("&Close project"), w.close_project, "Ctrl+W",
                                   tr("Close the project"))
         self.quit = self._action(tr("&Quit"), w.close, QKeySequence.StandardKey.Quit,
@@ -106,6 +110,7 @@ class Menus:
         file.addAction(self.demo)
         file.addSeparator()
         file.addAction(self.import_)
+        file.addAction(self.attach_folder)
         self.export_menu = file.addMenu(tr("&Export"))
         self.export_menu.addActions(list(self.exports.values()))
         file.addSeparator()
@@ -137,7 +142,7 @@ class Menus:
             a.setEnabled(False)
 
     def update(self, has_project: bool, stage: str = "") -> None:
-        for a in [self.import_, self.close, self.switch, self.package, self.merge, *self.exports.values(),
+        for a in [self.import_, self.attach_folder, self.close, self.switch, self.package, self.merge, *self.exports.values(),
                   *self.stages.values(), *self.tabs.values()]:
             a.setEnabled(has_project)
         self.export_menu.setEnabled(has_project)

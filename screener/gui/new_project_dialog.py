@@ -32,7 +32,6 @@ DEFAULT_REASONS = [
     "Wrong comparator",
     "Wrong outcome",
     "Wrong study design",
-    "Not available in full text",
     "Duplicate publication",
 ]
 

@@ -29,7 +29,7 @@ from screener.core.services.live import Changes, TeamProgress
 from screener.gui.batches_view import BatchesView
 from screener.gui.context import Workspace
 from screener.gui.settings_view import SettingsView
-from screener.gui.widgets import muted
+from screener.gui.widgets import ElidedLabel, muted
 from screener.types import Progress, Stage, Work
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class HeaderBar(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.setAccessibleName(self.tr("Project header"))
-        self.title_label = QLabel(self)
+        self.title_label = ElidedLabel(self)  # a long title is cut (…), never widens the window
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)

@@ -40,6 +40,7 @@ from shiboken6 import isValid
 
 from screener.core.services.records import RecordDetail
 from screener.gui.highlight import DARK, LIGHT, escape, highlight_html, term_pattern
+from screener.gui.title_fit import title_point_size
 from screener.gui.widgets import KeyboardExit
 
 LINE_CHARS = 86  # characters per line of the abstract
@@ -299,8 +300,9 @@ class ReadingPane(QWidget):
             pos=d.source_position, id=d.record_id,
         )
         small = f"font-size:{self.body_pt * 0.82:.1f}pt; color:{muted};"
+        title_pt = title_point_size(d.title, self.body_pt, self._column_chars())  # a long title shrinks
         parts = [
-            f'<p style="font-size:{self.title_pt:.1f}pt; font-weight:600; line-height:128%; '
+            f'<p style="font-size:{title_pt:.1f}pt; font-weight:600; line-height:128%; '
             f'margin:0 0 10px 0;">{hl(d.title) if d.title else escape(self.tr("(no title)"))}</p>',
             f'<p style="font-size:{self.body_pt * 0.92:.1f}pt; color:{muted}; margin:0 0 4px 0;">'
             f'{" · ".join(escape(m) for m in meta) or escape(self.tr("No authors, journal or year"))}</p>',
@@ -339,6 +341,11 @@ class ReadingPane(QWidget):
                               f'text-decoration:overline;">{escape(self.tr("search hit"))}</span>')
             parts.append(f'<p style="{small} margin:22px 0 0 0;">{" &nbsp; ".join(legend)}</p>')
         return "".join(parts)
+
+    def _column_chars(self) -> float:
+        """How many body characters a line of the text column holds now."""
+        width = min(self.browser._text_width, max(self.browser.viewport().width() - 40, 1))
+        return LINE_CHARS * width / max(self.browser._text_width, 1.0)
 
     # note and tags
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

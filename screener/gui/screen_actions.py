@@ -6,11 +6,10 @@ Errors from the services are shown inline (``show_error``), never in a dialog.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from screener.gui.recent import dialog_folder, remember_folder
@@ -196,17 +195,29 @@ class ScreenActions:
             self.show_error(str(e))
 
     def _not_retrieved(self, checked: bool) -> None:
+        """A report not retrieved leaves the queue (it is done: nothing to assess); marked
+        retrieved again, it comes back with whatever was decided on it."""
         rid = self.current_id()
         if rid is None:
             return
         try:
-            self.project.retrieval.set_retrieval(rid, not checked, reviewer=self.workspace.reviewer)
+            change = self.project.retrieval.set_retrieval(rid, not checked, reviewer=self.workspace.reviewer)
         except ScreenerError as e:
             self.show_error(str(e))
             return
+        self.show_error(change.warning)
         self.workspace.notify(self.tr("Report for #{id} marked {state}").format(
             id=rid, state=self.tr("not retrieved") if checked else self.tr("retrieved")))
-        self._announce_timer.start()
+        self._ahead = None
+        row = self.table.currentIndex().row()
+        if checked and self.filters.view() == "my_queue":
+            self.model.remove_id(rid)
+            self.select_row(row)
+        else:
+            self.model.refresh_id(rid)
+            self._show(rid)
+        self._update_progress()
+        self._after_change()
 
     def _ask_pdf_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach PDF"), str(dialog_folder("pdf", self.project.target)),
@@ -219,24 +230,15 @@ class ScreenActions:
         path = self._ask_pdf_path() if rid is not None else ""
         if not path or rid is None:
             return
-        try:
-            self.project.retrieval.set_retrieval(rid, True, pdf=path, reviewer=self.workspace.reviewer)
-        except ScreenerError as e:
-            self.show_error(str(e))
-            return
-        self.workspace.notify(self.tr("PDF attached to #{id}").format(id=rid))
-        self._show(rid)
-        self._announce_timer.start()
+        if self.full_text.attach_file(rid, path):
+            self._ahead = None
+            self._show(rid)
+            self._announce_timer.start()
 
-    def _open_pdf(self) -> None:
-        rid = self.current_id()
-        if rid is None:
-            return
-        _, pdf = self.project.retrieval.retrieval(rid)
-        if pdf is not None and Path(pdf).is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
-        else:
-            self.show_error(self.tr("The PDF for #{id} is missing from the project folder.").format(id=rid))
+    def _attach_folder(self) -> None:
+        from screener.gui.attach_folder_dialog import attach_pdfs_from_folder
+
+        attach_pdfs_from_folder(self, self.workspace)  # not modal: screening goes on meanwhile
 
     def _toggle_history(self, shown: bool) -> None:
         self.history.setVisible(shown)

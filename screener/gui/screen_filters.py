@@ -45,7 +45,7 @@ FACETS = (
     ("labels", "Label"),
 )
 FINAL_LABELS = {"undecided": "Undecided", "pending": "Pending (waiting for others)", "conflict": "In conflict",
-                "included": "Included", "excluded": "Excluded"}
+                "included": "Included", "excluded": "Excluded", "not_retrieved": "Report not retrieved"}
 MY_LABELS = {"include": "Include", "exclude": "Exclude", "maybe": "Maybe", "none": "Not decided by me"}
 NO_YEAR = 0  # the spin boxes' "any"
 
@@ -313,7 +313,8 @@ def facet_options(counts: dict[str, dict[Any, int]], batches: list[Any], labels:
         update = f" (update {b.update_round})" if b.update_round else ""
         batch_words.append((b.id, f"#{b.id} {b.source}{when}{update}"))
     return {
-        "final": words(FINAL_LABELS, FINAL_WORDS),
+        "final": [(w, FINAL_LABELS[w]) for w in FINAL_WORDS
+                  if w != "not_retrieved" or counts.get("final", {}).get(w)],
         "mine": words(MY_LABELS, MY_WORDS),
         "sources": [(s, s) for s in sorted(counts.get("sources", {}), key=str.casefold)],
         "batches": batch_words,

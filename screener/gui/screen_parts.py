@@ -34,6 +34,7 @@ VIEWS: list[tuple[str, str, str | None]] = [
     ("Included", "all", "included"),
     ("Excluded", "all", "excluded"),
     ("Conflicts", "all", "conflict"),
+    ("Not retrieved", "all", "not_retrieved"),
     ("Duplicates", "all", "duplicate"),
 ]
 

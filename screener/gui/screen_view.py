@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from screener.core.services.records import RecordDetail, RecordSummary
 from screener.gui.context import Workspace
 from screener.gui.decision_panel import DecisionPanel
+from screener.gui.full_text_pane import FullTextPane
 from screener.gui.history_view import HistoryView
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
@@ -58,6 +59,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._own_change = False
         self._mine = 0
         self._total = 0
+        self._count_not_retrieved = 0
         self._ahead: ReadAhead | None = None
         self._since_checkpoint = 0
         self._checkpointing = False
@@ -104,7 +106,8 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(self.error_label)
-        cl.addWidget(self.stack, 1)
+        self.full_text = FullTextPane(workspace, self.stack, centre)  # the PDF beside the record
+        cl.addWidget(self.full_text, 1)
 
         self.panel = DecisionPanel(self)
         self.history = HistoryView(workspace, self.panel)
@@ -115,6 +118,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         right.setWidget(self.panel)
         right.setWidgetResizable(True)
         right.setFrameShape(QScrollArea.Shape.NoFrame)
+        right.setMinimumWidth(self.panel.minimumWidth() + right.verticalScrollBar().sizeHint().width())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for w, stretch in ((left, 0), (centre, 1), (right, 0)):
@@ -122,6 +126,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setSizes([330, 760, 290])
         self.splitter.setChildrenCollapsible(False)
+        self.full_text.splitter = self.splitter
         self.session_label = QLabel(self)
         self.session_label.setAccessibleName(self.tr("Session counter"))
         bottom = QHBoxLayout()
@@ -139,6 +144,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._make_shortcuts()
         self._setup_workspace(ll)
         self._restored_for = ""
+        self._shortcuts += self.full_text.shortcuts
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
         self._counts_timer.timeout.connect(self._update_progress)
         self._announce_timer = QTimer(self, singleShot=True, interval=400)
@@ -152,7 +158,11 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self.panel.exclude_pressed.connect(lambda: self.decide("exclude"))
         self.panel.not_retrieved_toggled.connect(self._not_retrieved)
         self.panel.attach_pdf_requested.connect(self._attach_pdf)
-        self.panel.open_pdf_requested.connect(self._open_pdf)
+        self.panel.open_pdf_requested.connect(self.full_text.open_externally)
+        self.panel.attach_folder_requested.connect(self._attach_folder)
+        self.full_text.attach_requested.connect(self._attach_pdf)
+        self.full_text.folder_requested.connect(self._attach_folder)
+        self.full_text.error.connect(self.show_error)
         self.panel.history_toggled.connect(self._toggle_history)
         self.pane.note_edited.connect(self._save_note)
         self.pane.tags_edited.connect(self._save_tags)
@@ -257,6 +267,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         if rid is None:
             self.pane.show_record(None)
             self.panel.show_state([], self.workspace.reviewer, enabled=False)
+            self.full_text.show_record(None)
             self.history.show_record(None)
             return
         ahead, self._ahead = self._ahead, None
@@ -272,6 +283,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None,
                               resolutions=d.resolutions)
         self.panel.labels_box.show_mine(d.labels)
+        self.full_text.show_record(d, retrieved)
         self.history.show_record(rid)
         self._want_ahead = True
 
@@ -318,6 +330,8 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             self.show_error(str(e))
             return
         self.pane.set_terms(info.include_terms, info.exclude_terms)
+        self.full_text.set_terms(info.include_terms, info.exclude_terms)
+        self.full_text.set_stage(self.workspace.stage)
         self.panel.set_criteria(info.include_criteria, info.exclude_criteria, info.question)
         self.panel.ta_reason_required = info.ta_reason_required
         self.panel.set_reasons(info.reasons)
@@ -348,8 +362,9 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
         except ScreenerError:
             c = {}
-        # Done: what no longer needs me at this stage (decided by me, or settled without me),
-        # the header's figure too ("My queue 82 / 97 · 15% done").
+        # Done: what no longer needs me at this stage (decided by me, settled without me, or a
+        # report not retrieved), the header's figure too ("My queue 82 / 97 · 15% done").
+        self._count_not_retrieved = c.get("not_retrieved", 0)
         self._total = c.get("total", 0)
         self._mine = self._total - c.get("queue", self._total)
         self._update_progress_label()
@@ -358,6 +373,9 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         total, mine = self._total, min(self._mine, self._total)
         pct = round(100 * mine / total) if total else 0
         text = self.tr("Done {mine} / {total} ({pct}%)").format(mine=f"{mine:,}", total=f"{total:,}", pct=pct)
+        if self._count_not_retrieved:
+            text = self.tr("Done {mine} / {total} ({pct}%) · {n} not retrieved").format(
+                mine=f"{mine:,}", total=f"{total:,}", pct=pct, n=f"{self._count_not_retrieved:,}")
         if self.filters.view() == "my_queue" and not self.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
         elif self.is_filtered():

@@ -25,6 +25,11 @@ SCREEN_SHORTCUTS: list[Section] = [
                       ("Ctrl+click", "Add a record to the selection"),
                       ("Ctrl+A", "Select every record in the list (the filter)"),
                       ("I  E  M  Alt+1 – 9", "With several selected: one step for all, asked first")]),
+    ("The PDF (full text)", [("N  /  Shift+N", "Next / previous include or exclude term"),
+                             ("Ctrl+F, or / in the PDF", "Find in the PDF"),
+                             ("↑ ↓ PgUp PgDn Space", "Scroll the PDF (when it has focus)"),
+                             ("Ctrl+=  Ctrl+−  Ctrl+0", "Zoom in, out, to the page width"),
+                             ("Ctrl+C", "Copy the selected text")]),
     ("Help", [("?", "Show or hide this list")]),
 ]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QFileDialog, QLabel, QListView, QPlainTextEdit, QWidget
 
 # Non-native file dialogs look the same everywhere and can be driven in tests.
@@ -71,3 +72,17 @@ class KeyboardExit(QObject):
             self.leave()
             return True
         return super().eventFilter(watched, event)
+class ElidedLabel(QLabel):
+    """One line of text, cut with … to the width it is given (never widens its parent)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(100, self.fontMetrics().height() + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(20, self.fontMetrics().height() + 6)
+
+    def paintEvent(self, event: Any) -> None:
+        p = QPainter(self)
+        r = self.contentsRect()
+        p.drawText(r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, r.width()))

@@ -77,13 +77,8 @@ def main() -> None:
     shoot(screen, "screen_title_abstract.png")
     screen.close()
 
-    ft = Workspace(project, "ben")
-    ft.stage = "full_text"
-    full = ScreenView(ft)
-    shoot(full, "screen_full_text.png")
-    QTest.keyClick(full.table, Qt.Key.Key_E)  # waiting for a reason, inline
-    shoot(full, "screen_full_text.png")
-    full.close()
+    # screen_full_text.png (the PDF beside the decisions) is taken in a real window by
+    # tests/bench/screenshots_full_text.py.
 
     conflicts = ConflictsView(Workspace(project, "carla"))
     shoot(conflicts, "conflicts.png")

@@ -109,25 +109,30 @@ def test_service_errors_show_inline_never_in_a_dialog(qtbot, make_screen_project
     assert not view.error_label.isVisible()
 
 
-def test_report_not_retrieved_and_pdf_attach_and_open(qtbot, make_screen_project, show_view, monkeypatch, tmp_path):
+def test_report_not_retrieved_then_a_pdf_attached_shown_and_opened(qtbot, make_screen_project, show_view,
+                                                                   monkeypatch, tmp_path, qapp):
+    from tests.pdf_factory import make_pdf
+
     project = included_at_title_abstract(make_screen_project)
     view = full_text_view(project, show_view)
     qtbot.mouseClick(view.panel.not_retrieved, Qt.MouseButton.LeftButton)
     assert project.retrieval.retrieval(1) == (False, None)
     assert project.prisma.counts()["dbr_notretrieved_reports"] == 1
+    assert view.pane.record_id == 2  # record 1 left my queue: nothing to assess
 
-    pdf = tmp_path / "smith2020.pdf"
-    pdf.write_bytes(b"%PDF-1.4 test")
+    pdf = make_pdf(tmp_path / "smith2020.pdf", "Peer support record 2")
     monkeypatch.setattr(view, "_ask_pdf_path", lambda: str(pdf))
     qtbot.mouseClick(view.panel.attach_pdf, Qt.MouseButton.LeftButton)
-    retrieved, stored = project.retrieval.retrieval(1)
+    retrieved, stored = project.retrieval.retrieval(2)
     assert retrieved is True and stored is not None
     assert stored.read_bytes() == pdf.read_bytes()
-    assert stored != pdf and stored.is_relative_to(Path(project.target).parent)  # copied beside the project
+    assert stored != pdf and stored.is_relative_to(Path(project.target).parent / "review_files" / "pdfs")
+    assert view.full_text.pdf.pages is not None  # shown in the PDF tab at once
     assert not view.panel.not_retrieved.isChecked()
     assert view.panel.open_pdf.isEnabled()
     opened = []
-    monkeypatch.setattr("screener.gui.screen_actions.QDesktopServices.openUrl", lambda url: opened.append(url))
+    monkeypatch.setattr("screener.gui.full_text_pane.QDesktopServices.openUrl",
+                        lambda url: opened.append(url) or True)
     qtbot.mouseClick(view.panel.open_pdf, Qt.MouseButton.LeftButton)
     assert opened and opened[0].isLocalFile() and opened[0].toLocalFile() == str(stored)
 

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from screener.core.project import Project
+from screener.core.services.status import recompute_all
 from screener.store.engine import ProjectVersionError, head_revision, open_store
 from screener.store.models import Base
 from screener.store.rows import decode_tags
@@ -84,6 +85,12 @@ def _table_rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
         return out
 
 
+# Statuses are derived from decisions, resolutions and retrievals: a migration may derive
+# them anew (0003: reports not retrieved get the status "not_retrieved"), and then they
+# must be exactly what deriving them from the kept rows gives.
+DERIVED = {"stage_status": {"status", "reason"}}
+
+
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.screener")))
 def test_migrating_a_released_project_keeps_every_row(fixture: str, tmp_path: Path) -> None:
     """Every row of every table of an older project is still there after migrating to the
@@ -93,10 +100,13 @@ def test_migrating_a_released_project_keeps_every_row(fixture: str, tmp_path: Pa
     before = _table_rows(path)
     Project.open(path).close()
     after = _table_rows(path)
+    with Project.open(path) as p, p.store.WriteSession() as s, s.begin():
+        recompute_all(s)
+    assert _table_rows(path)["stage_status"] == after["stage_status"], f"{fixture}: statuses not derived"
     for table, (columns, rows) in before.items():
         assert table in after, f"{fixture}: table {table} was lost"
         new_columns, new_rows = after[table]
-        shared = [c for c in columns if c in new_columns]
+        shared = [c for c in columns if c in new_columns and c not in DERIVED.get(table, ())]
         old = sorted((tuple(r[columns.index(c)] for c in shared) for r in rows), key=repr)
         new = sorted((tuple(r[new_columns.index(c)] for c in shared) for r in new_rows), key=repr)
         assert new == old, f"{fixture}: rows of {table} changed"

@@ -64,7 +64,7 @@ class HistoryService(Service):
             if e.reviewer and e.reviewer != viewer:
                 if e.kind == "note":
                     continue
-                if e.kind in ("decision", "undo") and (e.reviewer, e.stage) not in seen:
+                if e.kind in ("decision", "undo", "decision_withdrawn") and (e.reviewer, e.stage) not in seen:
                     continue
             out.append(e)
         return out

@@ -46,7 +46,7 @@ from screener.store.models import (
 from screener.store.search import matching_ids_sql, words
 from screener.types import ScreenerError, Status
 
-FINAL_WORDS = ("undecided", "pending", "conflict", "included", "excluded")
+FINAL_WORDS = ("undecided", "pending", "conflict", "included", "excluded", "not_retrieved")
 MY_WORDS = ("include", "exclude", "maybe", "none")  # "none": not decided by me yet
 
 
@@ -128,8 +128,8 @@ def shown_status(status: str, n_decisions: int, mine: str | None, blind: bool) -
 
     ``mine`` is the viewer's own decision (None if they have not decided); ``blind`` is
     whether the viewer is held blind (a blind project, and a reviewer looking)."""
-    if status in (Status.DUPLICATE, Status.INCLUDED, Status.EXCLUDED):
-        return status
+    if status in (Status.DUPLICATE, Status.INCLUDED, Status.EXCLUDED, Status.NOT_RETRIEVED):
+        return status  # final, or a fact about the report: no one's decision shows
     if blind:
         if status == Status.CONFLICT:
             return Status.CONFLICT.value if mine else Status.UNDECIDED.value
@@ -170,7 +170,7 @@ def _mine_exists(stage: str, viewer: Viewer) -> ColumnElement[bool]:
 def final_condition(word: str, stage: str, viewer: Viewer) -> ColumnElement[bool]:
     """The rows whose ``shown_status`` is ``word``, in SQL."""
     st = StageStatus.status
-    if word in (Status.INCLUDED, Status.EXCLUDED):
+    if word in (Status.INCLUDED, Status.EXCLUDED, Status.NOT_RETRIEVED):
         return st == word
     if viewer.blind and viewer.reviewer_id is not None:
         mine = _mine_exists(stage, viewer)

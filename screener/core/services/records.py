@@ -265,22 +265,29 @@ class RecordService(Service):
             )
 
     def counts(self, stage: str, reviewer: str | None = None) -> dict[str, int]:
-        """Progress for a stage: records at the stage, and (for a reviewer) how many they
-        decided and how many remain in their queue (``queue``; the rest of ``total`` is
-        done as far as they are concerned). Blind-safe: no other reviewer's counts."""
+        """Progress for a stage: records at the stage, how many of them are reports not
+        retrieved (done, with nothing to decide), and (for a reviewer) how many they decided
+        and how many remain in their queue (``queue``; the rest of ``total`` is done as far
+        as they are concerned). Blind-safe: no other reviewer's counts."""
         stage = check_stage(stage)
+        not_retrieved = StageStatus.status == Status.NOT_RETRIEVED.value
         with self.reading() as s:
             total = s.scalar(
                 select(func.count()).select_from(StageStatus).where(StageStatus.stage == stage, reached_stage(stage))
             ) or 0
             out = {"total": total}
+            if stage == Stage.FULL_TEXT:
+                out["not_retrieved"] = s.scalar(
+                    select(func.count()).select_from(StageStatus)
+                    .where(StageStatus.stage == stage, not_retrieved, reached_stage(stage))
+                ) or 0
             if reviewer:
                 me = get_reviewer(s, reviewer)
                 mine = s.scalar(
                     select(func.count())
                     .select_from(Decision)
                     .join(StageStatus, and_(StageStatus.record_id == Decision.record_id, StageStatus.stage == stage))
-                    .where(Decision.reviewer_id == me.id, Decision.stage == stage, reached_stage(stage))
+                    .where(Decision.reviewer_id == me.id, Decision.stage == stage, reached_stage(stage), ~not_retrieved)
                 ) or 0
                 out["decided_by_me"] = mine
                 out["queue"] = s.scalar(
@@ -358,6 +365,8 @@ class RecordService(Service):
 def blind_status(status: str, my_decision: str | None) -> str:
     """What a blind reviewer may see of a record's status: nothing beyond their own
     decision until every required reviewer has decided."""
+    if status == Status.NOT_RETRIEVED:  # a fact about the report, not anyone's decision
+        return status
     if status in (Status.DUPLICATE, Status.INCLUDED, Status.EXCLUDED, Status.CONFLICT):
         if my_decision is None and status == Status.CONFLICT:
             return Status.UNDECIDED.value

@@ -68,6 +68,7 @@ class SettingsService(Service):
                     blind=True,
                     ta_reason_required=False,
                     created_at=now(),
+                    legacy_reason_asked=True,  # a new project chose its reasons knowingly
                 )
             )
             for kind, texts in (("include", include_criteria), ("exclude", exclude_criteria)):

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screener.core.screening_rules import Vote, stage_outcome
-from screener.store.models import Decision, Project, Record, Resolution, Reviewer, StageStatus
+from screener.store.models import (
+    Decision,
+    Project,
+    Record,
+    Resolution,
+    Retrieval,
+    Reviewer,
+    StageStatus,
+)
 from screener.types import Stage, Status
 
 STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
@@ -74,6 +82,7 @@ def _recompute_chunk(s: Session, ids: list[int], stage: str) -> None:
     duplicates = set(
         s.scalars(select(Record.id).where(Record.id.in_(ids), Record.duplicate_of.is_not(None)))
     )
+    not_retrieved = not_retrieved_among(s, ids) if stage == Stage.FULL_TEXT else set()
     current = {
         row.record_id: row
         for row in s.scalars(
@@ -83,6 +92,8 @@ def _recompute_chunk(s: Session, ids: list[int], stage: str) -> None:
     for rid in ids:
         if rid in duplicates:
             status, reason = Status.DUPLICATE.value, ""
+        elif rid in not_retrieved:  # not assessed, whatever was decided before
+            status, reason = Status.NOT_RETRIEVED.value, ""
         else:
             outcome = stage_outcome(stage, max(required, assigned.get(rid, 0)), votes.get(rid, []),
                                     resolutions.get(rid))
@@ -102,3 +113,8 @@ def _recompute_chunk(s: Session, ids: list[int], stage: str) -> None:
             row.status = status
             row.reason = reason
             row.n_decisions = len(votes.get(rid, []))
+
+
+def not_retrieved_among(s: Session, ids: list[int]) -> set[int]:
+    """Those of ``ids`` whose report is marked not retrieved: they are not assessed at full text."""
+    return set(s.scalars(select(Retrieval.record_id).where(Retrieval.record_id.in_(ids), Retrieval.retrieved.is_(False))))

@@ -6,6 +6,7 @@ package registers every table, and the hook that keeps control characters out of
 """
 
 from screener.store import clean_text  # noqa: F401  (strips control characters before each flush)
+from screener.store.models.attachments import StoredPdf
 from screener.store.models.base import Base
 from screener.store.models.dedup import DuplicatePair
 from screener.store.models.events import Event
@@ -43,4 +44,5 @@ __all__ = [
     "Reviewer",
     "SourceFile",
     "StageStatus",
+    "StoredPdf",
 ]

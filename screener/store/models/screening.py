@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,12 +74,19 @@ class Resolution(Base):
 
 
 class Retrieval(Base):
-    """Full text: whether the report was obtained, and its PDF (relative path)."""
+    """Full text: whether the report was obtained, and its PDF (a relative path in a
+    project file; in a server project the PDF itself is in ``stored_pdf``)."""
 
     __tablename__ = "retrieval"
     record_id: Mapped[int] = mapped_column(
         ForeignKey("record.id", ondelete="CASCADE"), primary_key=True
     )
     retrieved: Mapped[bool] = mapped_column(Boolean)
-    pdf_path: Mapped[str] = mapped_column(Text, default="")
+    pdf_path: Mapped[str] = mapped_column(Text, default="")  # relative to <project>_files/
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")  # of the attached PDF
+    pdf_name: Mapped[str] = mapped_column(Text, default="")  # the attached file's own name
+    __table_args__ = (  # one PDF is never attached to two records, even by two writers at once
+        Index("uq_retrieval_pdf_sha256", "pdf_sha256", unique=True,
+              sqlite_where=text("pdf_sha256 != ''"), postgresql_where=text("pdf_sha256 != ''")),
+    )

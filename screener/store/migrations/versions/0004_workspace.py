@@ -6,16 +6,16 @@
 - ``project.ta_reason_required``: title/abstract exclusions must name a reason;
 - an index on record type, for the list's type filter.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
