@@ -147,6 +147,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._shortcuts += self.full_text.shortcuts
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
         self._counts_timer.timeout.connect(self._update_progress)
+        self._counts_timer.timeout.connect(self._recount_if_shown)  # filter counts follow decisions
         self._announce_timer = QTimer(self, singleShot=True, interval=400)
         self._announce_timer.timeout.connect(self._announce)
 

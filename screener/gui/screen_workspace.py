@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu
+from shiboken6 import isValid
 
 from screener.core.services.bulk import BulkPlan, BulkResult
 from screener.core.services.record_filters import RecordFilter, search_words
@@ -130,6 +131,8 @@ class ScreenWorkspace:
             return counts, whole
 
         def done(result: tuple[dict[str, dict[Any, int]], int]) -> None:
+            if not isValid(self.filter_panel):  # the view closed while counting
+                return
             self._counting = False
             counts, whole = result
             self.filter_panel.set_counts(counts, self.model.rowCount() if self.model.rowCount() else total, whole)
@@ -138,9 +141,15 @@ class ScreenWorkspace:
                 self._count_filters()
 
         def failed(_e: Exception) -> None:
-            self._counting = False
+            if isValid(self.filter_panel):
+                self._counting = False
 
         self.workspace.runner.start(work(), done, failed)
+
+    def _recount_if_shown(self) -> None:
+        """After decisions (a moment later): the counts again, if they are on screen."""
+        if self.filter_panel.body.isVisible() or self.filter_panel.is_active():
+            self._count_filters()
 
     def _search_words(self) -> list[str]:
         return search_words(self.filters.search_text())

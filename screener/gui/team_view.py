@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from screener.core.services.allocation import ReviewerProgress, TeamProgress
 from screener.gui.assign_dialog import AssignDialog
@@ -148,14 +149,17 @@ class TeamView(RefreshWhenVisible, QWidget):
         stage = self.workspace.stage
 
         def done(team: TeamProgress) -> None:
+            if not isValid(self.model):  # the tab closed meanwhile
+                return
             self._loading = False
             self.show_team(team)
             if self._dirty and self.isVisible():
                 self.refresh()
 
         def failed(e: Exception) -> None:
-            self._loading = False
-            self.summary.setText(str(e))
+            if isValid(self.summary):
+                self._loading = False
+                self.summary.setText(str(e))
 
         self.workspace.runner.start(team_work(self.workspace, stage), done, failed)
 
