@@ -166,3 +166,50 @@ def test_a_second_update_counts_both_earlier_rounds_as_previous(project: Project
     with pytest.raises(ScreenerError, match="search date"):
         run_work(project.imports.import_files([RIS / "scopus__asreview.ris"], source="Scopus",
                                               search_date="July", update=True))
+
+
+def test_links_join_new_records_to_the_best_earlier_match_and_never_two_earlier_ones() -> None:
+    from screener.core.services.updates import _links
+
+    new = {101, 102, 103, 104, 105}
+    certain = [
+        (5, 101, 0.9), (7, 101, 0.99),  # two earlier matches: the better one wins
+        (101, 102, 1.0), (9, 102, 0.8),  # 102 is one with 101: the group goes to the group's best match
+        (8, 103, 0.95),  # a new record matching one earlier record only
+        (104, 105, 1.0),  # new records matching only each other: the oldest is kept, the other linked
+    ]
+    assert _links(new, certain) == {101: 7, 102: 7, 103: 8, 105: 104}
+
+
+def test_an_update_killed_midway_leaves_the_project_as_it_was(project: Project, tmp_path: Path) -> None:
+    """SIGKILL at seeded moments of ``screener import --update``: the update is all there or not there."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if "://" in project.target:
+        pytest.skip("one backend is enough for a killed process; the server rolls back the same way")
+    screen_some(project)
+    target = project.target
+    project.close()
+    rng = random.Random(18)
+    outcomes = set()
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "screener", "import", target,
+                                 str(RIS / "zotero_baseline__asreview.ris"), "--source", "Lens", "--update"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.5))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        with Project.open(target) as p:
+            rounds = [b.update_round for b in p.imports.batches()]
+            duplicates = len(p.records.ids("title_abstract", status="duplicate"))
+            assert rounds in ([0], [0, 1], [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3, 4])
+            assert duplicates == 60 * (len(rounds) - 1) + 40 * max(0, len(rounds) - 2)
+            assert len(p.records.ids()) == 60 + 40 * min(1, len(rounds) - 1)
+            outcomes.add(len(rounds) > 1)
+    assert outcomes  # at least one run observed

@@ -67,6 +67,10 @@ class RecordFilter:
     search: str = ""
 
     def __post_init__(self) -> None:
+        for f in fields(self):  # one order for the values: two filters that keep the same records are equal
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                object.__setattr__(self, f.name, tuple(sorted(set(value), key=lambda v: (str(type(v)), v))))
         for word in self.final:
             if word not in FINAL_WORDS:
                 raise ScreenerError(f"final status must be one of {', '.join(FINAL_WORDS)}, not {word!r}")
