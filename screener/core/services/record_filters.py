@@ -22,9 +22,7 @@ from sqlalchemy import (
     and_,
     case,
     false,
-    func,
     literal,
-    literal_column,
     or_,
     select,
     text,
@@ -268,43 +266,3 @@ def final_case(stage: str, viewer: Viewer) -> ColumnElement[str]:
         *((final_condition(w, stage, viewer), literal(w)) for w in words),
         else_=literal("undecided"),
     )
-
-
-def facet_counts(
-    s: Session, base: list[ColumnElement[bool]], f: RecordFilter, stage: str, viewer: Viewer
-) -> dict[str, dict[Any, int]]:
-    """For each filter, how many records each of its values leaves, under ``base`` (the
-    view's own conditions) and every other filter in use."""
-    def where(skip: str) -> list[ColumnElement[bool]]:
-        return [StageStatus.stage == stage, *base, *filter_conditions(s, f, stage, viewer, skip)]
-
-    def grouped(column: Any, skip: str, *joins: tuple[Any, Any]) -> dict[Any, int]:
-        q = select(column, func.count()).select_from(StageStatus)
-        for table, on in joins:
-            q = q.join(table, on)
-        q = q.where(*where(skip)).group_by(literal_column("1"))  # by position: PostgreSQL binds literals apart
-        return {k: n for k, n in s.execute(q).all()}
-
-    record = (Record, Record.id == StageStatus.record_id)
-    out: dict[str, dict[Any, int]] = {
-        "batches": grouped(Record.batch_id, "batches", record),
-        "sources": grouped(Batch.source, "sources", record, (Batch, Batch.id == Record.batch_id)),
-        "year": grouped(Record.year, "year", record),
-        "types": grouped(Record.type, "types", record),
-        "final": grouped(final_case(stage, viewer), "final"),
-        "tags": grouped(RecordTag.tag, "tags", (RecordTag, RecordTag.record_id == StageStatus.record_id)),
-    }
-    if viewer.reviewer_id is not None:
-        mine = (Decision, and_(Decision.record_id == StageStatus.record_id,
-                               Decision.reviewer_id == viewer.reviewer_id, Decision.stage == stage))
-        q = (select(func.coalesce(Decision.decision, "none"), func.count()).select_from(StageStatus)
-             .outerjoin(*mine).where(*where("mine")).group_by(literal_column("1")))
-        out["mine"] = {k: n for k, n in s.execute(q).all()}
-    else:
-        out["mine"] = {}
-    q = (select(Label.name, func.count(func.distinct(RecordLabel.record_id))).select_from(StageStatus)
-         .join(RecordLabel, RecordLabel.record_id == StageStatus.record_id)
-         .join(Label, Label.id == RecordLabel.label_id)
-         .where(*where("labels"), label_owner(viewer)).group_by(Label.name))
-    out["labels"] = {k: n for k, n in s.execute(q).all()}
-    return out

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.allocation import assigned_to
 from screener.core.services.base import Service, get_reviewer, log_event
+from screener.core.services.facet_counts import facet_counts
 from screener.core.services.labels import visible_labels
 from screener.core.services.record_filters import (
     RecordFilter,
-    facet_counts,
     filter_conditions,
     shown_status,
     viewer_of,
