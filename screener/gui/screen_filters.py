@@ -72,6 +72,7 @@ def load_state(target: str, reviewer: str) -> dict[str, Any]:
 
 class FilterPanel(QWidget):
     changed = Signal()
+    shown_changed = Signal(bool)  # the values (and their counts) shown or hidden
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,8 +138,15 @@ class FilterPanel(QWidget):
         layout.addWidget(self.body, 1)
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.changed)
-        self._matching: tuple[int, int] | None = None
+        self._matching: int | None = None
+        self._current: RecordFilter | None = None
+        for signal in (self.model.itemChanged, self.model.modelReset, self.model.rowsInserted,
+                       self.model.rowsRemoved, self.year_from.valueChanged, self.year_to.valueChanged):
+            signal.connect(self._forget)
         self._update_header()
+
+    def _forget(self, *_: object) -> None:
+        self._current = None
 
     def _year_box(self, name: str) -> QSpinBox:
         box = QSpinBox(self)
@@ -150,6 +158,7 @@ class FilterPanel(QWidget):
         return box
 
     def _year_changed(self, _value: int) -> None:
+        self._current = None
         if not self._building:
             self._update_header()
             self._timer.start()
@@ -157,6 +166,7 @@ class FilterPanel(QWidget):
     def _show_body(self, shown: bool) -> None:
         self.body.setVisible(shown)
         self._update_header()
+        self.shown_changed.emit(shown)  # the counts are wanted now
 
     # values and counts
     def set_options(self, options: dict[str, list[tuple[Any, str]]]) -> None:
@@ -193,9 +203,10 @@ class FilterPanel(QWidget):
         self._show_counts()
         self._update_header()
 
-    def set_counts(self, counts: dict[str, dict[Any, int]], matching: int, total: int) -> None:
+    def set_counts(self, counts: dict[str, dict[Any, int]], matching: int) -> None:
+        """Each value's count (``{}``: none shown), and how many records the list holds."""
         self._counts = counts
-        self._matching = (matching, total)
+        self._matching = matching
         self._show_counts()
         self._update_header()
 
@@ -216,6 +227,12 @@ class FilterPanel(QWidget):
 
     # the filter
     def current(self) -> RecordFilter:
+        """The filter the panel shows (kept, and read again only when something changed)."""
+        if self._current is None:
+            self._current = self._read()
+        return self._current
+
+    def _read(self) -> RecordFilter:
         parts: dict[str, tuple[Any, ...]] = {}
         for i in range(self.model.rowCount()):
             parent = self.model.item(i)
@@ -256,6 +273,7 @@ class FilterPanel(QWidget):
         self.changed.emit()
 
     def _item_changed(self, _item: QStandardItem) -> None:
+        self._current = None
         if not self._building:
             self._update_header()
             self._timer.start()
@@ -279,8 +297,7 @@ class FilterPanel(QWidget):
                             + (f" ({len(words)})" if words else ""))
         text = " · ".join(words) if words else self.tr("No filters")
         if self._matching is not None and active:
-            n, total = self._matching
-            text = self.tr("{n:,} of {total:,} match: {what}").format(n=n, total=total, what=text)
+            text = self.tr("{n:,} match: {what}").format(n=self._matching, what=text)
         self.summary.setText(text)
         self.summary.setToolTip(text)
         self.clear_button.setVisible(bool(active))
@@ -302,8 +319,9 @@ def describe(f: RecordFilter, options: dict[str, list[tuple[Any, str]]]) -> list
     return out
 
 
-def facet_options(counts: dict[str, dict[Any, int]], batches: list[Any], labels: list[str]) -> dict[str, list[tuple[Any, str]]]:
-    """What each filter offers, in a reviewer's order, from the unfiltered counts."""
+def facet_options(types: list[str], batches: list[Any], labels: list[str], tags: list[str],
+                  stage: str) -> dict[str, list[tuple[Any, str]]]:
+    """What each filter offers, in a reviewer's order (cheap: no counting)."""
     def words(d: dict[str, str], keys: tuple[str, ...]) -> list[tuple[Any, str]]:
         return [(k, d[k]) for k in keys]
 
@@ -313,12 +331,11 @@ def facet_options(counts: dict[str, dict[Any, int]], batches: list[Any], labels:
         update = f" (update {b.update_round})" if b.update_round else ""
         batch_words.append((b.id, f"#{b.id} {b.source}{when}{update}"))
     return {
-        "final": [(w, FINAL_LABELS[w]) for w in FINAL_WORDS
-                  if w != "not_retrieved" or counts.get("final", {}).get(w)],
+        "final": [(w, FINAL_LABELS[w]) for w in FINAL_WORDS if w != "not_retrieved" or stage == "full_text"],
         "mine": words(MY_LABELS, MY_WORDS),
-        "sources": [(s, s) for s in sorted(counts.get("sources", {}), key=str.casefold)],
+        "sources": [(src, src) for src in sorted({b.source for b in batches}, key=str.casefold)],
         "batches": batch_words,
-        "types": [(t, t or "(no type)") for t in sorted(counts.get("types", {}))],
-        "tags": [(t, t) for t in sorted(counts.get("tags", {}), key=str.casefold)],
+        "types": [(t, t or "(no type)") for t in sorted(types)],
+        "tags": [(t, t) for t in sorted(tags, key=str.casefold)],
         "labels": [(name, name) for name in labels],
     }

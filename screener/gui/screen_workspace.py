@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu
 from shiboken6 import isValid
@@ -37,7 +37,10 @@ class ScreenWorkspace:
         self._counting = False
         self._recount = False
         self._restoring = False
+        self._count_timer = QTimer(self, singleShot=True, interval=300)
+        self._count_timer.timeout.connect(self._start_count)
         self.filter_panel.changed.connect(self._filters_changed)
+        self.filter_panel.shown_changed.connect(lambda _on: self._count_filters())
         self.filters.changed.connect(self._bar_changed)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -103,15 +106,27 @@ class ScreenWorkspace:
             self._restoring = False
 
     def _filter_options(self) -> None:
-        """The values each filter offers, from the whole stage (not the filtered list)."""
+        """The values each filter offers (cheap: read without counting)."""
         p = self.project
-        counts = p.records.filter_counts(self.workspace.stage, RecordFilter(), reviewer=self.workspace.reviewer)
-        self.filter_panel.set_options(facet_options(counts, p.imports.batches(), p.labels.labels()))
+        self.filter_panel.set_options(facet_options(
+            p.records.record_types(), p.imports.batches(), p.labels.labels(), p.records.tags(), self.workspace.stage))
 
     def _count_filters(self) -> None:
-        """Each value's count under the other filters, on a worker thread."""
+        """Each value's count under the other filters, when they are on screen: on a worker
+        thread, a moment after the last change (the list is queried first, alone)."""
+        if self._counts_wanted():
+            self._count_timer.start()
+        else:  # only how many match, which the list knows
+            self.filter_panel.set_counts({}, self.model.rowCount())
+
+    def _counts_wanted(self) -> bool:
+        return self.filter_panel.body.isVisible()
+
+    def _start_count(self) -> None:
         if self._counting:
             self._recount = True
+            return
+        if not self._counts_wanted():
             return
         self._counting = True
         stage, reviewer = self.workspace.stage, self.workspace.reviewer
@@ -120,25 +135,20 @@ class ScreenWorkspace:
         search = self.filters.search_text()
         if search:
             f = RecordFilter.from_dict({**f.to_dict(), "search": search})
-        total = self.model.rowCount()
         project = self.project
-        status, tag = self.filters.status(), self.filters.tag()  # read here: the worker touches no widget
 
         def work():  # type: ignore[no-untyped-def]
             yield from ()
-            counts = project.records.filter_counts(stage, f, view=view, reviewer=reviewer)
-            whole = len(project.records.ids(stage, view=view, reviewer=reviewer, status=status, tag=tag))
-            return counts, whole
+            return project.records.filter_counts(stage, f, view=view, reviewer=reviewer)
 
-        def done(result: tuple[dict[str, dict[Any, int]], int]) -> None:
+        def done(counts: dict[str, dict[Any, int]]) -> None:
             if not isValid(self.filter_panel):  # the view closed while counting
                 return
             self._counting = False
-            counts, whole = result
-            self.filter_panel.set_counts(counts, self.model.rowCount() if self.model.rowCount() else total, whole)
+            self.filter_panel.set_counts(counts, self.model.rowCount())
             if self._recount:
                 self._recount = False
-                self._count_filters()
+                self._start_count()
 
         def failed(_e: Exception) -> None:
             if isValid(self.filter_panel):
@@ -148,7 +158,7 @@ class ScreenWorkspace:
 
     def _recount_if_shown(self) -> None:
         """After decisions (a moment later): the counts again, if they are on screen."""
-        if self.filter_panel.body.isVisible() or self.filter_panel.is_active():
+        if self._counts_wanted():
             self._count_filters()
 
     def _search_words(self) -> list[str]:

@@ -405,8 +405,10 @@ def main() -> None:
     for suffix in ("", "-wal"):  # each run decides on a fresh copy
         if Path(str(cached) + suffix).exists():
             shutil.copy2(str(cached) + suffix, str(work) + suffix)
+    # a fresh settings folder: no filters or window state kept from an earlier run
+    env = {**os.environ, "XDG_CONFIG_HOME": str(work.parent / "config"), "HOME": str(work.parent)}
     subprocess.run([sys.executable, __file__, "--measure", str(work), "--records", str(args.records),
-                    "--keys", str(args.keys), *(["--filters"] if args.filters else [])], check=True)
+                    "--keys", str(args.keys), *(["--filters"] if args.filters else [])], check=True, env=env)
 
 
 if __name__ == "__main__":

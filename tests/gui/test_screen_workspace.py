@@ -41,6 +41,7 @@ def test_filters_combine_show_counts_and_are_kept_per_reviewer(qtbot, make_scree
     project = two_sources(make_screen_project)
     view = show_view(ScreenView(Workspace(project, "ana")))
     view.filters.set_view("all")
+    view.filter_panel.toggle.setChecked(True)  # Filters ▸: the values and their counts
     view.filter_panel.set_filter(RecordFilter(sources=("Embase",), year_from=2022))
     view.filter_panel.changed.emit()  # as after the reviewer's clicks
     assert view.model.ids == [7, 8]  # Embase records of 2022 and 2023
@@ -51,7 +52,7 @@ def test_filters_combine_show_counts_and_are_kept_per_reviewer(qtbot, make_scree
         return sorted(sources.child(j).text() for j in range(sources.rowCount()))
 
     qtbot.waitUntil(lambda: not view._counting and texts() == ["Embase  (2)", "Scopus  (0)"])  # under the year filter
-    assert view.filter_panel.summary.text().startswith("2 of 8 match: Embase · 2022–…")
+    assert view.filter_panel.summary.text().startswith("2 match: Embase · 2022–…")
     assert " · 2 shown" in view.progress_label.text()
     view.close()
     again = show_view(ScreenView(Workspace(project, "ana")))
@@ -157,3 +158,25 @@ def test_labels_by_alt_number_are_the_reviewers_own(qtbot, make_screen_project, 
     assert project.labels.of(1, "ana") == []
     qtbot.keyClick(view.table, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
     assert "no label 7" in view.error_label.text()
+
+
+def test_history_of_bulk_steps_labels_and_updates_reads_as_words_and_labels_stay_private(make_screen_project):
+    import re
+
+    from screener.gui.history_view import describe
+
+    project = make_screen_project(RECORDS[:4], reviewers=("ana", "ben"), required=2)
+    project.labels.set_labels(["Wrong population"])
+    project.bulk.decide([1, 2], "ana", "exclude")
+    project.bulk.tag([1, 2], "check", "ana")
+    project.labels.toggle(1, "ben", "Wrong population")
+    project.screening.undo_last("ana")  # the whole bulk step
+    texts = [describe(e) for e in project.history.history(1)]
+    assert any("exclude at title/abstract (in a bulk step)" in t for t in texts)
+    assert any(t.startswith("ana undid exclude") and "bulk" in t for t in texts)
+    assert any("(added check) (in a bulk step)" in t for t in texts)
+    assert any("ben put the label Wrong population on" in t for t in texts)
+    for t in texts:
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", t), t
+    seen_by_ana = [e.kind for e in project.history.visible_history(1, "ana")]
+    assert "label" not in seen_by_ana  # ben's label would say how he decided

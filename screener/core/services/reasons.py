@@ -32,6 +32,8 @@ def check_ta_reason(s: Session, reason: str) -> str:
     """A title/abstract exclusion's reason as the list spells it (by text regardless of
     case, or by number). Required if the project says so; otherwise a reason not on the
     list is kept as typed."""
+    if not reason and not ta_reason_required(s):
+        return ""  # the common case, at every key press: no reason, none required
     reasons = list(s.scalars(select(ExclusionReason.text).order_by(ExclusionReason.position)))
     reason = next((r for r in reasons if r.casefold() == reason.casefold()), reason)
     if reason not in reasons and reason.isdigit() and 1 <= int(reason) <= len(reasons):

@@ -337,6 +337,11 @@ class RecordService(Service):
                 )
             ) or 0
 
+    def record_types(self) -> list[str]:
+        """The record types in the project (RIS type codes), for the type filter."""
+        with self.reading() as s:
+            return sorted(t or "" for t in s.scalars(select(Record.type).distinct()))
+
     # tags and notes
     def tags(self) -> list[str]:
         with self.reading() as s:
