@@ -113,3 +113,12 @@ def test_allocation_checks_its_input(project: Project) -> None:
     with pytest.raises(ScreenerError, match="already decided by ana"):
         project.allocation.assign(["ben", "cara"], per_record=2)
     assert project.allocation.team().allocated is False
+
+
+def test_a_screening_package_holds_what_is_assigned_to_its_reviewer(project: Project, tmp_path: Path) -> None:
+    project.allocation.assign(list(TEAM), per_record=2, seed=4)
+    package = tmp_path / "ana.screener"
+    report = project.packages.create_package("ana", package)
+    assert report.records == len(queues(project)["ana"])
+    with Project.open(package) as p:
+        assert set(p.records.ids()) == set(queues(project)["ana"])

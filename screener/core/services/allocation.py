@@ -33,6 +33,16 @@ def assigned_to(reviewer_id: int, stage: str) -> ColumnElement[bool]:
     )
 
 
+def assigned_to_others(s: Session, reviewer_id: int, stage: str) -> set[int]:
+    """Records assigned at ``stage`` to other reviewers and not to this one."""
+    anyone = set(s.scalars(select(Assignment.record_id).where(Assignment.stage == stage).distinct()))
+    if not anyone:
+        return set()
+    mine = set(s.scalars(select(Assignment.record_id).where(
+        Assignment.stage == stage, Assignment.reviewer_id == reviewer_id)))
+    return anyone - mine
+
+
 def assigned_counts(s: Session, ids: list[int], stage: str) -> dict[int, int]:
     """How many reviewers each of these records is assigned to at ``stage``."""
     if not ids:

@@ -17,6 +17,7 @@ from screener.core.services.labels import visible_labels
 from screener.core.services.record_filters import (
     RecordFilter,
     filter_conditions,
+    record_conditions,
     shown_status,
     viewer_of,
 )
@@ -159,7 +160,12 @@ class RecordService(Service):
                     sql, params = found
                     q = q.where(StageStatus.record_id.in_(text(sql).bindparams(**params)))
             if filters is not None:
-                q = q.where(*filter_conditions(s, filters, stage, viewer_of(s, reviewer)))
+                on_record = record_conditions(s, filters)
+                if on_record:
+                    if not by_record:
+                        q = q.join(Record, Record.id == StageStatus.record_id)
+                    q = q.where(*on_record)
+                q = q.where(*filter_conditions(s, filters, stage, viewer_of(s, reviewer), record_parts=False))
             order = SORTS[sort] if by_record else StageStatus.record_id
             q = q.order_by(order.desc() if descending else order, StageStatus.record_id)
             was_enabled = gc.isenabled()
