@@ -106,7 +106,7 @@ class FilterPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAccessibleName(self.tr("Filter values"))
-        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 13)
+        self.tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 9)
         self.model.itemChanged.connect(self._item_changed)
         self.tree.activated.connect(self._activated)
 
