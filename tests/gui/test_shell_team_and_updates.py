@@ -153,3 +153,19 @@ def test_export_choices_carry_their_options(qtbot, monkeypatch, shell_workspace,
     path, fmt = export_actions.choose_target(None, ws, "all")  # type: ignore[arg-type,misc]
     run_work(export_actions.export_work(ws.project, "all", fmt, path, "title_abstract"))
     assert "N1  - Screener | title/abstract: no final decision yet" in path.read_text(encoding="utf-8")
+
+
+def test_every_field_of_the_import_dialog_is_reached_by_its_key(qtbot, shell_workspace):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    tasks = ProgressPanel(shell_workspace.runner)
+    qtbot.addWidget(tasks)
+    dialog = start_import(shell_workspace, None, tasks)
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    for key, widget in ((Qt.Key.Key_D, dialog.date_edit.edit), (Qt.Key.Key_S, dialog.source_combo),
+                        (Qt.Key.Key_K, dialog.kind_combo)):
+        qtbot.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is widget or widget.isAncestorOf(QApplication.focusWidget())
