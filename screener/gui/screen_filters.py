@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -319,11 +319,15 @@ def describe(f: RecordFilter, options: dict[str, list[tuple[Any, str]]]) -> list
     return out
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("FilterPanel", text)
+
+
 def facet_options(types: list[str], batches: list[Any], labels: list[str], tags: list[str],
                   stage: str) -> dict[str, list[tuple[Any, str]]]:
     """What each filter offers, in a reviewer's order (cheap: no counting)."""
     def words(d: dict[str, str], keys: tuple[str, ...]) -> list[tuple[Any, str]]:
-        return [(k, d[k]) for k in keys]
+        return [(k, _tr(d[k])) for k in keys]
 
     batch_words = []
     for b in batches:
@@ -331,7 +335,7 @@ def facet_options(types: list[str], batches: list[Any], labels: list[str], tags:
         update = f" (update {b.update_round})" if b.update_round else ""
         batch_words.append((b.id, f"#{b.id} {b.source}{when}{update}"))
     return {
-        "final": [(w, FINAL_LABELS[w]) for w in FINAL_WORDS if w != "not_retrieved" or stage == "full_text"],
+        "final": [(w, _tr(FINAL_LABELS[w])) for w in FINAL_WORDS if w != "not_retrieved" or stage == "full_text"],
         "mine": words(MY_LABELS, MY_WORDS),
         "sources": [(src, src) for src in sorted({b.source for b in batches}, key=str.casefold)],
         "batches": batch_words,
