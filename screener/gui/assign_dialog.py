@@ -13,23 +13,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from screener.core.services.allocation import AllocationReport
 from screener.gui.context import Workspace
 from screener.gui.widgets import muted
-from screener.types import ScreenerError
 
 
 class AssignDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.report: AllocationReport | None = None
         project = workspace.project
         stage = workspace.stage
         self.setWindowTitle(self.tr("Assign records"))
@@ -130,14 +126,8 @@ class AssignDialog(QDialog):
                 n=n, shared=shared, k=len(names), per=per, each=each))
         self.ok.setEnabled(n > 0)
 
-    def accept(self) -> None:
-        try:
-            self.report = self.workspace.project.allocation.assign(
-                self.reviewers(), int(self.per_record.currentData()), self.overlap.value() / 100,
-                self.seed.value(), stage=self.workspace.stage, batches=self.batches(),
-                whole_batches=bool(self.how.currentData()),
-            )
-        except ScreenerError as e:
-            QMessageBox.warning(self, self.tr("Cannot assign"), str(e))
-            return
-        super().accept()
+    def params(self) -> dict[str, object]:
+        """What to assign, for ``AllocationService.assign``."""
+        return {"reviewers": self.reviewers(), "per_record": int(self.per_record.currentData()),
+                "overlap": self.overlap.value() / 100, "seed": self.seed.value(), "stage": self.workspace.stage,
+                "batches": self.batches(), "whole_batches": bool(self.how.currentData())}

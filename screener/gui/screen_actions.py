@@ -64,6 +64,9 @@ class ScreenActions:
         if len(self.selected_ids()) > 1:  # several records selected: one bulk step, asked first
             self.bulk_decide(choice, reason)
             return False
+        if self.step_running:
+            self.show_error(self.tr("A bulk step is still being saved: decide again in a moment."))
+            return False
         stage = self.workspace.stage
         if choice == "exclude" and not reason and self.panel.needs_reason():
             self.panel.begin_reason_wait()

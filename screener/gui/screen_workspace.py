@@ -17,6 +17,7 @@ from shiboken6 import isValid
 from screener.core.services.bulk import BulkPlan, BulkResult
 from screener.core.services.record_filters import RecordFilter, search_words
 from screener.gui.bulk_bar import BulkBar, confirm_step
+from screener.gui.errors import report_error
 from screener.gui.screen_filters import FilterPanel, facet_options, load_state, save_state
 from screener.types import ScreenerError, Stage
 
@@ -33,7 +34,8 @@ class ScreenWorkspace:
         left_layout.insertWidget(1, self.filter_panel)
         left_layout.addWidget(self.bulk_bar)
         self.labels: list[str] = []
-        self._steps: list[int] = []  # this session's tag and label steps, newest last
+        self._steps: list[int] = []  # this session's bulk steps, newest last
+        self._step_running = False
         self._counting = False
         self._recount = False
         self._restoring = False
@@ -270,7 +272,7 @@ class ScreenWorkspace:
             return
         if confirm_step(self, plan, "", self.workspace.reviewer) is None:
             return
-        self._run_step(lambda: self.project.bulk.tag(ids, tag, self.workspace.reviewer, remove=remove), undo=True)
+        self._run_step(lambda: self.project.bulk.tag(ids, tag, self.workspace.reviewer, remove=remove))
 
     def bulk_label(self, name: str) -> None:
         ids = self.selected_ids()
@@ -286,51 +288,89 @@ class ScreenWorkspace:
             return
         if confirm_step(self, plan, "", self.workspace.reviewer) is None:
             return
-        self._run_step(lambda: self.project.bulk.label(ids, name, self.workspace.reviewer, remove=remove),
-                       undo=True)
+        self._run_step(lambda: self.project.bulk.label(ids, name, self.workspace.reviewer, remove=remove))
 
-    def _run_step(self, step: Any, undo: bool = False) -> BulkResult | None:
-        try:
-            result: BulkResult = step()
-        except ScreenerError as e:
+    @property
+    def step_running(self) -> bool:
+        return self._step_running
+
+    def _run_step(self, step: Any, undo: bool = True) -> None:
+        """Save a bulk step on a worker thread (100,000 records take seconds); decisions
+        wait meanwhile, and say so."""
+        if self._step_running:
+            self.show_error(self.tr("A bulk step is still being saved."))
+            return
+        self._step_running = True
+        self.workspace.notify(self.tr("Saving the bulk step…"), 0)
+
+        def work():  # type: ignore[no-untyped-def]
+            yield from ()
+            return step()
+
+        def done(result: BulkResult) -> None:
+            if not isValid(self.table):
+                return
+            self._step_running = False
+            if undo:
+                self._steps.append(result.step)
+            where = f" ({self.tr(STAGE_WORDS[result.stage])})" if result.stage else ""
+            self.workspace.notify(self.tr("{done} {n:,} records{where}: {value} — one step, Ctrl+Z undoes it")
+                                  .format(done=self.tr(DONE[result.action]), n=result.changed, where=where,
+                                          value=result.value), 0)
+            self._after_step()
+
+        self.workspace.runner.start(work(), done, self._step_failed)
+
+    def _step_failed(self, e: Exception) -> None:
+        if not isValid(self.table):
+            return
+        self._step_running = False
+        self.workspace.notify("")
+        if isinstance(e, ScreenerError):
             self.show_error(str(e))
-            return None
-        if undo:
-            self._steps.append(result.step)
+        else:
+            report_error(self, e, self.tr("Bulk step"))
+
+    def _after_step(self) -> None:
         self._ahead = None
         self.pane.record_id = None  # the record shown may have changed too: show it again
-        where = f" ({self.tr(STAGE_WORDS[result.stage])})" if result.stage else ""
-        self.workspace.notify(self.tr("{done} {n:,} records{where}: {value} — one step, Ctrl+Z undoes it").format(
-            done=self.tr(DONE[result.action]), n=result.changed, where=where, value=result.value), 0)
         self.table.clearSelection()
         self._requery()
+        self._update_progress()
         self._count_filters()
         self._after_change()
         self.table.setFocus()  # the keys that decide work on at once
-        return result
 
     def undo_step(self) -> bool:
-        """Ctrl+Z after a tag or label step of this session: undo that whole step."""
+        """Ctrl+Z after a bulk step of this session: undo that whole step (on a worker)."""
         if not self._steps:
             return False
-        step = self._steps.pop()
-        try:
-            result = self.project.bulk.undo(step, self.workspace.reviewer)
-        except ScreenerError as e:
-            self.show_error(str(e))
+        if self._step_running:
+            self.show_error(self.tr("A bulk step is still being saved."))
             return True
-        kept = result.skipped.get("changed_since", 0)
-        extra = self.tr(" ({n} changed since, left as they are)").format(n=kept) if kept else ""
-        self.workspace.notify(self.tr("Undid a step of {n:,} records: {value}{extra}").format(
-            n=result.changed, value=result.value, extra=extra))
-        self._ahead = None
-        self.pane.record_id = None
-        self._requery()
-        self._count_filters()
-        self._after_change()
-        self.table.setFocus()
+        step = self._steps.pop()
+        self._step_running = True
+        reviewer = self.workspace.reviewer
+        bulk = self.project.bulk
+
+        def work():  # type: ignore[no-untyped-def]
+            yield from ()
+            return bulk.undo(step, reviewer)
+
+        def done(result: BulkResult) -> None:
+            if not isValid(self.table):
+                return
+            self._step_running = False
+            kept = result.skipped.get("changed_since", 0)
+            extra = self.tr(" ({n} changed since, left as they are)").format(n=kept) if kept else ""
+            self.workspace.notify(self.tr("Undid a step of {n:,} records: {value}{extra}").format(
+                n=result.changed, value=result.value, extra=extra))
+            self._after_step()
+
+        self.workspace.runner.start(work(), done, self._step_failed)
         return True
 
     def forget_steps_after_decision(self) -> None:
-        """A decision after a tag step: Ctrl+Z now means that decision."""
+        """A decision after a bulk step: Ctrl+Z now means that decision (the step stays
+        undoable from the command line, ``undo-step``)."""
         self._steps.clear()

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from screener.core.services.allocation import ReviewerProgress, TeamProgress
+from screener.core.services.allocation import AllocationReport, ReviewerProgress, TeamProgress
 from screener.gui.assign_dialog import AssignDialog
 from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.rows_model import RowsModel, configure_read_only
 from screener.gui.widgets import heading, muted
-from screener.types import Progress, Stage, Work
+from screener.types import Progress, ScreenerError, Stage, Work
 
 STAGE_WORDS = {Stage.TITLE_ABSTRACT.value: "title/abstract", Stage.FULL_TEXT.value: "full text"}
 PROGRESS_COLUMN = 5
@@ -184,16 +184,39 @@ class TeamView(RefreshWhenVisible, QWidget):
         self.model.set_rows(team.reviewers)
 
     def assign(self) -> None:
+        """Ask how, then assign on a worker thread (100,000 records take seconds)."""
         dialog = AssignDialog(self.workspace, self)
         if not dialog.exec():
             return
-        report = dialog.report
-        if report is None:
-            return
-        each = ", ".join(f"{name} {n:,}" for name, n in report.assignments.items())
-        self.workspace.notify(self.tr("Assigned {n:,} records: {each}; {o:,} to everyone.").format(
-            n=report.records, each=each, o=report.overlap), 0)
-        self.workspace.data_changed.emit()
+        params = dialog.params()
+        allocation = self.workspace.project.allocation
+        self.assign_button.setEnabled(False)
+        self.summary.setText(self.tr("Assigning records…"))
+
+        def work() -> Work[AllocationReport]:
+            yield Progress(0, 1, self.tr("Assigning records"))
+            return allocation.assign(**params)  # type: ignore[arg-type]
+
+        def done(report: AllocationReport) -> None:
+            if not isValid(self.assign_button):
+                return
+            self.assign_button.setEnabled(True)
+            each = ", ".join(f"{name} {n:,}" for name, n in report.assignments.items())
+            self.workspace.notify(self.tr("Assigned {n:,} records: {each}; {o:,} to everyone.").format(
+                n=report.records, each=each, o=report.overlap), 0)
+            self.workspace.data_changed.emit()
+
+        def failed(e: Exception) -> None:
+            if not isValid(self.assign_button):
+                return
+            self.assign_button.setEnabled(True)
+            self.refresh()
+            if isinstance(e, ScreenerError):
+                QMessageBox.warning(self, self.tr("Cannot assign"), str(e))
+            else:
+                report_error(self, e, self.tr("Assign records"))
+
+        self.workspace.runner.start(work(), done, failed)
 
     def clear(self) -> None:
         answer = QMessageBox.question(

@@ -116,8 +116,11 @@ def test_a_bulk_tag_on_a_selection_is_asked_first_and_one_ctrl_z_undoes_it(
     assert view.bulk_bar.isVisible() and "4" in view.bulk_bar.count_label.text()
     qtbot.mouseClick(view.bulk_bar.tag_button, Qt.MouseButton.LeftButton)
     assert asked and "on 4 record(s)" in asked[0]
+    qtbot.waitUntil(lambda: not view.step_running)  # saved on a worker thread
     assert project.records.ids(tag="to discuss") == [2, 3, 4, 7]
+    assert view.table.hasFocus()  # the keys that decide work on at once
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not view.step_running)
     assert project.records.ids(tag="to discuss") == []
 
 
@@ -134,12 +137,14 @@ def test_a_bulk_decision_names_count_and_stage_and_is_one_step(qtbot, make_scree
     select_rows(view, [0, 1, 2, 3, 4])
     qtbot.keyClick(view.table, Qt.Key.Key_E)  # with several selected, E is one bulk step
     assert "Exclude 5 record(s) at title/abstract as ana?" in asked[0]
+    qtbot.waitUntil(lambda: not view.step_running)
     assert "only your own decisions" in asked[0]  # a blind project
     assert view.model.ids == [6, 7, 8]  # gone from ana's queue
     history = project.history.history(3)
     assert any(e.kind == "decision" and e.detail.get("bulk") for e in history)
     assert project.records.ids(view="my_queue", reviewer="ben") == list(range(1, 9))
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not view.step_running)
     assert view.model.ids == list(range(1, 9))
     assert all(not project.screening.decisions_of(rid) for rid in range(1, 9))
 

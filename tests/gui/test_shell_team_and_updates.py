@@ -55,7 +55,6 @@ def test_assigning_from_the_team_tab_shares_the_records_and_shows_progress(
         dialog.overlap.setValue(10)
         dialog.seed.setValue(11)
         assert "60 undecided records: 6 screened by all 4 reviewers" in dialog.preview.text()
-        dialog.accept()
         return 1
 
     monkeypatch.setattr(AssignDialog, "exec", fill_and_accept)
@@ -69,6 +68,18 @@ def test_assigning_from_the_team_tab_shares_the_records_and_shows_progress(
     ws.data_changed.emit()
     qtbot.waitUntil(lambda: view.team is not None and view.team.reviewers[0].decided == 1)
     assert view.team.reviewers[0].queue == rows["ana"].assigned - 1
+
+    def refuse(dialog: AssignDialog) -> int:  # a reviewer who decided is left out: refused, said why
+        for check in dialog.reviewer_checks:
+            check.setChecked(check.property("reviewer") in ("ben", "cara"))
+        return 1
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text: warned.append(text))
+    monkeypatch.setattr(AssignDialog, "exec", refuse)
+    qtbot.mouseClick(view.assign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warned))
+    assert "already decided by ana" in warned[0] and view.assign_button.isEnabled()
 
 
 def test_an_update_import_through_the_dialog_links_screened_records(

@@ -4,9 +4,9 @@ records changed again since (left as they are now, and counted)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -19,16 +19,23 @@ from screener.store.models import Decision, Event, Label
 from screener.types import ScreenerError, Stage
 
 
-def _step_events(s: Session, step: Event, kinds: tuple[str, ...]) -> list[Event]:
+class StepEvent(NamedTuple):
+    id: int
+    record_id: int
+    detail: dict[str, Any]
+
+
+def _step_events(s: Session, step: Event, kinds: tuple[str, ...]) -> list[StepEvent]:
     """The per-record events of a step: they follow it, carry its id, and are as many as
-    the step says."""
+    the step says. Read as plain rows: the unit of work holds no ORM object per record."""
     wanted = int(step.detail.get("records", 0))
-    out: list[Event] = []
-    q = (select(Event).where(Event.id > step.id, Event.kind.in_(kinds), Event.reviewer == step.reviewer)
+    out: list[StepEvent] = []
+    q = (select(Event.id, Event.record_id, Event.detail)
+         .where(Event.id > step.id, Event.kind.in_(kinds), Event.reviewer == step.reviewer)
          .order_by(Event.id).execution_options(yield_per=2000))
-    for e in s.scalars(q):
-        if e.detail.get("step") == step.id and not e.detail.get("undo"):
-            out.append(e)
+    for eid, rid, detail in s.execute(q):
+        if rid is not None and detail.get("step") == step.id and not detail.get("undo"):
+            out.append(StepEvent(int(eid), int(rid), detail))
             if len(out) >= wanted:
                 break
     return out
@@ -70,29 +77,36 @@ def undo_step_in(s: Session, step_id: int, reviewer: str) -> BulkResult:
         lock_records(s, ids)
         back = [e for e in events if e.record_id not in since]
         skipped["changed_since"] = len(events) - len(back)
-        was_in = BulkService._ta_included(s, [e.record_id for e in back if e.record_id is not None]) \
-            if stage == Stage.TITLE_ABSTRACT else set()
+        was_in = BulkService._ta_included(s, [e.record_id for e in back]) if stage == Stage.TITLE_ABSTRACT else set()
         at = now()
         rows = []
+        deleted: list[int] = []
+        restored: list[dict[str, Any]] = []
         for e in back:
-            rid = e.record_id
-            assert rid is not None
             previous = e.detail.get("previous")
             if previous is None:
-                s.execute(delete(Decision).where(Decision.record_id == rid, Decision.reviewer_id == me.id,
-                                                 Decision.stage == stage))
+                deleted.append(e.record_id)
             else:
-                s.execute(update(Decision).where(Decision.record_id == rid, Decision.reviewer_id == me.id,
-                                                 Decision.stage == stage).values(
-                    decision=previous["decision"], reason=previous.get("reason", ""),
-                    note=previous.get("note", ""), decided_at=at))
-            rows.append({"at": at, "kind": "undo", "record_id": rid, "reviewer": reviewer, "stage": stage,
+                restored.append({"b_rid": e.record_id, "b_decision": previous["decision"],
+                                 "b_reason": previous.get("reason", ""), "b_note": previous.get("note", ""),
+                                 "b_at": at})
+            rows.append({"at": at, "kind": "undo", "record_id": e.record_id, "reviewer": reviewer, "stage": stage,
                          "detail": {"undoes": e.id, "decision": e.detail.get("decision"), "restored": previous,
                                     "bulk": True, "step": step_id}})
+        for chunk in chunks(deleted):  # set-based: one statement per 500 records, not one per record
+            s.execute(delete(Decision).where(Decision.record_id.in_(chunk), Decision.reviewer_id == me.id,
+                                             Decision.stage == stage))
+        if restored:
+            s.connection().execute(
+                update(Decision).where(Decision.record_id == bindparam("b_rid"), Decision.reviewer_id == me.id,
+                                       Decision.stage == stage)
+                .values(decision=bindparam("b_decision"), reason=bindparam("b_reason"), note=bindparam("b_note"),
+                        decided_at=bindparam("b_at")),
+                restored)
         if rows:
             s.execute(insert(Event), rows)
         s.flush()
-        changed = [e.record_id for e in back if e.record_id is not None]
+        changed = [e.record_id for e in back]
         recompute(s, changed, stages=(stage,))
         BulkService._left_full_text(s, was_in, reviewer)
     elif action in ("tag", "untag"):
