@@ -87,6 +87,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     for warning in project.setup_warnings:
         info(f"warning: {warning}")
     project.close()
+    if args.ta_reason_required:
+        with opened(args.project) as p:
+            p.settings.update(ta_reason_required=True)
     info(f"created {args.project}" + (" in strict mode" if args.strict else ""))
     return 0
 
@@ -130,6 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 fmt=args.format,
                 batch_id=args.batch,
                 strict=args.strict,
+                update=args.update,
             )
         )
         for w in report.warnings:
@@ -146,9 +150,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         }
         if merged is not None:
             out["merged"] = merged
+        if report.update is not None:
+            u = report.update
+            out.update(new=u.new, already_screened=u.already_screened, linked=u.linked,
+                       update_round=u.round, candidates=u.candidates)
         emit_json(out)
     else:
         info(f"batch {report.batch_id}: imported {report.records} records from {len(report.files)} file(s)")
+        if report.update is not None:
+            u = report.update
+            info(f"update {u.round}: {u.new} new records reach the queue; {u.linked} linked to records "
+                 f"already in the project ({u.already_screened} of them already screened)"
+                 + (f"; {u.candidates} possible duplicates to review" if u.candidates else ""))
     return 0
 
 
@@ -173,8 +186,19 @@ def cmd_delete_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
+    from screener.core.services.record_filters import RecordFilter
+
+    filters = RecordFilter(
+        batches=tuple(args.batch), sources=tuple(args.source), year_from=args.year_from, year_to=args.year_to,
+        types=tuple(args.type), mine=tuple(args.mine), final=tuple(args.final), tags=tuple(args.tag),
+        labels=tuple(args.label), search=args.search,
+    )
+    if (args.mine or args.all_records) and not args.reviewer:
+        raise ScreenerError("--mine and --all-records need --reviewer NAME")
     with opened(args.project) as p:
-        rows = p.records.listing(args.stage, args.status)
+        view = "my_queue" if args.reviewer and not args.all_records else "all"
+        rows = p.records.listing(args.stage, args.status, view=view, reviewer=args.reviewer,
+                                 filters=filters if filters.active() else None)
     if args.json:
         emit_json(
             [

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from screener import __version__
-from screener.cli import commands, review_commands, team_commands
+from screener.cli import commands, review_commands, team_commands, workspace_commands
 from screener.cli.output import info
 from screener.types import ScreenerError
 
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--reason", action="append", default=[], help="a full-text exclusion reason")
     c.add_argument("--reviewers-per-record", type=int, choices=[1, 2], default=1)
     team_commands.add_new_options(c)
+    c.add_argument("--ta-reason-required", action="store_true",
+                   help="a title/abstract exclusion must name a reason from the list")
     c.set_defaults(func=commands.cmd_new)
 
     c = sub.add_parser("reviewer", help="manage reviewers")
@@ -69,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--batch", type=int, default=None, help="add the files to this batch")
     c.add_argument("--strict", action="store_true", help="refuse the import if any record is skipped")
     c.add_argument("--dedup", action="store_true", help="run deduplication after the import")
+    c.add_argument("--update", action="store_true",
+                   help="an update of an earlier search: records already in the project are linked "
+                        "to them and keep their decisions; only new records reach the queue")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=commands.cmd_import)
 
@@ -86,6 +91,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("project")
     c.add_argument("--stage", choices=STAGES, default="title_abstract")
     c.add_argument("--status", choices=["undecided", "included", "excluded", "conflict", "duplicate", "not_retrieved"])
+    c.add_argument("--reviewer", help="list NAME's queue: what NAME has still to decide (and is assigned)")
+    f = c.add_argument_group("filters (they combine; a filter given twice matches either value)")
+    f.add_argument("--batch", type=int, action="append", default=[])
+    f.add_argument("--source", action="append", default=[])
+    f.add_argument("--year-from", type=int)
+    f.add_argument("--year-to", type=int)
+    f.add_argument("--type", action="append", default=[], help="record type, e.g. JOUR")
+    f.add_argument("--mine", action="append", default=[], choices=["include", "exclude", "maybe", "none"],
+                   help="the --reviewer's own decision (with --all-records)")
+    f.add_argument("--final", action="append", default=[],
+                   choices=["undecided", "pending", "conflict", "included", "excluded", "not_retrieved"])
+    f.add_argument("--tag", action="append", default=[])
+    f.add_argument("--label", action="append", default=[])
+    f.add_argument("--search", default="")
+    c.add_argument("--all-records", action="store_true",
+                   help="with --reviewer: every record, seen as NAME may see it, not only NAME's queue")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=commands.cmd_records)
 
@@ -110,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     review_commands.add_review_commands(sub, STAGES)
     team_commands.add_team_commands(sub)
+    workspace_commands.add_workspace_commands(sub, STAGES)
     return p
 
 

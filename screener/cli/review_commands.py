@@ -72,7 +72,9 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("--svg")
     c.add_argument("--png")
     c.add_argument("--pdf")
-    c.add_argument("--updated-review", action="store_true", help="the updated-review template")
+    c.add_argument("--updated-review", action=argparse.BooleanOptionalAction, default=None,
+                   help="the updated-review template: previous studies from the project's earlier "
+                        "rounds (the default once the project holds an update)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=N",
                    help="enter a box by hand (excluded_automatic, excluded_other, previous_studies, "
                         "previous_reports); KEY= clears it")
@@ -85,6 +87,10 @@ def add_review_commands(sub: Any, stages: list[str]) -> None:
     c.add_argument("--stage", choices=stages, default=None)
     c.add_argument("--format", required=True, choices=["ris", "csv", "bibtex", "asreview"])
     c.add_argument("-o", "--output", required=True)
+    c.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark, for Excel")
+    c.add_argument("--with-decisions", action="store_true",
+                   help="RIS: add each record's decisions, labels and tags as a note (N1), "
+                        "which Zotero and EndNote keep")
     c.set_defaults(func=cmd_export)
 
     c = sub.add_parser("package", help="write a reviewer's screening package to work apart")
@@ -227,12 +233,13 @@ def cmd_prisma(args: argparse.Namespace) -> int:
                 p.prisma.set_manual(key.strip(), int(value) if value.strip() else None)
             except ValueError:
                 raise ScreenerError(f"--set {item}: the value must be a whole number") from None
-        counts = p.prisma.counts()
+        counts = p.prisma.counts(args.updated_review)
+    updated = args.updated_review if args.updated_review is not None else "update" in counts
     from screener.core.export.atomic import atomic_write
     from screener.core.prisma_csv import write_prisma_csv
     from screener.core.prisma_diagram import render_svg
 
-    svg = render_svg(counts, updated_review=args.updated_review)
+    svg = render_svg(counts, updated_review=updated)
 
     def write_csv(path: str) -> None:
         with atomic_write(path) as fp:
@@ -264,14 +271,24 @@ def cmd_prisma(args: argparse.Namespace) -> int:
     elif not (args.csv or args.svg or args.png or args.pdf):
         from screener.cli.prisma_table import prisma_lines
 
-        for line in prisma_lines(counts, args.updated_review):
+        for line in prisma_lines(counts, updated):
             say(line)
+        if counts.get("update"):
+            u = counts["update"]
+            say(f"Update {u['round']}: {u['duplicates_of_previous']} records of the new search were already "
+                f"in the previous version (counted as duplicates); {u['previous_pending']} records of the "
+                "previous version await a final decision")
+        if counts.get("ta_excluded_reasons"):
+            say("")
+            say("Reasons for exclusion at title/abstract (a table of the report, not a PRISMA box)")
+            table([[reason, n] for reason, n in counts["ta_excluded_reasons"]], ["reason", "records"])
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
-        n = p.export.export(args.what, args.format, args.output, args.stage)
+        n = p.export.export(args.what, args.format, args.output, args.stage, bom=args.bom,
+                            with_decisions=args.with_decisions)
     info(f"wrote {n} rows to {args.output}")
     return 0
 

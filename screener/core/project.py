@@ -18,11 +18,14 @@ from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, O
 from screener.types import ScreenerError
 
 if TYPE_CHECKING:
+    from screener.core.services.allocation import AllocationService
+    from screener.core.services.bulk import BulkService
     from screener.core.services.conflicts import ConflictService
     from screener.core.services.dedup import DedupService
     from screener.core.services.export import ExportService
     from screener.core.services.history import HistoryService
     from screener.core.services.importing import ImportService
+    from screener.core.services.labels import LabelService
     from screener.core.services.legacy_reason import LegacyReasonService
     from screener.core.services.live import LiveService
     from screener.core.services.packages import PackageService
@@ -49,6 +52,9 @@ SERVICES: dict[str, tuple[str, str]] = {
     "packages": ("screener.core.services.packages", "PackageService"),
     "live": ("screener.core.services.live", "LiveService"),
     "legacy_reason": ("screener.core.services.legacy_reason", "LegacyReasonService"),
+    "labels": ("screener.core.services.labels", "LabelService"),
+    "bulk": ("screener.core.services.bulk", "BulkService"),
+    "allocation": ("screener.core.services.allocation", "AllocationService"),
 }
 
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
@@ -68,6 +74,9 @@ class Project:
     packages: PackageService
     live: LiveService
     legacy_reason: LegacyReasonService
+    labels: LabelService
+    bulk: BulkService
+    allocation: AllocationService
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -74,7 +74,9 @@ class BatchTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return [
-                str(b.id), b.source, b.kind.capitalize(), b.search_date or "—",
+                str(b.id), b.source,
+                b.kind.capitalize() + (self.tr(" · update {0}").format(b.update_round) if b.update_round else ""),
+                b.search_date or "—",
                 ", ".join(b.files), f"{b.records:,}", f"{b.screened:,}",
             ][col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:

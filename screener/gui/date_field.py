@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -66,6 +66,8 @@ class DateField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
         self.setFocusProxy(self.edit)
+        # a label's mnemonic (Search &date) reaches only a widget that takes focus itself
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setDate(date)
 
     def date(self) -> QDate:

@@ -79,6 +79,57 @@ def _bullets(items: list[str], empty: str) -> str:
     return "".join(f"<div style='margin:2px 0 4px 0'>•&nbsp;{escape(i)}</div>" for i in items)
 
 
+class LabelsBox(QWidget):
+    """The project's labels as toggles, the first nine with their keys (Alt+1–9). Shows
+    the viewer's own labels on the record; emits a label's name when one is pressed."""
+
+    toggled = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names: list[str] = []
+        self.buttons: list[QPushButton] = []
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(0, 8, 0, 0)
+        self.box.setSpacing(2)
+        self.heading = _heading(self.tr("Labels"), self)
+        self.box.addWidget(self.heading)
+        self.hide()
+
+    def set_labels(self, names: list[str]) -> None:
+        if names == self.names:
+            return
+        self.names = list(names)
+        for b in self.buttons:
+            b.deleteLater()
+        self.buttons = []
+        for i, name in enumerate(self.names, 1):
+            key = f"Alt+{i}" if i <= 9 else ""
+            b = QPushButton(f"{name}    {key}".rstrip(), self)
+            b.setCheckable(True)
+            b.setFlat(True)
+            b.setStyleSheet("QPushButton { text-align: left; padding: 3px 6px; } "
+                            "QPushButton:checked { font-weight: bold; border: 1px solid palette(mid); "
+                            "border-radius: 4px; }")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setAccessibleName(self.tr("Label {name}").format(name=name) + (f" ({key})" if key else ""))
+            b.clicked.connect(lambda _=False, n=name: self.toggled.emit(n))
+            self.box.addWidget(b)
+            self.buttons.append(b)
+        self.setVisible(bool(self.names))
+
+    def show_mine(self, mine: list[str]) -> None:
+        """Check the labels on the record (✓ and bold: not colour alone)."""
+        for name, b in zip(self.names, self.buttons, strict=True):
+            on = name in mine
+            b.blockSignals(True)
+            b.setChecked(on)
+            b.blockSignals(False)
+            i = self.names.index(name) + 1
+            key = f"    Alt+{i}" if i <= 9 else ""
+            b.setText(("✓ " if on else "   ") + name + key)
+
+
 class DecisionPanel(QWidget):
     decided = Signal(str, str)  # choice, reason ("" unless a full-text exclusion)
     exclude_pressed = Signal()
@@ -87,11 +138,13 @@ class DecisionPanel(QWidget):
     open_pdf_requested = Signal()
     attach_folder_requested = Signal()
     history_toggled = Signal(bool)
+    label_toggled = Signal(str)  # a label's name: put it on the record, or take it off
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage = Stage.TITLE_ABSTRACT.value
         self.reasons: list[str] = []
+        self.ta_reason_required = False  # the project requires a reason for exclusions at title/abstract
         self.awaiting_reason = False
         self._styled_awaiting: bool | None = None
         self.setMinimumWidth(240)
@@ -143,6 +196,12 @@ class DecisionPanel(QWidget):
         self.mine_label.setWordWrap(True)
         self.mine_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.mine_label)
+        self.resolution_label = QLabel(self)
+        self.resolution_label.setWordWrap(True)
+        self.resolution_label.setTextFormat(Qt.TextFormat.RichText)
+        self.resolution_label.setAccessibleName(self.tr("Resolution"))
+        self.resolution_label.hide()
+        layout.addWidget(self.resolution_label)
 
         # full text only
         self.reason_box = QFrame(self)
@@ -186,6 +245,10 @@ class DecisionPanel(QWidget):
         rl.addLayout(pdf_row)
         layout.addWidget(self.retrieval_box)
 
+        self.labels_box = LabelsBox(self)
+        self.labels_box.toggled.connect(self.label_toggled)
+        layout.addWidget(self.labels_box)
+
         self.history_button = QToolButton(self)
         self.history_button.setText(self.tr("History ▸"))
         self.history_button.setCheckable(True)
@@ -226,14 +289,18 @@ class DecisionPanel(QWidget):
             self.reason_buttons.append(b)
         if not self.reasons:
             self.reason_prompt.setText(self.tr("No exclusion reasons yet: add them in Settings."))
+        else:
+            self.reason_prompt.setText(self._stage_words().format(n=min(9, len(self.reasons))))
+        self.reason_box.setVisible(self.stage == Stage.FULL_TEXT.value or bool(self.reasons))
         self._style_reason_box()
         self.fit_height()
 
     def set_stage(self, stage: str) -> None:
         self.stage = stage
         full = stage == Stage.FULL_TEXT.value
-        self.reason_box.setVisible(full)
+        self.reason_box.setVisible(full or bool(self.reasons))  # reasons at title/abstract too
         self.retrieval_box.setVisible(full)
+        self._styled_awaiting = None
         self.cancel_reason_wait()
         self.fit_height()
 
@@ -297,6 +364,17 @@ class DecisionPanel(QWidget):
             self._watching = area
         self.fit_height()
 
+    def needs_reason(self) -> bool:
+        """Whether an exclusion at this stage waits for a reason (1–9)."""
+        return self.stage == Stage.FULL_TEXT.value or self.ta_reason_required
+
+    def _stage_words(self) -> str:
+        if self.stage == Stage.FULL_TEXT.value:
+            return self.tr("Exclusion reason: press 1–{n}")
+        if self.ta_reason_required:
+            return self.tr("Exclusion reason (required): press 1–{n}")
+        return self.tr("Exclude with a reason (optional): press 1–{n}")
+
     # the record shown
     def show_state(
         self,
@@ -305,9 +383,19 @@ class DecisionPanel(QWidget):
         retrieved: bool | None = None,
         pdf: str | None = None,
         enabled: bool = True,
+        resolutions: list[DecisionInfo] | None = None,
     ) -> None:
         for b in self.buttons.values():
             b.setEnabled(enabled)
+        final = [r for r in resolutions or [] if r.stage == self.stage]
+        if final:
+            r = final[0]
+            what = self.tr(CHOICE_LABELS.get(r.decision, r.decision))
+            reason = f" — {escape(r.reason)}" if r.reason else ""
+            note = f"<br><i>{escape(r.note)}</i>" if r.note else ""
+            self.resolution_label.setText(self.tr("<b>Resolved</b>: {what}{reason} (by {who}){note}").format(
+                what=escape(what), reason=reason, who=escape(r.reviewer), note=note))
+        self.resolution_label.setVisible(bool(final))
         here = [d for d in decisions if d.stage == self.stage]
         lines = []
         for d in sorted(here, key=lambda d: (d.reviewer != viewer, d.reviewer)):
@@ -338,13 +426,12 @@ class DecisionPanel(QWidget):
             return
         self.awaiting_reason = False
         if self.reasons:
-            self.reason_prompt.setText(self.tr("Exclusion reason: press 1–{n}").format(
-                n=min(9, len(self.reasons))))
+            self.reason_prompt.setText(self._stage_words().format(n=min(9, len(self.reasons))))
         self._style_reason_box()
 
     def pick_reason(self, number: int) -> bool:
         """Exclude with reason ``number`` (1-based); False if there is no such reason."""
-        if self.stage != Stage.FULL_TEXT.value or not 1 <= number <= min(9, len(self.reasons)):
+        if not 1 <= number <= min(9, len(self.reasons)):
             return False
         self.cancel_reason_wait()  # the prompt goes back to its resting wording
         self.decided.emit("exclude", self.reasons[number - 1])
@@ -367,7 +454,7 @@ class DecisionPanel(QWidget):
         self.reason_prompt.setFont(f)
 
     def _button(self, choice: str) -> None:
-        if choice == "exclude" and self.stage == Stage.FULL_TEXT.value:
+        if choice == "exclude" and self.needs_reason():
             self.exclude_pressed.emit()
             return
         self.decided.emit(choice, "")

@@ -15,8 +15,15 @@ from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.types import Progress, Stage, Work
 
-FILTERS = {"ris": "RIS (*.ris)", "csv": "CSV (*.csv)", "bibtex": "BibTeX (*.bib)"}
+FILTERS = {"ris": "RIS (*.ris)", "ris_decisions": "RIS with decisions and labels, for Zotero or EndNote (*.ris)",
+           "csv": "CSV (*.csv)", "csv_excel": "CSV for Excel (UTF-8 with byte-order mark) (*.csv)",
+           "bibtex": "BibTeX (*.bib)"}
 SUFFIXES = {".ris": "ris", ".csv": "csv", ".bib": "bibtex"}
+# a choice of the file dialog -> (format, options of ExportService.export)
+CHOICES: dict[str, tuple[str, dict[str, bool]]] = {
+    "ris": ("ris", {}), "ris_decisions": ("ris", {"with_decisions": True}), "csv": ("csv", {}),
+    "csv_excel": ("csv", {"bom": True}), "bibtex": ("bibtex", {}),
+}
 WHAT_LABELS = {
     "included": "Export included records",
     "excluded": "Export excluded records",
@@ -32,11 +39,13 @@ def tr(text: str) -> str:
 
 def export_work(project: Project, what: str, fmt: str, path: Path, stage: str) -> Work[int]:
     """Write to a temporary file beside ``path`` and move it into place at the end, so
-    Cancel (or an error) leaves any existing file untouched."""
+    Cancel (or an error) leaves any existing file untouched. ``fmt`` is a choice of
+    ``CHOICES`` (a format, with its options)."""
     part = path.with_name(f".{path.name}.part")
     yield Progress(0, 0, tr("Exporting"))
+    fmt, options = CHOICES.get(fmt, (fmt, {}))
     try:
-        n = project.export.export(what, fmt, part, stage)
+        n = project.export.export(what, fmt, part, stage, **options)
         yield Progress(1, 1, tr("Exported"))
     except BaseException:  # GeneratorExit (Cancel) or an error
         part.unlink(missing_ok=True)
@@ -47,7 +56,7 @@ def export_work(project: Project, what: str, fmt: str, path: Path, stage: str) -
 
 def choose_target(parent: QWidget, workspace: Workspace, what: str) -> tuple[Path, str] | None:
     """Ask where to export; the format follows the chosen filter or the file's suffix."""
-    formats = ["csv"] if what == "decisions" else ["ris", "csv", "bibtex"]
+    formats = ["csv", "csv_excel"] if what == "decisions" else ["ris", "ris_decisions", "csv", "csv_excel", "bibtex"]
     folder = dialog_folder("export", workspace.project.target)
     stem = Path(workspace.project.name).stem
     name = f"{stem}-decision-log.csv" if what == "decisions" else \
@@ -62,8 +71,12 @@ def choose_target(parent: QWidget, workspace: Workspace, what: str) -> tuple[Pat
     remember_folder("export", path)
     if not path:
         return None
-    fmt = SUFFIXES.get(Path(path).suffix.lower()) or next(
-        (f for f in formats if FILTERS[f] == chosen), formats[0])
+    picked = next((f for f in formats if FILTERS[f] == chosen), "")
+    suffix = SUFFIXES.get(Path(path).suffix.lower())
+    if picked and (suffix is None or CHOICES[picked][0] == suffix):
+        fmt = picked  # the filter chosen, with its options (Excel's mark, decisions in RIS)
+    else:
+        fmt = suffix or formats[0]  # the file's own suffix says otherwise
     if fmt not in formats:
         fmt = formats[0]
     return Path(path), fmt

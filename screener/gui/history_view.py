@@ -33,16 +33,27 @@ def describe(e: HistoryEntry) -> str:
     who = e.reviewer or "Screener"
     if e.kind == "import":
         return f"Imported from {d.get('source', '?')} (batch {d.get('batch_id')}), {d.get('file', '?')} record {d.get('position')}"
+    bulk = " (in a bulk step)" if d.get("bulk") else ""
     if e.kind == "decision":
         reason = f" — {d['reason']}" if d.get("reason") else ""
-        return f"{who}: {d.get('decision', '?')}{reason} at {stage}"
+        return f"{who}: {d.get('decision', '?')}{reason} at {stage}{bulk}"
     if e.kind == "undo":
-        return f"{who} undid {d.get('decision', 'a decision')} at {stage}"
+        return f"{who} undid {d.get('decision', 'a decision')} at {stage}{bulk}"
+    if e.kind in ("label", "unlabel"):
+        return f"{who} {'put the label' if e.kind == 'label' else 'took the label'} {d.get('label', '?')}" \
+               f"{' on' if e.kind == 'label' else ' off'}{bulk}"
+    if e.kind == "labels":
+        return f"{who} set labels: {', '.join(d.get('labels', [])) or '(none)'}"
     if e.kind == "resolution":
         reason = f" — {d['reason']}" if d.get("reason") else ""
         return f"{who} resolved the conflict: {d.get('decision')}{reason} at {stage}"
     if e.kind == "reopened":
         return f"Conflict at {stage} reopened ({d.get('why', '')})"
+    if e.kind == "merge" and d.get("how") == "update":
+        if "into" in d:
+            return f"Search update {d.get('round', '')}: the same record as #{d['into']}, which keeps its decisions"
+        found = ", ".join(f"#{i}" for i in d.get("merged", []))
+        return f"Found again by search update {d.get('round', '')} ({found})"
     if e.kind == "merge":
         how = MERGE_HOW.get(d.get("how", ""), d.get("how", "")) or MERGE_HOW.get(d.get("undo", ""), "")
         if "into" in d:
@@ -60,7 +71,8 @@ def describe(e: HistoryEntry) -> str:
         return (f"Left full text: no longer included at title/abstract ({n} full-text "
                 f"decision{'s' if n != 1 else ''} kept, not counted)")
     if e.kind == "tags":
-        return f"{who} set tags: {', '.join(d.get('tags', [])) or '(none)'}"
+        change = f" (added {d['added']})" if d.get("added") else f" (took off {d['removed']})" if d.get("removed") else ""
+        return f"{who} set tags: {', '.join(d.get('tags', [])) or '(none)'}{change}{bulk}"
     if e.kind == "note":
         return f"{who} edited their note"
     if e.kind == "retrieval":

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -125,6 +126,16 @@ class ImportDialog(QDialog):
         for value, label in FORMATS:
             self.format_combo.addItem(self.tr(label), value)
         self.format_combo.setAccessibleName(self.tr("File format"))
+        self.update_check = QCheckBox(self.tr("An &update of an earlier search (the same search, run again)"), self)
+        self.update_check.setAccessibleName(self.tr("Import as an update of an earlier search"))
+        self.update_hint = muted(QLabel(self))
+        self.update_hint.setWordWrap(True)
+        self.update_hint.setAccessibleName(self.tr("What an update does"))
+        self._earlier = workspace.project.imports.batches() if batch is None else []
+        self.update_check.setVisible(bool(self._earlier))
+        self.update_check.toggled.connect(self._update_toggled)
+        self.source_combo.editTextChanged.connect(lambda _t: self._update_hint())
+        self._update_hint()
 
         self.form = QWidget(self)
         form = QFormLayout(self.form)
@@ -139,6 +150,8 @@ class ImportDialog(QDialog):
         form.addRow(self.tr("Search &date:"), self.date_edit)
         form.addRow(self.tr("Search s&tring:"), self.search_edit)
         form.addRow(self.tr("&Format:"), self.format_combo)
+        form.addRow("", self.update_check)
+        form.addRow("", self.update_hint)
         if batch is not None:
             self._show_batch(batch)
 
@@ -166,6 +179,42 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     # the form
+    def _update_toggled(self, on: bool) -> None:
+        """An update is of a source searched before: take that batch's name for it when the
+        name given (or guessed from the file, such as "Lens.org") is another spelling of it."""
+        if on:
+            given = self.source_combo.currentText().strip()
+            earlier = list(dict.fromkeys(b.source for b in self._earlier))
+            if given.casefold() not in {e.casefold() for e in earlier}:
+                def key(text: str) -> str:
+                    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+                close = [e for e in earlier if key(e) and key(given) and (key(e) in key(given) or key(given) in key(e))]
+                if len(close) == 1:
+                    self.source_combo.setEditText(close[0])
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        """Say what an update of this source will do, naming the earlier search."""
+        on = self.update_check.isChecked()
+        self.update_hint.setVisible(on)
+        if not on:
+            return
+        source = self.source_combo.currentText().strip().casefold()
+        same = [b for b in self._earlier if b.source.casefold() == source]
+        rounds = max((b.update_round for b in self._earlier), default=0)
+        text = self.tr("Records already in the project are recognised (by the rules of deduplication) and keep "
+                       "their decisions; only new records reach the queue.")
+        if same:
+            last = same[-1]
+            text += " " + self.tr("Updates batch {id} ({source}, {date}): this becomes update {n}.").format(
+                id=last.id, source=last.source, date=last.search_date or self.tr("no date"),
+                n=max(b.update_round for b in same) + 1)
+        elif source:
+            text += " " + self.tr("No earlier batch is from this source: it joins update {n} as a new "
+                                  "source.").format(n=max(1, rounds))
+        self.update_hint.setText(text)
+
     def _show_batch(self, batch: BatchInfo) -> None:
         self.source_combo.setEditText(batch.source)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(batch.kind)))
@@ -258,6 +307,7 @@ class ImportDialog(QDialog):
                 fmt=str(self.format_combo.currentData()),
                 batch_id=batch.id if batch else None,
                 strict=strict,
+                update=batch is None and self.update_check.isChecked(),
             ),
             self.tr("Importing"),
             on_done=self._stored,
@@ -327,9 +377,33 @@ def start_import(
     return dialog
 
 
+def update_summary(report: ImportReport) -> str:
+    """What an update import did, in words."""
+    u = report.update
+    assert u is not None
+    tr = dialog_tr
+    text = tr("Update {r}: {n} records imported into batch {b}.\n\n"
+              "{new} new records reach the queue.\n"
+              "{linked} were already in the project: they are linked to the earlier records and keep "
+              "their decisions ({screened} of them already screened).").format(
+        r=u.round, n=f"{report.records:,}", b=report.batch_id, new=f"{u.new:,}", linked=f"{u.linked:,}",
+        screened=f"{u.already_screened:,}")
+    if u.candidates:
+        text += "\n" + tr("{c} possible matches are left for you to check in the Duplicates tab.").format(
+            c=f"{u.candidates:,}")
+    return text
+
+
 def after_import(workspace: Workspace, tasks: ProgressPanel, report: ImportReport) -> None:
     tr = dialog_tr
     workspace.data_changed.emit()
+    if report.update is not None:
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Search update imported"), update_summary(report),
+                          QMessageBox.StandardButton.Ok, tasks.window())
+        box.setAccessibleName(tr("Search update imported"))
+        box.open()
+        workspace.notify(update_summary(report).replace("\n\n", " ").replace("\n", " "), 0)
+        return  # matched against the project already, in the import itself
     records = plural(report.records, "{n} record", "{n} records")
     workspace.notify(tr("Imported {records} into batch {b}. Looking for duplicates…").format(
         records=records, b=report.batch_id), 0)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from screener.gui.main_window import MainWindow
 
 TABS = [("screen", "Screen"), ("duplicates", "Duplicates"), ("conflicts", "Conflicts"),
-        ("prisma", "PRISMA"), ("batches", "Batches"), ("settings", "Settings")]
+        ("prisma", "PRISMA"), ("batches", "Batches"), ("settings", "Settings"), ("team", "Team")]
 
 
 class Menus:

@@ -4,6 +4,7 @@ PRISMA2020 app's template CSV."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,16 @@ class PrismaView(RefreshWhenVisible, QWidget):
         self._dirty = False
         self.diagram = DiagramWidget(self)
         self.updated = QCheckBox(self.tr("&Updated review (previous studies column)"), self)
-        self.updated.toggled.connect(lambda _on: self.redraw())
+        self.updated.toggled.connect(self._updated_toggled)
+        self._updated_chosen = False  # until the reviewer chooses, it follows the project (an update in it)
+        self.update_label = QLabel(self)
+        self.update_label.setWordWrap(True)
+        self.update_label.setAccessibleName(self.tr("Search update"))
+        self.update_label.hide()
+        self.ta_reasons_label = QLabel(self)
+        self.ta_reasons_label.setWordWrap(True)
+        self.ta_reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.ta_reasons_label.setAccessibleName(self.tr("Reasons for exclusion at title/abstract"))
         self.pending_label = QLabel(self)
         self.pending_label.setWordWrap(True)
         self.error_label = QLabel(self)
@@ -110,9 +120,11 @@ class PrismaView(RefreshWhenVisible, QWidget):
         side = QWidget(self)
         sl = QVBoxLayout(side)
         sl.addWidget(self.updated)
+        sl.addWidget(self.update_label)
         sl.addWidget(self.pending_label)
         sl.addWidget(manual)
         sl.addWidget(export)
+        sl.addWidget(self.ta_reasons_label)
         sl.addWidget(self.error_label)
         sl.addStretch(1)
         side.setMaximumWidth(400)
@@ -126,10 +138,15 @@ class PrismaView(RefreshWhenVisible, QWidget):
     def refresh(self) -> None:
         self._dirty = False
         try:
-            self.counts = self.project.prisma.counts()
+            self.counts = self.project.prisma.counts(self.updated.isChecked() if self._updated_chosen else None)
         except ScreenerError as e:
             self.show_error(str(e))
             return
+        if not self._updated_chosen:
+            self.updated.blockSignals(True)
+            self.updated.setChecked("update" in self.counts)
+            self.updated.blockSignals(False)
+        self._show_update_and_reasons()
         entered = set(self.counts.get("manual", []))
         for key, spin in self.spins.items():
             if key in self._pending_keys:
@@ -145,6 +162,33 @@ class PrismaView(RefreshWhenVisible, QWidget):
                 ft=(self.tr("{n} reports") if ft != 1 else self.tr("{n} report")).format(n=f"{ft:,}"))
             if ta or ft else self.tr("No records pending: every record has a final decision."))
         self.redraw()
+
+    def _updated_toggled(self, _on: bool) -> None:
+        self._updated_chosen = True
+        self.refresh()
+
+    def _show_update_and_reasons(self) -> None:
+        u = self.counts.get("update")
+        from_rounds = u is not None
+        for key in ("previous_studies", "previous_reports"):
+            self.spins[key].setEnabled(not from_rounds)
+            self.spins[key].setToolTip(self.tr("Counted from the project's earlier rounds") if from_rounds else "")
+        if u:
+            self.update_label.setText(self.tr(
+                "Update {r}: the flow counts the new search only. {d:,} of its records were already in the "
+                "previous version (removed as duplicates); the previous version's {p:,} included studies come "
+                "from the project's earlier rounds.").format(
+                    r=u["round"], d=u["duplicates_of_previous"], p=self.counts.get("previous_studies", 0)))
+        self.update_label.setVisible(bool(u))
+        rows = self.counts.get("ta_excluded_reasons") or []
+        if rows:
+            cells = "".join(f"<tr><td>{html.escape(str(r))}</td><td align='right'>&nbsp;&nbsp;{n:,}</td></tr>"
+                            for r, n in rows)
+            self.ta_reasons_label.setText(
+                "<b>" + html.escape(self.tr("Reasons for exclusion at title/abstract")) + "</b><br>"
+                + html.escape(self.tr("A table for the report: PRISMA 2020 gives reasons only for reports "
+                                      "excluded at full text.")) + f"<table>{cells}</table>")
+        self.ta_reasons_label.setVisible(bool(rows))
 
     def redraw(self) -> None:
         try:

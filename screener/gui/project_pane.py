@@ -184,6 +184,7 @@ class ProjectPane(QWidget):
         self._add("batches", self.batches, self.tr("Batches"))
         self.settings = SettingsView(workspace, self.tabs)
         self._add("settings", self.settings, self.tr("Settings"))
+        self._add("team", load_view("screener.gui.team_view", "TeamView", workspace, self.tabs), self.tr("Team"))
 
         self.banner = QLabel(self)  # the server cannot be reached
         self.banner.setWordWrap(True)

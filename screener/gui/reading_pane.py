@@ -139,6 +139,7 @@ class ReadingPane(QWidget):
         self._tags_saved: list[str] = []
         self._pattern: re.Pattern[str] | None = None
         self._terms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._search: tuple[str, ...] = ()  # the list's search words, marked as hits
         self._last: RecordDetail | None = None
         self._prepared: tuple[tuple[RecordDetail, int], QTextDocument] | None = None
         self.browser = RecordBrowser(self)
@@ -211,8 +212,17 @@ class ReadingPane(QWidget):
         terms = (tuple(include), tuple(exclude))
         if terms != self._terms:
             self._terms = terms
-            self._pattern = term_pattern(include, exclude)
+            self._pattern = term_pattern(include, exclude, self._search)
             self._drop_prepared()
+
+    def set_search(self, words: list[str]) -> bool:
+        """Mark these words (the list's search) as hits; True if that changed anything."""
+        if tuple(words) == self._search:
+            return False
+        self._search = tuple(words)
+        self._pattern = term_pattern(*self._terms, self._search)
+        self._drop_prepared()
+        return True
 
     # showing a record
     def show_record(self, detail: RecordDetail | None) -> None:
@@ -299,6 +309,12 @@ class ReadingPane(QWidget):
         ]
         if links:
             parts.append(f'<p style="{small} margin:0 0 2px 0;">{" &nbsp;·&nbsp; ".join(links)}</p>')
+        labels = getattr(d, "labels", None)
+        if labels:
+            chips = " ".join(
+                f'<span style="border:1px solid {muted}; background-color:{_mix(text, base, 0.9)};">'
+                f'&nbsp;{escape(name)}&nbsp;</span>' for name in labels)
+            parts.append(f'<p style="{small} margin:0 0 4px 0;">{escape(self.tr("Labels"))}&nbsp; {chips}</p>')
         parts.append(f'<p style="{small} margin:0 0 18px 0;">{where}</p>')
         if d.abstract:
             for para in re.split(r"\n\s*\n", d.abstract.strip()):
@@ -311,15 +327,19 @@ class ReadingPane(QWidget):
                 f'<p style="{small} line-height:150%; margin:14px 0 0 0;">'
                 f'<span style="font-weight:600;">{escape(self.tr("Keywords"))}</span>&nbsp; {kws}</p>'
             )
-        if inc or exc:
+        if inc or exc or self._search:
             s = style
-            legend = (
-                f'<span style="color:{s.include_fg}; background-color:{s.include_bg}; font-weight:700; '
-                f'text-decoration:underline;">{escape(self.tr("include term"))}</span> &nbsp; '
-                f'<span style="color:{s.exclude_fg}; background-color:{s.exclude_bg}; font-weight:700; '
-                f'font-style:italic; text-decoration:underline;">{escape(self.tr("exclude term"))}</span>'
-            )
-            parts.append(f'<p style="{small} margin:22px 0 0 0;">{legend}</p>')
+            legend = []
+            if inc or exc:
+                legend.append(
+                    f'<span style="color:{s.include_fg}; background-color:{s.include_bg}; font-weight:700; '
+                    f'text-decoration:underline;">{escape(self.tr("include term"))}</span> &nbsp; '
+                    f'<span style="color:{s.exclude_fg}; background-color:{s.exclude_bg}; font-weight:700; '
+                    f'font-style:italic; text-decoration:underline;">{escape(self.tr("exclude term"))}</span>')
+            if self._search:
+                legend.append(f'<span style="color:{s.hit_fg}; background-color:{s.hit_bg}; '
+                              f'text-decoration:overline;">{escape(self.tr("search hit"))}</span>')
+            parts.append(f'<p style="{small} margin:22px 0 0 0;">{" &nbsp; ".join(legend)}</p>')
         return "".join(parts)
 
     def _column_chars(self) -> float:

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPointF,
+    QRectF,
     Qt,
 )
 from PySide6.QtGui import (
@@ -43,6 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from screener.core.services.records import RecordSummary
+from screener.gui.final_icons import TEXT as FINAL_TEXT
+from screener.gui.final_icons import final_icon, paint_final
 from screener.gui.rows_model import configure_read_only
 
 IdsFetcher = Callable[[str, bool], list[int]]  # (sort key, descending) -> ids
@@ -53,6 +56,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
     ("year", "Year"),
     ("first_author", "First author"),
+    ("final", ""),
 )
 SORTABLE = {"title", "year", "first_author"}
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -277,6 +281,8 @@ class RecordListModel(QAbstractTableModel):
                 return self.tr(COLUMNS[section][1]) if COLUMNS[section][1] else ""
             if role == Qt.ItemDataRole.ToolTipRole and section == 0:
                 return self.tr("Your own decision (other reviewers' stay hidden)")
+            if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section][0] == "final":
+                return self.tr("Final status (hidden in a blind project until blinding allows)")
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -295,6 +301,12 @@ class RecordListModel(QAbstractTableModel):
         if s is None:
             return None
         key = COLUMNS[index.column()][0]
+        if key == "final":
+            if role == Qt.ItemDataRole.DecorationRole:
+                return final_icon(s.final)
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self.tr(FINAL_TEXT.get(s.final, ""))
+            return None
         if key == "status":
             kind = icon_kind(s)
             if role == Qt.ItemDataRole.DecorationRole:
@@ -338,6 +350,9 @@ class RecordRowDelegate(QStyledItemDelegate):
         if column == 0:
             status_icon(icon_kind(s)).paint(painter, rect.adjusted(2, 2, -2, -2), Qt.AlignmentFlag.AlignCenter)
             return
+        if COLUMNS[column][0] == "final":
+            paint_final(painter, QRectF(rect.adjusted(3, 3, -3, -3)), s.final)
+            return
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(pal.color(role))
         area = rect.adjusted(5, 0, -4, 0)
@@ -376,3 +391,5 @@ def setup_record_table(t: QTableView, model: RecordListModel) -> None:
     h.resizeSection(2, fm.horizontalAdvance("20000") + 14)
     h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
     h.resizeSection(3, fm.horizontalAdvance("Xxxxxxxxxxxx") + 14)
+    h.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+    h.resizeSection(4, 28)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.screen_parts import is_text_input
-from screener.types import ConnectionLost, ScreenerError, Stage
+from screener.types import ConnectionLost, ScreenerError
 
 CHECKPOINT_EVERY = 40  # decisions; SQLite would checkpoint by itself at about 160
 DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
@@ -61,8 +61,14 @@ class ScreenActions:
         rid = self.current_id()
         if rid is None or self.overlay.isVisible():
             return False
+        if len(self.selected_ids()) > 1:  # several records selected: one bulk step, asked first
+            self.bulk_decide(choice, reason)
+            return False
+        if self.step_running:
+            self.show_error(self.tr("A bulk step is still being saved: decide again in a moment."))
+            return False
         stage = self.workspace.stage
-        if stage == Stage.FULL_TEXT.value and choice == "exclude" and not reason:
+        if choice == "exclude" and not reason and self.panel.needs_reason():
             self.panel.begin_reason_wait()
             self.escape_key.setEnabled(True)
             return False
@@ -75,6 +81,7 @@ class ScreenActions:
             self.show_error(str(e))
             return False
         self.show_error(info.warning)  # e.g. full-text work a late change no longer counts
+        self.forget_steps_after_decision()
         self._checkpoint_now_and_then()
         self.session.add()
         self._mine += 1
@@ -95,14 +102,16 @@ class ScreenActions:
         return True
 
     def pick_reason(self, number: int) -> None:
-        if self.workspace.stage != Stage.FULL_TEXT.value:
-            self.show_error(self.tr("Reasons 1–9 are for exclusions at full text; at title/abstract press E."))
+        if not self.panel.reasons:
+            self.show_error(self.tr("No exclusion reasons yet: add them in Settings."))
             return
         if not self.panel.pick_reason(number):
             self.show_error(self.tr("There is no reason {n}: the project has {k}.").format(
                 n=number, k=len(self.panel.reasons)))
 
     def undo(self) -> None:
+        if self.undo_step():  # a tag or label step of this session
+            return
         try:
             info = self.project.screening.undo_last(self.workspace.reviewer)
         except ScreenerError as e:
@@ -110,6 +119,13 @@ class ScreenActions:
             return
         if info is None:
             self.workspace.notify(self.tr("Nothing to undo"))
+            return
+        if info.undone > 1:  # a whole bulk step of decisions
+            self.workspace.notify(self.tr("Undid a bulk step: {n:,} decisions").format(n=info.undone))
+            self._ahead = None
+            self._requery(keep=info.record_id)
+            self._update_progress()
+            self._after_change()
             return
         self.session.undo()
         self._mine = max(0, self._mine - 1)

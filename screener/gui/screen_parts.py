@@ -130,6 +130,9 @@ class FilterBar(QWidget):
         self.tag_combo = QComboBox(self)
         self.tag_combo.setAccessibleName(self.tr("Tag filter"))
         self.tag_combo.addItem(self.tr("Any tag"), None)
+        # a long tag must not squeeze the search box
+        self.tag_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tag_combo.setMinimumContentsLength(8)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search  ( / )"))
         self.search.setAccessibleName(self.tr("Search records"))

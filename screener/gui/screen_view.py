@@ -45,11 +45,12 @@ from screener.gui.screen_parts import (
     empty_state,
     is_text_input,
 )
+from screener.gui.screen_workspace import ScreenWorkspace
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 from screener.types import ScreenerError, Stage
 
 
-class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
+class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenWorkspace):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -89,7 +90,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
         self.pane = ReadingPane(self)
         self.pane.browser.viewport().installEventFilter(self)
         self.empty = EmptyState(self)
-        self.empty.action.connect(self.filters.clear_filters)
+        self.empty.action.connect(self._clear_all_filters)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.pane)
         self.stack.addWidget(self.empty)
@@ -142,10 +143,13 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
         self.overlay = ShortcutsOverlay(SCREEN_SHORTCUTS, self)
         self._shortcuts: list[QShortcut] = []
         self._make_shortcuts()
+        self._setup_workspace(ll)
+        self._restored_for = ""
         self._shortcuts += self.full_text.shortcuts
         self.mark_duplicate_action = mark_duplicate_dialog.install(self)  # Ctrl+Shift+D, context menu
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
         self._counts_timer.timeout.connect(self._update_progress)
+        self._counts_timer.timeout.connect(self._recount_if_shown)  # filter counts follow decisions
         self._announce_timer = QTimer(self, singleShot=True, interval=400)
         self._announce_timer.timeout.connect(self._announce)
 
@@ -186,10 +190,9 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
         view = f.view()
         try:
             return self.project.records.ids(
-                self.workspace.stage, view=view,
-                reviewer=self.workspace.reviewer if view == "my_queue" else None,
+                self.workspace.stage, view=view, reviewer=self.workspace.reviewer or None,
                 status=f.status(), tag=f.tag(), search=f.search_text() or None,
-                sort=sort, descending=descending,
+                sort=sort, descending=descending, filters=self.list_filter(),
             )
         except ScreenerError as e:
             self.show_error(str(e))
@@ -204,9 +207,13 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
 
     def _requery(self, keep: int | None = None) -> None:
         keep = self.current_id() if keep is None else keep
+        if self.pane.set_search(self._search_words()):  # hits marked in the record shown
+            self._ahead = None
+            self.pane.record_id = None
         self.model.reload()
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0, force=True)
+        QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))  # once laid out again
         self._update_empty_state()
         self._update_progress_label(bar=False)  # the counts do not depend on the filter
 
@@ -276,7 +283,9 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
             self.show_error(str(e))
             return
         self.pane.show_record(d)
-        self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None)
+        self.panel.show_state(d.decisions, self.workspace.reviewer, retrieved, pdf.name if pdf else None,
+                              resolutions=d.resolutions)
+        self.panel.labels_box.show_mine(d.labels)
         self.full_text.show_record(d, retrieved)
         self.history.show_record(rid)
         self._want_ahead = True
@@ -327,11 +336,19 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
         self.full_text.set_terms(info.include_terms, info.exclude_terms)
         self.full_text.set_stage(self.workspace.stage)
         self.panel.set_criteria(info.include_criteria, info.exclude_criteria, info.question)
+        self.panel.ta_reason_required = info.ta_reason_required
         self.panel.set_reasons(info.reasons)
         self.panel.set_stage(self.workspace.stage)
+        self.labels = self.project.labels.labels()
+        self.panel.labels_box.set_labels(self.labels)
         self.filters.set_tags(tags)
+        self._filter_options()
+        if self._restored_for != self.workspace.reviewer:  # each reviewer's own filters
+            self._restored_for = self.workspace.reviewer
+            self._restore_filters()
         self._requery()
         self._update_progress()
+        self._count_filters()
 
     def _reviewer_changed(self, _name: str) -> None:
         self.session.reset()
@@ -362,8 +379,10 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
         if self._count_not_retrieved:
             text = self.tr("Done {mine} / {total} ({pct}%) · {n} not retrieved").format(
                 mine=f"{mine:,}", total=f"{total:,}", pct=pct, n=f"{self._count_not_retrieved:,}")
-        if self.filters.view() == "my_queue" and not self.filters.is_filtered():
+        if self.filters.view() == "my_queue" and not self.is_filtered():
             text += self.tr(" · My queue {n}").format(n=f"{self.model.rowCount():,}")
+        elif self.is_filtered():
+            text += self.tr(" · {n} shown").format(n=f"{self.model.rowCount():,}")
         self.progress_label.setText(text)
         if bar:
             self._update_progress_bar()
@@ -380,7 +399,15 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive):
             self.stack.setCurrentWidget(self.pane)
             return
         self.stack.setCurrentWidget(self.empty)
+        if self.filter_panel.is_active() and not self.filters.is_filtered():
+            self.empty.show_state(self.tr("No records match the filters"),
+                                  self.tr("Change the filters, or clear them."), self.tr("Clear filters"))
+            return
         self.empty.show_state(*empty_state(self.project, self.workspace.stage, self.workspace.reviewer, self.filters))
+
+    def _clear_all_filters(self) -> None:
+        self.filter_panel.set_filter(self.filter_panel.current().__class__())
+        self.filters.clear_filters()
 
     def empty_text(self) -> str:
         return self.empty.text() if self.stack.currentWidget() is self.empty else ""

@@ -102,6 +102,9 @@ class SettingsView(QWidget):
         self.owner_note = muted(QLabel(self.tr(
             "On this strict team project only its owner can change the settings."), self))
         self.owner_note.setWordWrap(True)
+        self.ta_reason_check = QCheckBox(self.tr("Require a reason for title/abstract exclusions"), self)
+        self.ta_reason_check.setAccessibleName(self.tr("Require a reason for title/abstract exclusions"))
+        self.labels_edit = list_edit(self, [], one, self.tr("Labels"))
 
         self.reviewer_model = ReviewerModel(self)
         self.reviewers_view = CompactListView(self)
@@ -126,8 +129,9 @@ class SettingsView(QWidget):
 
         self._layout()
         for edit in (self.question_edit, self.include_edit, self.exclude_edit,
-                     self.include_terms_edit, self.exclude_terms_edit):
+                     self.include_terms_edit, self.exclude_terms_edit, self.labels_edit):
             edit.textChanged.connect(self._changed)
+        self.ta_reason_check.toggled.connect(self._changed)
         self.title_edit.textEdited.connect(self._changed)
         self.blind_check.toggled.connect(self._changed)
         self.resolve_combo.activated.connect(self._changed)
@@ -165,7 +169,7 @@ class SettingsView(QWidget):
         assert isinstance(terms_grid, QGridLayout)
         terms_grid.addWidget(note, 2, 0, 1, 2)
 
-        reasons = QGroupBox(self.tr("Full-text exclusion reasons"), self)
+        reasons = QGroupBox(self.tr("Exclusion reasons"), self)
         grid = QGridLayout(reasons)
         grid.addWidget(self.reasons_view, 0, 0, 5, 1)
         for i, b in enumerate((self.up_button, self.down_button, self.remove_reason_button)):
@@ -173,9 +177,15 @@ class SettingsView(QWidget):
         grid.setRowStretch(3, 1)
         grid.addWidget(self.reason_edit, 5, 0)
         grid.addWidget(self.add_reason_button, 5, 1)
-        grid.addWidget(muted(QLabel(self.tr("Keys 1–9 pick the first nine at full text. "
+        grid.addWidget(muted(QLabel(self.tr("Keys 1–9 pick the first nine (required at full text; at "
+                                            "title/abstract optional unless required below). "
                                             "Double-click a reason to rename it."), self)),
                        6, 0, 1, 2)
+        labels = QGroupBox(self.tr("Labels"), self)
+        llay = QVBoxLayout(labels)
+        llay.addWidget(self.labels_edit)
+        llay.addWidget(muted(QLabel(self.tr("One per line, shared by the team; apart from exclusion reasons. "
+                                            "Alt+1–9 put the first nine on a record."), self)))
 
         screening = QGroupBox(self.tr("Screening"), self)
         sform = QFormLayout(screening)
@@ -184,6 +194,7 @@ class SettingsView(QWidget):
         sform.addRow(self.tr("Full text:"), self.per_record[Stage.FULL_TEXT.value])
         sform.addRow(self.blind_check)
         sform.addRow(self.tr("Who may &resolve:"), self.resolve_combo)
+        sform.addRow(self.ta_reason_check)
 
         reviewers = QGroupBox(self.tr("Reviewers"), self)
         rlay = QGridLayout(reviewers)
@@ -202,6 +213,7 @@ class SettingsView(QWidget):
         right = QVBoxLayout()
         right.setSpacing(14)
         right.addWidget(reasons, 1)
+        right.addWidget(labels)
         right.addWidget(screening)
         right.addWidget(reviewers, 1)
         columns = QHBoxLayout()
@@ -260,6 +272,8 @@ class SettingsView(QWidget):
             combo.setCurrentIndex(combo.findData(info.reviewers_per_record.get(stage, 1)))
         self.blind_check.setChecked(info.blind)
         self.resolve_combo.setCurrentIndex(max(0, self.resolve_combo.findData(info.resolve_policy)))
+        self.ta_reason_check.setChecked(info.ta_reason_required)
+        self.labels_edit.setPlainText("\n".join(self.workspace.project.labels.labels()))
         self.reviewer_model.set_reviewers(self.workspace.project.settings.reviewers())
         # a strict project's settings are its owner's; it is always blind
         self.read_only = info.strict and self.workspace.project.settings.bound_reviewer() is not None
@@ -278,7 +292,17 @@ class SettingsView(QWidget):
         self.state_label.setText(self.tr("Unsaved changes") if dirty else "")
 
     def save(self) -> None:
+        labels = lines(self.labels_edit)
+        project = self.workspace.project
+        dropped = {name: n for name, n in project.labels.usage().items() if name not in labels and n}
+        if dropped:
+            answer = QMessageBox.question(self, self.tr("Remove labels"), self.tr(
+                "Taking these labels off the list also takes them off their records: {0}. Go on?").format(
+                    "; ".join(self.tr("{name} ({n} records)").format(name=k, n=v) for k, v in dropped.items())))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
+            project.labels.set_labels(labels, self.workspace.reviewer)
             self.workspace.project.settings.update(
                 title=self.title_edit.text(),
                 question=self.question_edit.toPlainText(),
@@ -290,6 +314,7 @@ class SettingsView(QWidget):
                 reviewers_per_record={s: int(c.currentData()) for s, c in self.per_record.items()},
                 blind=self.blind_check.isChecked(),
                 resolve_policy=str(self.resolve_combo.currentData()),
+                ta_reason_required=self.ta_reason_check.isChecked(),
             )
         except ScreenerError as e:
             QMessageBox.warning(self, self.tr("Cannot save settings"), str(e))

@@ -16,10 +16,15 @@ Section = tuple[str, Sequence[tuple[str, str]]]  # heading, [(keys, what it does
 
 SCREEN_SHORTCUTS: list[Section] = [
     ("Decide", [("I", "Include"), ("E", "Exclude (at full text: then 1–9 for the reason)"),
-                ("M", "Maybe"), ("1 – 9", "Exclude with that reason (full text)"),
-                ("Ctrl+Z", "Undo your last decision")]),
+                ("M", "Maybe"), ("1 – 9", "Exclude with that reason"),
+                ("Alt+1 – 9", "Put that label on the record, or take it off"),
+                ("Ctrl+Z", "Undo your last decision, or your last bulk step")]),
     ("Move", [("J  or  ↓", "Next record"), ("K  or  ↑", "Previous record"),
               ("/", "Search"), ("Esc", "Leave the search box · cancel a reason")]),
+    ("Many records", [("Shift+click  ·  Shift+↓", "Select a run of records"),
+                      ("Ctrl+click", "Add a record to the selection"),
+                      ("Ctrl+A", "Select every record in the list (the filter)"),
+                      ("I  E  M  Alt+1 – 9", "With several selected: one step for all, asked first")]),
     ("The PDF (full text)", [("N  /  Shift+N", "Next / previous include or exclude term"),
                              ("Ctrl+F, or / in the PDF", "Find in the PDF"),
                              ("↑ ↓ PgUp PgDn Space", "Scroll the PDF (when it has focus)"),

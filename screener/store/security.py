@@ -32,11 +32,12 @@ PUBLIC_EVENT_KINDS = (
     "import", "merge", "unmerge", "not_duplicate", "pair_reopened", "project_created",
     "settings_changed", "reviewer_added", "reviewer_login", "prisma_manual", "tags", "retrieval",
     "resolution", "reopened", "left_full_text", "package_created", "package_merged", "batch_deleted",
+    "label_added", "label_removed", "assign", "unassign",
 )
 # What a reviewer role may write in the history (in its own name): nothing of the owner's.
 REVIEWER_EVENT_KINDS = (
     "decision", "undo", "note", "tags", "retrieval", "resolution", "reopened", "left_full_text",
-    "package_created", "package_merged",
+    "package_created", "package_merged", "label", "unlabel", "labels", "bulk", "bulk_undo",
 )
 REVEALED = "('included', 'excluded', 'conflict')"  # every reviewer the record needs has decided
 
@@ -53,8 +54,10 @@ WRITES = {
     "record_tag": "INSERT, DELETE",  # tags are shared labels, not anyone's decision
     "retrieval": "INSERT, UPDATE",  # whether a report was obtained is shared too
     "stored_pdf": "INSERT, UPDATE, DELETE",  # and so are the reports' PDFs
+    "record_label": "INSERT, DELETE",  # a reviewer's own labels (a strict project is blind)
 }
-RLS_TABLES = ("decision", "record_note", "event", "resolution", "package_token")
+RLS_TABLES = ("decision", "record_note", "event", "resolution", "package_token", "record_label",
+              "assignment")
 SEQUENCES = ("decision", "event", "resolution", "package_token")  # tables with serial ids
 OWNER_ONLY_COLUMNS = ("reviewer_id", "reviewer", "login", "secret_sha256")
 
@@ -108,7 +111,7 @@ BEGIN
               WHEN p_stage = 'full_text' AND rt.retrieved = false THEN 'not_retrieved'
               WHEN res.decision = 'include' THEN 'included'
               WHEN res.decision IS NOT NULL THEN 'excluded'
-              WHEN coalesce(v.n, 0) < req THEN 'undecided'
+              WHEN coalesce(v.n, 0) < greatest(req, a.n) THEN 'undecided'
               WHEN v.n_include = v.n THEN 'included'
               WHEN v.n_exclude = v.n AND NOT (p_stage = 'full_text' AND v.n_reasons > 1)
                 THEN 'excluded'
@@ -117,7 +120,7 @@ BEGIN
               WHEN p_stage = 'full_text' AND rt.retrieved = false THEN ''
               WHEN res.decision = 'include' THEN ''
               WHEN res.decision IS NOT NULL THEN res.reason
-              WHEN coalesce(v.n, 0) < req THEN ''
+              WHEN coalesce(v.n, 0) < greatest(req, a.n) THEN ''
               WHEN v.n_exclude = v.n AND NOT (p_stage = 'full_text' AND v.n_reasons > 1)
                 THEN v.first_reason
               ELSE '' END,
@@ -134,6 +137,10 @@ BEGIN
     FROM {s}.decision d JOIN {s}.reviewer rv ON rv.id = d.reviewer_id
     WHERE d.record_id = r.id AND d.stage = p_stage
   ) v ON true
+  -- a record assigned to more reviewers (the calibration overlap) waits for them all
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS n FROM {s}.assignment a WHERE a.record_id = r.id AND a.stage = p_stage
+  ) a ON true
   WHERE r.id = ANY(p_ids)
   ON CONFLICT (record_id, stage) DO UPDATE
     SET status = EXCLUDED.status, reason = EXCLUDED.reason, n_decisions = EXCLUDED.n_decisions
@@ -185,6 +192,19 @@ LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
 BEGIN
   PERFORM {s}.screener_refresh_status(ARRAY[NEW.id], 'title_abstract');
   PERFORM {s}.screener_refresh_status(ARRAY[NEW.id], 'full_text');
+  RETURN NULL;
+END $fn$""",
+        # Assigning a record to more reviewers than the project asks for makes it wait for them.
+        f"""
+CREATE OR REPLACE FUNCTION {s}.screener_on_assignment() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM {s}.screener_refresh_status(ARRAY[OLD.record_id], OLD.stage);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM {s}.screener_refresh_status(ARRAY[NEW.record_id], NEW.stage);
+  END IF;
   RETURN NULL;
 END $fn$""",
         # A report marked not retrieved is not assessed at full text (core.services.status).
@@ -319,6 +339,9 @@ def _triggers(s: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS screener_status ON {s}.retrieval",
         f"CREATE TRIGGER screener_status AFTER INSERT OR UPDATE OF retrieved, record_id OR DELETE "
         f"ON {s}.retrieval FOR EACH ROW EXECUTE FUNCTION {s}.screener_on_retrieval()",
+        f"DROP TRIGGER IF EXISTS screener_status ON {s}.assignment",
+        f"CREATE TRIGGER screener_status AFTER INSERT OR UPDATE OR DELETE ON {s}.assignment "
+        f"FOR EACH ROW EXECUTE FUNCTION {s}.screener_on_assignment()",
         f"DROP TRIGGER IF EXISTS screener_status ON {s}.project",
         f"CREATE TRIGGER screener_status AFTER UPDATE OF reviewers_per_record_ta, "
         f"reviewers_per_record_ft ON {s}.project FOR EACH ROW EXECUTE FUNCTION {s}.screener_on_project()",
@@ -365,6 +388,9 @@ def _policies(s: str) -> dict[str, list[str]]:
             f"FOR DELETE USING ({may_resolve})",
         ],
         "package_token": [f"FOR ALL USING (reviewer_id = {me}) WITH CHECK (reviewer_id = {me})"],
+        "record_label": [f"FOR ALL USING (reviewer_id = {me}) WITH CHECK (reviewer_id = {me})"],
+        # who is given which records is the team's plan, not anyone's judgement
+        "assignment": ["FOR SELECT USING (true)"],
     }
 
 
@@ -382,7 +408,7 @@ def install(conn: Connection) -> list[str]:
     for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_retrieval",
-                 "on_project", "check_write", "check_logged", "check_claim"):
+                 "on_project", "on_assignment", "check_write", "check_logged", "check_claim"):
         args = "integer[], text" if name == "refresh_status" else ""
         run(f"REVOKE ALL ON FUNCTION {s}.screener_{name}({args}) FROM PUBLIC")
     for table, policies in _policies(s).items():

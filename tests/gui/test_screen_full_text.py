@@ -67,13 +67,28 @@ def test_e_at_full_text_asks_for_the_reason_inline_then_waits_for_a_number(qtbot
     assert ft_decision(project, 2) == ("include", "")
 
 
-def test_reasons_are_for_full_text_only(qtbot, make_screen_project, show_view):
-    project = make_screen_project(2, reviewers=("ana",), required=1)
+def test_at_title_abstract_a_number_key_excludes_with_that_reason_and_e_needs_none(
+        qtbot, make_screen_project, show_view):
+    project = make_screen_project(3, reviewers=("ana",), required=1)
     view = show_view(ScreenView(Workspace(project, "ana")))
-    assert not view.panel.reason_box.isVisible()
+    assert view.panel.reason_box.isVisible()  # the project has reasons: optional here
+    assert "optional" in view.panel.reason_prompt.text()
     qtbot.keyClick(view.table, Qt.Key.Key_1)
-    assert "at title/abstract press E" in view.error_label.text()
-    assert project.screening.decisions_of(1) == []
+    first = project.screening.decisions_of(1)
+    assert [(d.decision, d.reason) for d in first] == [("exclude", project.settings.reasons()[0])]
+    qtbot.keyClick(view.table, Qt.Key.Key_E)  # no reason needed unless the project says so
+    assert [(d.decision, d.reason) for d in project.screening.decisions_of(2)] == [("exclude", "")]
+
+
+def test_a_project_that_requires_reasons_at_title_abstract_asks_for_one(qtbot, make_screen_project, show_view):
+    project = make_screen_project(2, reviewers=("ana",), required=1)
+    project.settings.update(ta_reason_required=True)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    assert view.panel.awaiting_reason and project.screening.decisions_of(1) == []
+    qtbot.keyClick(view.table, Qt.Key.Key_2)
+    assert [(d.decision, d.reason) for d in project.screening.decisions_of(1)] == [
+        ("exclude", project.settings.reasons()[1])]
 
 
 def test_service_errors_show_inline_never_in_a_dialog(qtbot, make_screen_project, show_view, monkeypatch):

@@ -48,7 +48,7 @@ def test_header_tabs_and_title_on_an_open_project(qtbot, window, shell_project):
     qtbot.waitUntil(lambda: header.queue_label.text() == "My queue 10 / 10")
     assert header.stage_combo.currentData() == "title_abstract"
     assert header.reviewer_button.text().startswith("ana")
-    assert tab_titles(window) == ["Screen", "Duplicates", "Conflicts", "PRISMA", "Batches", "Settings"]
+    assert tab_titles(window) == ["Screen", "Duplicates", "Conflicts", "PRISMA", "Batches", "Settings", "Team"]
 
     for rid in ws.project.records.ids("title_abstract")[:4]:
         ws.project.screening.decide(rid, "ana", "include")

@@ -14,6 +14,7 @@ from screener.core.export.atomic import atomic_write
 from screener.core.export.bibtex import write_bibtex
 from screener.core.export.tabular import write_asreview_csv, write_csv
 from screener.core.services.base import Service
+from screener.core.services.export_extras import csv_rows, record_extras, with_screening_note
 from screener.core.services.screening import check_stage
 from screener.store.models import (
     Batch,
@@ -39,8 +40,14 @@ FINAL_WORD = {Status.INCLUDED.value: "include", Status.EXCLUDED.value: "exclude"
 
 
 class ExportService(Service):
-    def export(self, what: str, fmt: str, path: str | Path, stage: str | None = None) -> int:
-        """Write records (or the decision log) to ``path`` atomically; returns rows written."""
+    def export(self, what: str, fmt: str, path: str | Path, stage: str | None = None, *,
+               bom: bool = False, with_decisions: bool = False, ids: list[int] | None = None) -> int:
+        """Write records (or the decision log) to ``path`` atomically; returns rows written.
+
+        ``bom`` starts a CSV with a UTF-8 byte-order mark (Excel on Windows then reads
+        it as UTF-8); ``with_decisions`` adds each record's decisions, labels and tags
+        to a RIS export as a note (``N1``), which Zotero and EndNote keep; ``ids``
+        limits the records to those (a list's selection)."""
         what = ALIASES.get(what, what)
         if what not in WHATS:
             raise ScreenerError(f"--what must be one of {', '.join(WHATS)}")
@@ -49,17 +56,28 @@ class ExportService(Service):
         if what == "decisions":
             if fmt != "csv":
                 raise ScreenerError("the decision log is written as CSV (--format csv)")
-            return self.export_decisions(path)
+            return self.export_decisions(path, bom=bom)
         stage = check_stage(stage or Stage.FULL_TEXT.value)
         rows = list(self.record_rows(what, stage))
-        with atomic_write(path) as out:
+        if ids is not None:
+            wanted = set(ids)
+            rows = [r for r in rows if r["record_id"] in wanted]
+        extras = None
+        if fmt == "csv" or with_decisions:
+            with self.reading() as s:
+                extras = record_extras(s, [r["record_id"] for r in rows])
+        with atomic_write(path, encoding="utf-8-sig" if bom and fmt != "ris" else "utf-8") as out:
             fp = cast(TextIO, out)
             if fmt == "ris":
                 from screener.core.export.ris_writer import write_ris
 
-                write_ris([_as_parsed(r) for r in rows], fp)
+                if extras is not None:
+                    write_ris([with_screening_note(_as_parsed(r), r, extras) for r in rows], fp)
+                else:
+                    write_ris([_as_parsed(r) for r in rows], fp)
             elif fmt == "csv":
-                write_csv(rows, RECORD_COLUMNS, fp)
+                assert extras is not None
+                write_csv(csv_rows(rows, extras), RECORD_COLUMNS + extras.columns(), fp)
             elif fmt == "bibtex":
                 write_bibtex(rows, fp)
             else:
@@ -75,7 +93,8 @@ class ExportService(Service):
         ft = aliased(StageStatus)
         with self.reading() as s:
             q = (
-                select(Record, Batch.source, SourceFile.name, ta.status, ft.status, ft.reason)
+                select(Record, Batch.source, SourceFile.name, ta.status, ft.status, ft.reason,
+                       Batch.search_date, Batch.update_round)
                 .join(Batch, Batch.id == Record.batch_id)
                 .join(SourceFile, SourceFile.id == Record.file_id)
                 .join(ta, and_(ta.record_id == Record.id, ta.stage == Stage.TITLE_ABSTRACT.value))
@@ -89,7 +108,7 @@ class ExportService(Service):
                     q = q.where(ta.status == wanted)
                 else:
                     q = q.where(ta.status == Status.INCLUDED.value, ft.status == wanted)
-            for r, source, file_name, ta_status, ft_status, ft_reason in s.execute(
+            for r, source, file_name, ta_status, ft_status, ft_reason, search_date, update_round in s.execute(
                 q.execution_options(yield_per=2000)
             ):
                 ft_final = FINAL_WORD.get(ft_status, "") if ta_status == Status.INCLUDED else ""
@@ -119,6 +138,8 @@ class ExportService(Service):
                     "ta_decision": "" if r.duplicate_of else FINAL_WORD.get(ta_status, ""),
                     "ft_decision": "" if r.duplicate_of else ft_final,
                     "ft_reason": ft_reason if ft_final == "exclude" else "",
+                    "search_date": search_date.isoformat() if search_date else "",
+                    "update_round": update_round or 0,
                     "_final": ta_status if stage == Stage.TITLE_ABSTRACT else ft_status,
                 }
 
@@ -167,9 +188,9 @@ class ExportService(Service):
                          **table[(rid, stage)], "final_status": final, "final_reason": reason})
         return columns, rows
 
-    def export_decisions(self, path: str | Path) -> int:
+    def export_decisions(self, path: str | Path, bom: bool = False) -> int:
         columns, rows = self.decision_log()
-        with atomic_write(path) as out:
+        with atomic_write(path, encoding="utf-8-sig" if bom else "utf-8") as out:
             fp = cast(TextIO, out)
             write_csv(rows, columns, fp)
         return len(rows)

@@ -49,7 +49,8 @@ class HistoryService(Service):
     def visible_history(self, record_id: int, viewer: str) -> list[HistoryEntry]:
         """The history as ``viewer`` may see it. In a blind project another reviewer's
         decisions and undos at a stage stay hidden until that reviewer's decision there is
-        visible to the viewer (both have decided), and other reviewers' notes stay private."""
+        visible to the viewer (both have decided), and other reviewers' notes and labels stay
+        private (a label such as "wrong population" would tell how they decided)."""
         from screener.core.services.screening import visible_decisions
         from screener.store.models import Project
 
@@ -62,7 +63,7 @@ class HistoryService(Service):
         out = []
         for e in entries:
             if e.reviewer and e.reviewer != viewer:
-                if e.kind == "note":
+                if e.kind in ("note", "label", "unlabel", "labels"):  # private, like notes: labels tell
                     continue
                 if e.kind in ("decision", "undo", "decision_withdrawn") and (e.reviewer, e.stage) not in seen:
                     continue

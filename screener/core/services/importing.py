@@ -6,12 +6,14 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
 from screener.core.services.base import Service, log_event, now
+from screener.core.services.updates import UpdateReport, link_update, update_round_for
 from screener.paths import path_problem
 from screener.store.bulk import insert_records
 from screener.store.models import (
@@ -51,6 +53,7 @@ class ImportReport:
     records: int
     files: list[FileReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    update: UpdateReport | None = None  # for an update of an earlier search
 
 
 @dataclass
@@ -63,6 +66,7 @@ class BatchInfo:
     files: list[str]
     records: int
     screened: int  # records of the batch with any decision
+    update_round: int = 0  # 0: the review's own searches; 1, 2, ...: updates
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -121,6 +125,7 @@ class ImportService(Service):
         fmt: str = "auto",
         batch_id: int | None = None,
         strict: bool = False,
+        update: bool = False,
     ) -> Work[ImportReport]:
         """Read and store files as one batch (or add them to ``batch_id``), all or nothing.
 
@@ -128,7 +133,9 @@ class ImportService(Service):
         they have read, so both cores work (``core.read_ahead``). With ``strict``, any
         skipped record refuses the whole import with a SkippedRecordsError that lists
         every skipped record of every file. Raises ImportFormatError naming a file that
-        is not a bibliography. Closing the generator (Cancel) rolls everything back."""
+        is not a bibliography. Closing the generator (Cancel) rolls everything back.
+        With ``update``, the batch is an update of an earlier search: its records are
+        matched against the project's and only new ones reach the queue (``updates``)."""
         self._check_batch_args(source, kind, search_date)
         for path in paths:  # a named pipe would block the reading for ever
             if problem := path_problem(path):
@@ -137,7 +144,7 @@ class ImportService(Service):
         files = read_files(paths, fmt)
         try:
             return (yield from self._store(files, sizes, source, kind, search_date, search_string,
-                                           batch_id, strict))
+                                           batch_id, strict, update=update))
         finally:
             files.close()  # stops the reading processes, whatever happened
 
@@ -159,13 +166,14 @@ class ImportService(Service):
         search_date: str | date | None = None,
         search_string: str = "",
         batch_id: int | None = None,
+        update: bool = False,
     ) -> Work[ImportReport]:
         """Store files already read (``ReadResult``s) as one batch, in one transaction."""
         self._check_batch_args(source, kind, search_date)
         sizes = [max(1, len(r.records)) for r in results]
         files = (FileRead(r.path, _stream(r)) for r in results)
         return (yield from self._store(files, sizes, source, kind, search_date, search_string,
-                                       batch_id, strict=False, per_record=1))
+                                       batch_id, strict=False, per_record=1, update=update))
 
     def _store(
         self,
@@ -178,6 +186,7 @@ class ImportService(Service):
         batch_id: int | None,
         strict: bool,
         per_record: int = BYTES_PER_RECORD,
+        update: bool = False,
     ) -> Work[ImportReport]:
         """Progress is in ``weights`` units per file (bytes, or records), a record counting
         ``per_record`` of them until the file's count is known."""
@@ -187,8 +196,14 @@ class ImportService(Service):
         skip_lines: list[str] = []  # every skipped record, file and line, for "nothing to import"
         first_skip = ""
         skipped = 0
+        new_ids: list[int] = []
         with self.writing(importing=True) as s:
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
+            previous_source = True
+            if update and batch_id is None:
+                batch.update_round, spelled = update_round_for(s, source, batch.id)
+                previous_source = spelled is not None
+                batch.source = spelled or batch.source  # one source, one name in PRISMA's list
             done = 0
             for number, (file, weight) in enumerate(zip(files, weights, strict=True), 1):
                 name = os.path.basename(file.path)
@@ -203,7 +218,7 @@ class ImportService(Service):
                     s.flush()
                     stored = 0
                     for rows in file.chunks():
-                        insert_records(s, batch.id, sf.id, rows)
+                        new_ids.extend(insert_records(s, batch.id, sf.id, rows))
                         stored += len(rows)
                         # The count is known at the end; until then, progress goes by size.
                         yield Progress(done + min(weight - 1, stored * per_record), total, progress)
@@ -235,8 +250,16 @@ class ImportService(Service):
             if report.records == 0:
                 raise ScreenerError("nothing to import: these files hold no records that can be read")
             report.batch_id = batch.id
+            extra: dict[str, Any] = {}
+            if update:
+                report.update = yield from link_update(s, new_ids, batch.update_round, previous_source)
+                if not previous_source:
+                    report.warnings.append(f"no earlier batch from {batch.source}: its records are all matched "
+                                           f"against the project as part of update {batch.update_round}")
+                extra = {"update": True, "round": batch.update_round, "new": report.update.new,
+                         "linked": report.update.linked, "already_screened": report.update.already_screened}
             log_event(s, "import", batch_id=batch.id, source=batch.source,
-                      files=[f.file for f in report.files], records=report.records)
+                      files=[f.file for f in report.files], records=report.records, **extra)
         yield Progress(total, total, "Imported")
         return report
 
@@ -281,6 +304,7 @@ class ImportService(Service):
                     files=files.get(b.id, []),
                     records=counts.get(b.id, 0),
                     screened=screened.get(b.id, 0),
+                    update_round=b.update_round or 0,
                 )
                 for b in s.scalars(select(Batch).order_by(Batch.id))
             ]

@@ -24,7 +24,8 @@ from screener.types import Status
 
 # Kinds that change a whole list or the project's settings rather than a few records.
 STRUCTURAL = frozenset({"import", "settings_changed", "reviewer_added", "project_created",
-                        "package_merged", "prisma_manual"})
+                        "package_merged", "prisma_manual", "assign", "unassign", "label_added",
+                        "label_removed"})
 GAP_SECONDS = 300.0  # how long an id skipped over may still turn up (a long import)
 MAX_GAPS = 2000
 MAX_EVENTS = 5000  # per poll; the rest comes with the next

@@ -91,6 +91,11 @@ class PackageService(Service):
                      or statuses.get((rid, Stage.FULL_TEXT.value)) == Status.UNDECIDED
                      and status == Status.INCLUDED)
             )
+            from screener.core.services.allocation import assigned_to_others
+
+            others = assigned_to_others(s, me.id, Stage.TITLE_ABSTRACT.value)  # after assign: not theirs
+            wanted = [rid for rid in wanted if rid not in others or (rid, Stage.TITLE_ABSTRACT.value) in mine
+                      or statuses[(rid, Stage.TITLE_ABSTRACT.value)] != Status.UNDECIDED]
             ta_included = [rid for rid in wanted if statuses[(rid, Stage.TITLE_ABSTRACT.value)] == Status.INCLUDED]
             rows = _copy_rows(s, wanted)
             notes = [n for n in s.scalars(select(RecordNote).where(RecordNote.reviewer_id == me.id))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event
 from screener.store.models import Batch, PrismaManual, Record, Retrieval, StageStatus
@@ -40,7 +40,11 @@ FINAL = (Status.INCLUDED.value, Status.EXCLUDED.value)
 
 
 class PrismaService(Service):
-    def counts(self) -> dict[str, Any]:
+    def counts(self, updated: bool | None = None) -> dict[str, Any]:
+        """The flow's counts. ``updated`` gives the updated-review variant: the newest
+        update round is the new search, and the "previous studies" boxes count the
+        studies included from the earlier rounds. By default it is used as soon as the
+        project holds an update (``import --update``)."""
         ta = aliased(StageStatus)
         ft = aliased(StageStatus)
         with self.reading() as s:
@@ -54,6 +58,7 @@ class PrismaService(Service):
                     ft.reason,
                     Retrieval.retrieved,
                     func.count(),
+                    Batch.update_round,
                 )
                 .join(Batch, Batch.id == Record.batch_id)
                 .join(ta, and_(ta.record_id == Record.id, ta.stage == Stage.TITLE_ABSTRACT.value))
@@ -61,11 +66,51 @@ class PrismaService(Service):
                 .outerjoin(Retrieval, Retrieval.record_id == Record.id)
                 .group_by(
                     Batch.kind, Batch.source, Record.duplicate_of.is_(None), ta.status,
-                    ft.status, ft.reason, Retrieval.retrieved,
+                    ft.status, ft.reason, Retrieval.retrieved, Batch.update_round,
                 )
             ).all()
             manual = dict(s.execute(select(PrismaManual.key, PrismaManual.value)).all())
-        return build_counts(rows, manual)
+            newest = max((r[8] or 0 for r in rows), default=0)
+            if updated is None:
+                updated = newest > 0
+            from screener.core.services.reasons import ta_reason_table
+
+            if not (updated and newest > 0):
+                out = build_counts([r[:8] for r in rows], manual)
+                out["ta_excluded_reasons"] = ta_reason_table(s)
+                return out
+            current = [r[:8] for r in rows if (r[8] or 0) == newest]
+            earlier = [r[:8] for r in rows if (r[8] or 0) < newest]
+            filled = {k: v for k, v in manual.items() if k not in ("previous_studies", "previous_reports")}
+            out = build_counts(current, filled)
+            previous = build_counts(earlier, {})
+            included = previous["new_studies"]
+            out["previous_studies"] = out["previous_reports"] = included
+            out["total_studies"] = out["new_studies"] + included
+            out["total_reports"] = out["new_reports"] + included
+            out["update"] = {
+                "round": newest,
+                "previous_records": sum(n for *_, n in earlier),
+                "previous_pending": sum(previous["pending"].values()),
+                "duplicates_of_previous": self._linked_to_earlier(s, newest),
+            }
+            out["ta_excluded_reasons"] = ta_reason_table(s, newest)
+            return out
+
+    @staticmethod
+    def _linked_to_earlier(s: Session, newest: int) -> int:
+        """Records of the newest round linked to a record of an earlier round (already
+        screened in the previous version, so removed before screening)."""
+        earlier_record = aliased(Record)
+        earlier_batch = aliased(Batch)
+        return s.scalar(
+            select(func.count())
+            .select_from(Record)
+            .join(Batch, Batch.id == Record.batch_id)
+            .join(earlier_record, earlier_record.id == Record.duplicate_of)
+            .join(earlier_batch, earlier_batch.id == earlier_record.batch_id)
+            .where(Batch.update_round == newest, earlier_batch.update_round < newest)
+        ) or 0
 
     def set_manual(self, key: str, value: int | None) -> None:
         """Enter (or with None, clear) a box Screener cannot count itself."""

@@ -10,7 +10,17 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from screener.core.services.allocation import assigned_to
 from screener.core.services.base import Service, get_reviewer, log_event
+from screener.core.services.facet_counts import facet_counts
+from screener.core.services.labels import visible_labels
+from screener.core.services.record_filters import (
+    RecordFilter,
+    filter_conditions,
+    record_conditions,
+    shown_status,
+    viewer_of,
+)
 from screener.core.services.screening import DecisionInfo, check_stage, visible_decisions
 from screener.core.services.team import check_acting_as
 from screener.store.models import (
@@ -30,14 +40,16 @@ VIEWS = ("my_queue", "all")
 
 def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
     """Conditions on StageStatus rows for the records that still need this reviewer's
-    decision at ``stage`` (the list's "My queue" and the progress figures alike)."""
+    decision at ``stage`` (the list's "My queue" and the progress figures alike): after
+    ``assign``, those assigned to them, and any record assigned to no one."""
     return (
         StageStatus.status == Status.UNDECIDED.value,
-        ~exists().where(
+        ~select(Decision.id).where(
             Decision.record_id == StageStatus.record_id,
             Decision.reviewer_id == reviewer_id,
             Decision.stage == stage,
-        ),
+        ).correlate(StageStatus).exists(),  # correlated to the list's rows only, whatever else is joined
+        assigned_to(reviewer_id, stage),
     )
 
 
@@ -57,6 +69,7 @@ class RecordSummary:
     first_author: str
     status: str
     mine: str = ""  # the viewer's own decision at the stage, if any
+    final: str = ""  # the final status as the viewer may see it (record_filters.shown_status)
 
 
 @dataclass
@@ -84,6 +97,8 @@ class RecordDetail:
     decisions: list[DecisionInfo] = field(default_factory=list)  # visible to the viewer
     tags: list[str] = field(default_factory=list)
     note: str = ""
+    labels: list[str] = field(default_factory=list)  # the labels the viewer may see
+    resolutions: list[DecisionInfo] = field(default_factory=list)  # final decisions on conflicts, blind-safe
 
 
 def reached_stage(stage: str):  # type: ignore[no-untyped-def]
@@ -111,6 +126,7 @@ class RecordService(Service):
         sort: str = "id",
         descending: bool = False,
         among: Collection[int] | None = None,
+        filters: RecordFilter | None = None,
     ) -> list[int]:
         """Record ids for a list, in order. ``my_queue`` needs a reviewer: the records
         that still need that reviewer's decision at this stage. With ``among``, only those
@@ -144,6 +160,13 @@ class RecordService(Service):
                 if found is not None:
                     sql, params = found
                     q = q.where(StageStatus.record_id.in_(text(sql).bindparams(**params)))
+            if filters is not None:
+                on_record = record_conditions(s, filters)
+                if on_record:
+                    if not by_record:
+                        q = q.join(Record, Record.id == StageStatus.record_id)
+                    q = q.where(*on_record)
+                q = q.where(*filter_conditions(s, filters, stage, viewer_of(s, reviewer), record_parts=False))
             order = SORTS[sort] if by_record else StageStatus.record_id
             q = q.order_by(order.desc() if descending else order, StageStatus.record_id)
             was_enabled = gc.isenabled()
@@ -161,18 +184,22 @@ class RecordService(Service):
         stage = check_stage(stage)
         with self.reading() as s:
             rows = {
-                rid: (title, year, fa, st)
-                for rid, title, year, fa, st in s.execute(
-                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status)
+                rid: (title, year, fa, st, n)
+                for rid, title, year, fa, st, n in s.execute(
+                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status,
+                           StageStatus.n_decisions)
                     .join(StageStatus, and_(StageStatus.record_id == Record.id, StageStatus.stage == stage))
                     .where(Record.id.in_(ids))
                 )
             }
             if viewer is None:
-                return [RecordSummary(rid, *rows[rid]) for rid in ids if rid in rows]
+                return [RecordSummary(rid, *rows[rid][:4], final=shown_status(rows[rid][3], rows[rid][4], None, False))
+                        for rid in ids if rid in rows]
             mine = self._my_decisions(s, ids, stage, viewer)
+            blind = viewer_of(s, viewer).blind
             return [
-                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""))
+                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""),
+                              shown_status(rows[rid][3], rows[rid][4], mine.get(rid), blind))
                 for rid in ids
                 if rid in rows
             ]
@@ -188,11 +215,15 @@ class RecordService(Service):
             ).all()
         )
 
-    def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None) -> list[RecordSummary]:
-        ids = self.ids(stage, status=status)
+    def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None, *,
+                view: str = "all", reviewer: str | None = None,
+                filters: RecordFilter | None = None) -> list[RecordSummary]:
+        """Rows for the ``records`` command: a view (``my_queue`` is ``reviewer``'s queue),
+        filtered; with a reviewer, statuses are what that reviewer may see."""
+        ids = self.ids(stage, view=view, reviewer=reviewer, status=status, filters=filters)
         out: list[RecordSummary] = []
         for start in range(0, len(ids), 5000):
-            out += self.summaries(ids[start : start + 5000], stage)
+            out += self.summaries(ids[start : start + 5000], stage, viewer=reviewer)
         return out
 
     def detail(self, record_id: int, viewer: str | None = None) -> RecordDetail:
@@ -236,6 +267,8 @@ class RecordService(Service):
                 decisions=decisions,
                 tags=list(s.scalars(select(RecordTag.tag).where(RecordTag.record_id == record_id).order_by(RecordTag.tag))),
                 note=note,
+                labels=visible_labels(s, record_id, viewer),
+                resolutions=visible_resolutions(s, record_id, viewer, decisions),
             )
 
     def counts(self, stage: str, reviewer: str | None = None) -> dict[str, int]:
@@ -270,6 +303,26 @@ class RecordService(Service):
                 ) or 0
             return out
 
+    def filter_counts(
+        self,
+        stage: str,
+        filters: RecordFilter,
+        *,
+        view: str = "all",
+        reviewer: str | None = None,
+    ) -> dict[str, dict[Any, int]]:
+        """For each filter, how many records of the view each of its values would leave
+        given the other filters in use (blind-safe for ``reviewer``)."""
+        stage = check_stage(stage)
+        with self.reading() as s:
+            viewer = viewer_of(s, reviewer)
+            base: list[Any] = [reached_stage(stage)]
+            if view == "my_queue":
+                if viewer.reviewer_id is None:
+                    raise ScreenerError("my queue needs a reviewer")
+                base += in_my_queue(viewer.reviewer_id, stage)
+            return facet_counts(s, base, filters, stage, viewer)
+
     def queue_size(self, stage: str, reviewer: str) -> int:
         return self.counts(stage, reviewer)["queue"]
 
@@ -290,6 +343,11 @@ class RecordService(Service):
                     reached_stage(stage),
                 )
             ) or 0
+
+    def record_types(self) -> list[str]:
+        """The record types in the project (RIS type codes), for the type filter."""
+        with self.reading() as s:
+            return sorted(t or "" for t in s.scalars(select(Record.type).distinct()))
 
     # tags and notes
     def tags(self) -> list[str]:
@@ -329,3 +387,26 @@ def blind_status(status: str, my_decision: str | None) -> str:
             return Status.UNDECIDED.value
         return status
     return Status.UNDECIDED.value
+
+
+def visible_resolutions(s: Session, record_id: int, viewer: str | None,
+                        decisions: list[DecisionInfo]) -> list[DecisionInfo]:
+    """The record's resolutions (the final decision on a conflict, and who made it). In a
+    blind project a reviewer sees one only at a stage where they decided themselves (a
+    conflict needs every decision first) or if they resolve conflicts."""
+    from screener.store.models import Project, Resolution, Reviewer
+
+    rows: list[tuple[Resolution, str]] = [(r, name) for r, name in s.execute(
+        select(Resolution, Reviewer.name).join(Reviewer, Reviewer.id == Resolution.reviewer_id)
+        .where(Resolution.record_id == record_id).order_by(Resolution.stage)
+    )]
+    if not rows:
+        return []
+    if viewer:
+        project = s.get(Project, 1)
+        me = get_reviewer(s, viewer)
+        if (project is None or project.blind) and me.role != "resolver":
+            mine = {d.stage for d in decisions if d.reviewer == viewer}
+            rows = [(r, name) for r, name in rows if r.stage in mine]
+    return [DecisionInfo(record_id, name, r.stage, r.decision, r.reason, r.note, r.resolved_at.isoformat())
+            for r, name in rows]

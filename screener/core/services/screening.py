@@ -33,6 +33,7 @@ class DecisionInfo:
     note: str = ""
     decided_at: str = ""
     warning: str = ""  # what else the decision changed, for the reviewer to know
+    undone: int = 1  # after an undo: how many decisions it took back (a whole bulk step)
 
 
 def check_stage(stage: str) -> str:
@@ -74,6 +75,10 @@ def check_reason(s: Session, stage: str, decision: str, reason: str) -> str:
     """The reason as the project's list spells it (matched regardless of case), or the
     list's reason of that number (1 for the first, as keys 1–9 pick them in the GUI)."""
     reason = (reason or "").strip()
+    if decision == Choice.EXCLUDE and stage == Stage.TITLE_ABSTRACT:
+        from screener.core.services.reasons import check_ta_reason
+
+        return check_ta_reason(s, reason)
     if stage == Stage.FULL_TEXT and decision == Choice.EXCLUDE:
         reasons = list(s.scalars(select(ExclusionReason.text).order_by(ExclusionReason.position)))
         reason = next((r for r in reasons if r.casefold() == reason.casefold()), reason)
@@ -153,6 +158,12 @@ class ScreeningService(Service):
             target = next((e for e in events if e.kind == "decision" and e.id not in undone), None)
             if target is None or target.record_id is None:
                 return None
+            if target.detail.get("bulk") and isinstance(target.detail.get("step"), int):
+                from screener.core.services.bulk_undo import undo_bulk_decisions
+
+                whole = undo_bulk_decisions(s, target.detail["step"], reviewer)
+                if whole is not None:  # the whole step at once
+                    return whole
             r = get_reviewer(s, reviewer)
             lock_records(s, [target.record_id])
             row = s.scalar(

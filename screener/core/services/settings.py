@@ -36,6 +36,7 @@ class ProjectInfo:
     blind: bool = True
     strict: bool = False  # on a server: blinding and identity enforced by the database
     resolve_policy: str = DEFAULT_RESOLVE_POLICY  # who may resolve: see core.services.team
+    ta_reason_required: bool = False  # title/abstract exclusions must name a reason
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class SettingsService(Service):
                     reviewers_per_record_ta=reviewers_per_record,
                     reviewers_per_record_ft=reviewers_per_record,
                     blind=True,
+                    ta_reason_required=False,
                     created_at=now(),
                     strict=strict,
                     resolve_policy=resolve_policy,
@@ -119,6 +121,7 @@ class SettingsService(Service):
                 blind=p.blind,
                 strict=p.strict,
                 resolve_policy=p.resolve_policy,
+                ta_reason_required=bool(p.ta_reason_required),
             )
 
     def make_strict(self) -> list[str]:
@@ -166,6 +169,7 @@ class SettingsService(Service):
         reviewers_per_record: dict[str, int] | None = None,
         blind: bool | None = None,
         resolve_policy: str | None = None,
+        ta_reason_required: bool | None = None,
     ) -> None:
         """Change any of the settings; what is not given stays as it is."""
         with self.writing() as s:
@@ -184,6 +188,8 @@ class SettingsService(Service):
                 p.question = question.strip()
             if blind is not None:
                 p.blind = blind
+            if ta_reason_required is not None:
+                p.ta_reason_required = ta_reason_required
             if reviewers_per_record:
                 for stage, n in reviewers_per_record.items():
                     if n not in (1, 2):

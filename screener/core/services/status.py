@@ -62,7 +62,11 @@ def recompute_all(s: Session) -> None:
 
 
 def _recompute_chunk(s: Session, ids: list[int], stage: str) -> None:
+    from screener.core.services.allocation import assigned_counts
+
     required = required_reviewers(s, stage)
+    # a record assigned to more reviewers (the calibration overlap) waits for them all
+    assigned = assigned_counts(s, ids, stage)
     votes: dict[int, list[Vote]] = defaultdict(list)
     rows = s.execute(
         select(Decision.record_id, Reviewer.name, Decision.decision, Decision.reason)
@@ -94,7 +98,8 @@ def _recompute_chunk(s: Session, ids: list[int], stage: str) -> None:
         elif rid in not_retrieved:  # not assessed, whatever was decided before
             status, reason = Status.NOT_RETRIEVED.value, ""
         else:
-            outcome = stage_outcome(stage, required, votes.get(rid, []), resolutions.get(rid))
+            outcome = stage_outcome(stage, max(required, assigned.get(rid, 0)), votes.get(rid, []),
+                                    resolutions.get(rid))
             status, reason = outcome.status.value, outcome.reason
         row = current.get(rid)
         if row is None:

@@ -21,8 +21,10 @@ from screener.store.models.project import (
 from screener.store.models.records import Batch, Record, RecordNote, RecordTag, SourceFile
 from screener.store.models.screening import Decision, Resolution, Retrieval, StageStatus
 from screener.store.models.team import PackageToken
+from screener.store.models.workspace import Assignment, Label, RecordLabel
 
 __all__ = [
+    "Assignment",
     "Base",
     "Batch",
     "Criterion",
@@ -31,10 +33,12 @@ __all__ = [
     "Event",
     "ExclusionReason",
     "HighlightTerm",
+    "Label",
     "PrismaManual",
     "PackageToken",
     "Project",
     "Record",
+    "RecordLabel",
     "RecordNote",
     "RecordTag",
     "Resolution",

@@ -20,6 +20,8 @@ class Project(Base):
     reviewers_per_record_ta: Mapped[int] = mapped_column(Integer, default=1)
     reviewers_per_record_ft: Mapped[int] = mapped_column(Integer, default=1)
     blind: Mapped[bool] = mapped_column(Boolean, default=True)
+    # a title/abstract exclusion must name a reason from the list (as at full text)
+    ta_reason_required: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # Asked (once) what the old default reason "Not available in full text" means here.
     legacy_reason_asked: Mapped[bool] = mapped_column(Boolean, default=False)

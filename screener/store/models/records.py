@@ -20,6 +20,8 @@ class Batch(Base):
     search_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     search_string: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # 0 for the review's own searches; 1, 2, ... for the searches of each update
+    update_round: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SourceFile(Base):
@@ -64,7 +66,7 @@ class Record(Base):
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("record.id"), nullable=True, index=True
     )
-    __table_args__ = (Index("ix_record_doi", "doi"),)
+    __table_args__ = (Index("ix_record_doi", "doi"), Index("ix_record_type_key", "type", "id"))
 
 
 class RecordTag(Base):
