@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from screener.core.project import Project
+from screener.store.sqlite_file import import_running
 from screener.types import run_work
 from tests.long_imports import ImportInAnotherWindow, screener_command, write_export
 
@@ -97,9 +98,24 @@ def _running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("after", [0.0, 1.0, 3.0])
+def _journal_bytes(project: Path) -> int:
+    wal = project.with_name(project.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+# The moments of the import at which it is killed, each seen from outside as a user would
+# see it: its reading processes running; the project's write lock taken; some 16 MB of its
+# records written to the project's journal (an 80,000-record import writes about 75 MB).
+MOMENTS = {
+    "reading": lambda project: True,
+    "storing": lambda project: import_running(str(project)),
+    "midway": lambda project: _journal_bytes(project) >= 16 * 2**20,
+}
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
 def test_killing_an_import_leaves_no_process_behind_and_ends_its_pipeline(
-    project: Path, export: Path, after: float
+    project: Path, export: Path, moment: str
 ) -> None:
     cat = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     assert cat.stdin is not None
@@ -111,8 +127,10 @@ def test_killing_an_import_leaves_no_process_behind_and_ends_its_pipeline(
         while len(_descendants(importer.pid)) < 2:  # a reading process and multiprocessing's tracker
             assert importer.poll() is None and time.monotonic() < deadline, "the reading processes never started"
             time.sleep(0.02)
-        time.sleep(after)  # kill it at this moment of its storing, not wait for something
-        assert importer.poll() is None
+        reached = MOMENTS[moment]
+        while not reached(project):  # kill it the moment it gets there
+            assert importer.poll() is None and time.monotonic() < deadline, f"the import never got to {moment}"
+            time.sleep(0.002)
         left_behind = _descendants(importer.pid)  # the reading processes and multiprocessing's tracker
         os.kill(importer.pid, signal.SIGKILL)
         importer.wait()

@@ -60,9 +60,10 @@ def test_another_reviewers_decisions_and_resolution_arrive_within_2_s(qtbot, win
     qtbot.waitUntil(lambda: "Conflicts" == tab_title(window, "conflicts"), timeout=5000)
 
     committed = cli("decide", url, "1", "exclude", "--reviewer", "bob")
-    qtbot.waitUntil(lambda: tab_title(window, "conflicts") == "Conflicts (1)", timeout=LIVE_MS)
     conflicts = window.pane.views["conflicts"]
-    assert [c.record_id for c in conflicts.model.rows] == [1]
+    # the badge (from the counts) and the list (from the changed rows) each arrive by then
+    qtbot.waitUntil(lambda: tab_title(window, "conflicts") == "Conflicts (1)"
+                    and [c.record_id for c in conflicts.model.rows] == [1], timeout=LIVE_MS)
     assert time.perf_counter() - committed < LIVE_MS / 1000
     qtbot.waitUntil(lambda: window.pane.header.team_label.text() == "Team 1 / 8 complete",
                     timeout=LIVE_MS)
@@ -76,9 +77,9 @@ def test_another_reviewers_decisions_and_resolution_arrive_within_2_s(qtbot, win
     prisma = window.pane.views["prisma"]
     screened = prisma.counts.get("records_screened")
     cli("resolve", url, "1", "exclude", "--reviewer", "carla")
-    qtbot.waitUntil(lambda: tab_title(window, "conflicts") == "Conflicts", timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: tab_title(window, "conflicts") == "Conflicts"
+                    and [r.record_id for r in conflicts.resolved_model.rows] == [1], timeout=LIVE_MS)
     assert conflicts.model.rows == []
-    assert [r.record_id for r in conflicts.resolved_model.rows] == [1]
     qtbot.waitUntil(lambda: prisma.counts.get("records_screened") != screened, timeout=LIVE_MS)
     assert screen.current_id() == 3  # the record being read never moved
     assert resets == []  # rows updated in place: the list was never reset
@@ -92,12 +93,16 @@ def test_records_another_reviewer_decides_leave_my_queue_but_the_one_i_read_stay
     screen = open_as(qtbot, window, url, "ana")
     assert screen.model.ids == list(range(1, 9)) and screen.current_id() == 1
     resets = resets_of(screen.model)
+    arrived: list[frozenset[int]] = []  # after the screen's own handler (connected first)
+    window.workspace.records_changed.connect(lambda c: arrived.append(c.record_ids))
     cli("decide", url, "4", "exclude", "--reviewer", "bob")
     qtbot.waitUntil(lambda: 4 not in screen.model.ids, timeout=LIVE_MS)
     assert screen.model.ids == [1, 2, 3, 5, 6, 7, 8]
     cli("decide", url, "1", "include", "--reviewer", "bob")  # the record ana is reading
     qtbot.waitUntil(lambda: window.pane.header.team_label.text() == "Team 2 / 8 complete",
                     timeout=LIVE_MS)
+    # the list has taken in bob's decision on #1 while ana still reads it
+    qtbot.waitUntil(lambda: any(1 in ids for ids in arrived), timeout=LIVE_MS)
     assert screen.current_id() == 1 and 1 in screen.model.ids  # not pulled from under her
     assert screen.pane.record_id == 1
     qtbot.keyClick(screen.table, Qt.Key.Key_J)
