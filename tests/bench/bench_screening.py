@@ -142,7 +142,7 @@ FILTERED = {"sources": ["Scopus", "PubMed", "Web of Science"], "year_from": 1995
             "types": ["JOUR"], "final": ["undecided"]}
 
 
-def measure(path: Path, keys: int, filters: bool = False) -> dict[str, object]:
+def measure(path: Path, keys: int, filters: bool = False, profile: bool = False) -> dict[str, object]:
     _guard_immortals()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer
@@ -243,13 +243,17 @@ def measure(path: Path, keys: int, filters: bool = False) -> dict[str, object]:
     probe.view = view
     keys_cycle = [Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_E, Qt.Key.Key_M, Qt.Key.Key_E]
 
-    def run_keys(n: int, reading_ms: float) -> list[float]:
+    def run_keys(n: int, reading_ms: float, profiler=None) -> list[float]:  # type: ignore[no-untyped-def]
         out = []
         for i in range(n):
             probe.painted_ms = None
             probe.running = False
+            if profiler is not None:
+                profiler.enable()
             QTest.keyClick(view.table, keys_cycle[i % len(keys_cycle)])
             until(lambda: probe.painted_ms is not None, 2)
+            if profiler is not None:
+                profiler.disable()
             if probe.painted_ms is not None:
                 out.append(probe.painted_ms)
             end = time.perf_counter() + reading_ms / 1000
@@ -269,8 +273,20 @@ def measure(path: Path, keys: int, filters: bool = False) -> dict[str, object]:
             collections.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
 
     gc.callbacks.append(on_gc)
-    lat = run_keys(keys, 40.0)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    lat = run_keys(keys, 40.0, profiler)
     gc.callbacks.remove(on_gc)
+    if profiler is not None:
+        import pstats
+
+        print(f"\nprofile of {keys} keys (key press to paint only), by own time:", file=sys.stderr)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        print("by cumulative time:", file=sys.stderr)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
     full = [ms for gen, ms in collections if gen == 2]
     burst = run_keys(min(100, keys), 0.0)
     decided_ok = view.model.rowCount() == queue - keys - min(100, keys)
@@ -383,6 +399,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--filters", action="store_true", help="measure with combined list filters in use")
+    parser.add_argument("--profile", action="store_true", help="cProfile the key presses (stderr)")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -390,7 +407,7 @@ def main() -> None:
         build(args.build, args.records)
         return
     if args.measure:
-        report(measure(args.measure, args.keys, args.filters), args.records)
+        report(measure(args.measure, args.keys, args.filters, args.profile), args.records)
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     cached = CACHE / f"bench-{args.records}.screener"
@@ -408,7 +425,8 @@ def main() -> None:
     # a fresh settings folder: no filters or window state kept from an earlier run
     env = {**os.environ, "XDG_CONFIG_HOME": str(work.parent / "config"), "HOME": str(work.parent)}
     subprocess.run([sys.executable, __file__, "--measure", str(work), "--records", str(args.records),
-                    "--keys", str(args.keys), *(["--filters"] if args.filters else [])], check=True, env=env)
+                    "--keys", str(args.keys), *(["--filters"] if args.filters else []),
+                    *(["--profile"] if args.profile else [])], check=True, env=env)
 
 
 if __name__ == "__main__":

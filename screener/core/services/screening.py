@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from screener.core.services.base import Service, get_reviewer, log_event, now
+from screener.core.services.decide_fast import decide_title_abstract
 from screener.core.services.status import lock_records, recompute
 from screener.core.services.team import check_acting_as
 from screener.store.models import (
@@ -112,6 +113,10 @@ class ScreeningService(Service):
         stage = check_stage(stage)
         check_choice(decision)
         with self.writing() as s:
+            fast = decide_title_abstract(s, record_id, reviewer, decision, reason, note) \
+                if stage == Stage.TITLE_ABSTRACT.value else None
+            if fast is not None:  # the common case, a few statements (core.services.decide_fast)
+                return DecisionInfo(record_id, reviewer, stage, decision, fast[1], note, fast[0].isoformat())
             info = apply_decision(s, record_id, reviewer, decision, stage, reason, note)
         return info
 
