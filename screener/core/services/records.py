@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,22 @@ def reached_stage(stage: str):  # type: ignore[no-untyped-def]
     )
 
 
+SQLITE_SORTS = {  # as the sort indexes of migration 0006 hold them (SQLite's lower() is ASCII too)
+    "title": Record.title.collate("NOCASE"),
+    "year": Record.year,
+    "first_author": Record.first_author.collate("NOCASE"),
+}
+
+
+def in_sort_order(s: Session, ids: Sequence[int], sort: str, descending: bool) -> list[int]:
+    """``ids`` (a list) in the order of a record field, ties in record order, read from that
+    field's index: every record's id in that order, of which those in the list are kept."""
+    key = SQLITE_SORTS[sort]
+    wanted = set(ids)
+    order = select(Record.id).order_by(key.desc() if descending else key, Record.id)
+    return [rid for rid in s.connection().execute(order).scalars() if rid in wanted]
+
+
 class RecordService(Service):
     def ids(
         self,
@@ -137,8 +153,14 @@ class RecordService(Service):
         with self.reading() as s:
             q = select(StageStatus.record_id).where(StageStatus.stage == stage)
             by_record = sort in SORTS and sort != "id"
-            if by_record:  # only a sort needs the (wide) record rows; ids come from stage_status
+            # On SQLite the list is read in record order and put in the sort's order from that
+            # sort's index (migration 0006): no lookup of each record, no sort of wide rows.
+            in_python = by_record and s.get_bind().dialect.name == "sqlite"
+            if by_record and not in_python:  # only a sort needs the (wide) record rows
                 q = q.join(Record, Record.id == StageStatus.record_id)
+                by_record = True
+            elif in_python:
+                by_record = False
             if status == Status.DUPLICATE:
                 q = q.where(StageStatus.status == Status.DUPLICATE.value)
             else:
@@ -168,11 +190,16 @@ class RecordService(Service):
                     q = q.where(*on_record)
                 q = q.where(*filter_conditions(s, filters, stage, viewer_of(s, reviewer), record_parts=False))
             order = SORTS[sort] if by_record else StageStatus.record_id
-            q = q.order_by(order.desc() if descending else order, StageStatus.record_id)
+            q = q.order_by(order.desc() if descending and (by_record or sort == "id") else order)
+            if by_record:
+                q = q.order_by(StageStatus.record_id)
             was_enabled = gc.isenabled()
             gc.disable()  # 100,000 row tuples, all freed at once: no cycles to look for meanwhile
             try:
-                return [row[0] for row in s.connection().execute(q).fetchall()]
+                ids = s.connection().execute(q).scalars().all()
+                if in_python:
+                    ids = in_sort_order(s, ids, sort, descending)
+                return ids
             finally:
                 if was_enabled:
                     gc.enable()

@@ -66,7 +66,9 @@ class Record(Base):
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("record.id"), nullable=True, index=True
     )
-    __table_args__ = (Index("ix_record_doi", "doi"), Index("ix_record_type_key", "type", "id"))
+    # (the list's sorts by title and first author are backend-specific: migration 0006)
+    __table_args__ = (Index("ix_record_doi", "doi"), Index("ix_record_type_key", "type", "id"),
+                      Index("ix_record_year", "year"))
 
 
 class RecordTag(Base):

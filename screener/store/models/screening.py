@@ -36,6 +36,8 @@ class StageStatus(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")  # final full-text exclusion reason
     n_decisions: Mapped[int] = mapped_column(Integer, default=0)
+    # every list reads its rows from this index alone, in record order
+    __table_args__ = (Index("ix_stage_status_list", "status", "stage", "record_id", "n_decisions"),)
 
 
 class Decision(Base):
