@@ -224,10 +224,11 @@ def _tr(text: str) -> str:
 
 def empty_state(project: Project, stage: str, reviewer: str, filters: FilterBar) -> tuple[str, str, str]:
     """Why the list is empty, as (title, detail, action button text): it teaches."""
-    try:
-        any_records = project.records.counts(Stage.TITLE_ABSTRACT.value)["total"] > 0
-        at_stage = project.records.counts(stage)["total"]
-        waiting = project.records.waiting_for_others(stage, reviewer) if reviewer else 0
+    try:  # counted only where the answer needs it: a search with no hits says so at once
+        any_records = project.records.any_records()
+        if any_records and not filters.is_filtered():
+            at_stage = project.records.counts(stage)["total"]
+            waiting = project.records.waiting_for_others(stage, reviewer) if reviewer else 0
     except ScreenerError:
         any_records, at_stage, waiting = True, 1, 0
     if not any_records:

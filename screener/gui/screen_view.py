@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from screener.core.services.records import RecordDetail, RecordSummary
 from screener.gui import mark_duplicate_dialog
@@ -148,7 +149,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._shortcuts += self.full_text.shortcuts
         self.mark_duplicate_action = mark_duplicate_dialog.install(self)  # Ctrl+Shift+D, context menu
         self._counts_timer = QTimer(self, singleShot=True, interval=1500)
-        self._counts_timer.timeout.connect(self._update_progress)
+        self._counts_timer.timeout.connect(self._update_progress_off_thread)
         self._counts_timer.timeout.connect(self._recount_if_shown)  # filter counts follow decisions
         self._announce_timer = QTimer(self, singleShot=True, interval=400)
         self._announce_timer.timeout.connect(self._announce)
@@ -365,6 +366,24 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             c = self.project.records.counts(self.workspace.stage, self.workspace.reviewer or None)
         except ScreenerError:
             c = {}
+        self._show_counts(c)
+
+    def _update_progress_off_thread(self) -> None:
+        """The figures again a moment after decisions, counted on a worker thread: a count over
+        100,000 records never holds up the next key press."""
+        project, stage, reviewer = self.project, self.workspace.stage, self.workspace.reviewer or None
+
+        def work():  # type: ignore[no-untyped-def]
+            yield from ()
+            return project.records.counts(stage, reviewer)
+
+        def done(c: dict[str, int]) -> None:
+            if isValid(self) and (stage, reviewer) == (self.workspace.stage, self.workspace.reviewer or None):
+                self._show_counts(c)
+
+        self.workspace.runner.start(work(), done, lambda _e: None)
+
+    def _show_counts(self, c: dict[str, int]) -> None:
         # Done: what no longer needs me at this stage (decided by me, settled without me, or a
         # report not retrieved), the header's figure too ("My queue 82 / 97 · 15% done").
         self._count_not_retrieved = c.get("not_retrieved", 0)

@@ -196,7 +196,7 @@ class RecordService(Service):
             was_enabled = gc.isenabled()
             gc.disable()  # 100,000 row tuples, all freed at once: no cycles to look for meanwhile
             try:
-                ids = s.connection().execute(q).scalars().all()
+                ids = list(s.connection().execute(q).scalars())
                 if in_python:
                     ids = in_sort_order(s, ids, sort, descending)
                 return ids
@@ -370,6 +370,11 @@ class RecordService(Service):
                     reached_stage(stage),
                 )
             ) or 0
+
+    def any_records(self) -> bool:
+        """Whether anything was imported yet (one row read, not a count)."""
+        with self.reading() as s:
+            return s.scalar(select(Record.id).limit(1)) is not None
 
     def record_types(self) -> list[str]:
         """The record types in the project (RIS type codes), for the type filter."""
