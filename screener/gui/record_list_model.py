@@ -331,18 +331,30 @@ class RecordRowDelegate(QStyledItemDelegate):
     def __init__(self, model: RecordListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self._texts: OrderedDict[tuple[int, int, int], QStaticText] = OrderedDict()  # laid-out, elided
+        self._texts: OrderedDict[tuple[int, int, int], tuple[QStaticText, float]] = OrderedDict()  # laid out, elided
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        s = self.model.summary(index.row())
-        widget = option.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else None
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        pal = option.palette  # type: ignore[attr-defined]
+        # Every row below a decided one is painted again at each decision: the option's
+        # state and features (enum flags, slow to read from Python) are asked of the table.
+        row = index.row()
+        s = self.model.summary(row)
+        table = self.parent()
         rect = option.rect  # type: ignore[attr-defined]
-        if selected and style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:  # type: ignore[attr-defined]
+        if isinstance(table, QTableView):
+            selected = table.selectionModel().isSelected(index)
+            pal = table.palette()
+            alternate = bool(row & 1) and table.alternatingRowColors()
+        else:
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+            pal = option.palette  # type: ignore[attr-defined]
+            alternate = bool(option.features & QStyleOptionViewItem.ViewItemFeature.Alternate)  # type: ignore[attr-defined]
+        if selected:
+            widget = option.widget  # type: ignore[attr-defined]
+            style = widget.style() if widget is not None else None
+            if style is not None:
+                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+            pal = option.palette  # type: ignore[attr-defined]
+        elif alternate:
             painter.fillRect(rect, pal.brush(QPalette.ColorRole.AlternateBase))
         if s is None:
             return
@@ -357,19 +369,19 @@ class RecordRowDelegate(QStyledItemDelegate):
         painter.setPen(pal.color(role))
         area = rect.adjusted(5, 0, -4, 0)
         key = (s.record_id, column, area.width())
-        static = self._texts.get(key)
-        if static is None:
+        cached = self._texts.get(key)
+        if cached is None:
             text = s.title or "(no title)" if column == 1 else (
                 ("" if s.year is None else str(s.year)) if column == 2 else s.first_author)
             fm = option.fontMetrics  # type: ignore[attr-defined]
             static = QStaticText(fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(QTransform(), option.font)  # type: ignore[attr-defined]
-            self._texts[key] = static
+            cached = self._texts[key] = (static, static.size().height())
             if len(self._texts) > 4096:
                 self._texts.popitem(last=False)
-        y = area.y() + (area.height() - static.size().height()) / 2
-        painter.drawStaticText(QPointF(area.x(), y), static)
+        static, height = cached
+        painter.drawStaticText(QPointF(area.x(), area.y() + (area.height() - height) / 2), static)
 
 
 def setup_record_table(t: QTableView, model: RecordListModel) -> None:

@@ -153,14 +153,7 @@ class ScreeningService(Service):
         """Undo this reviewer's most recent decision still in force; None if nothing to undo."""
         with self.writing() as s:
             check_acting_as(s, get_reviewer(s, reviewer))
-            events = s.scalars(
-                select(Event)
-                .where(Event.reviewer == reviewer, Event.kind.in_(("decision", "undo")))
-                .order_by(Event.id.desc())
-                .limit(500)
-            ).all()
-            undone = {e.detail.get("undoes") for e in events if e.kind == "undo"}
-            target = next((e for e in events if e.kind == "decision" and e.id not in undone), None)
+            target = last_decision_in_force(s, reviewer)
             if target is None or target.record_id is None:
                 return None
             if target.detail.get("bulk") and isinstance(target.detail.get("step"), int):
@@ -212,6 +205,30 @@ class ScreeningService(Service):
         reviewers have all decided there."""
         with self.reading() as s:
             return visible_decisions(s, record_id, viewer)
+
+
+def last_decision_in_force(s: Session, reviewer: str, within: int = 500) -> Event | None:
+    """The reviewer's latest decision event not undone, among their last ``within`` decision
+    and undo events; read a few at a time, newest first (usually the first is the one)."""
+    undone: set[int | None] = set()
+    seen = 0
+    before: int | None = None
+    while seen < within:
+        q = (select(Event.id, Event.kind, Event.detail).where(Event.reviewer == reviewer, Event.kind.in_(("decision", "undo")))
+             .order_by(Event.id.desc()).limit(min(20, within - seen)))
+        if before is not None:
+            q = q.where(Event.id < before)
+        rows = s.execute(q).all()
+        if not rows:
+            return None
+        for event_id, kind, detail in rows:
+            if kind == "decision" and event_id not in undone:
+                return s.get(Event, event_id)
+            if kind == "undo":
+                undone.add((detail or {}).get("undoes"))
+        seen += len(rows)
+        before = rows[-1][0]
+    return None
 
 
 def apply_decision(
