@@ -15,3 +15,11 @@ import gc
 def settle_heap() -> None:
     gc.collect()
     gc.freeze()
+
+
+def settle_young() -> None:
+    """After a stretch of work (the screen calls it when the reviewer pauses): collect the
+    young generations, which is quick, and move what survived out of sight, so that a full
+    collection never has a session's worth of objects to walk in the middle of a key press."""
+    gc.collect(1)
+    gc.freeze()

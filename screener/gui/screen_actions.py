@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from screener.gui.heap import settle_young
 from screener.gui.recent import dialog_folder, remember_folder
 from screener.gui.screen_parts import is_text_input
 from screener.types import ConnectionLost, ScreenerError
@@ -90,8 +91,12 @@ class ScreenActions:
             done=self.tr(DONE_WORDS[choice]), id=rid, extra=extra))
         row = self.table.currentIndex().row()
         if self.filters.view() == "my_queue":
-            self.model.remove_id(rid)  # the next row becomes current and is shown
-            self.select_row(row)
+            self._placing = True  # Qt moves the current row as this one goes: show only the next
+            try:
+                self.model.remove_id(rid)
+            finally:
+                self._placing = False
+            self.select_row(row)  # the next row takes its place and is shown
         else:
             self.model.refresh_id(rid)
             if row + 1 < self.model.rowCount():
@@ -180,6 +185,7 @@ class ScreenActions:
             self.workspace.data_changed.emit()
         finally:
             self._own_change = False
+        settle_young()  # the reviewer paused: no full collection will walk this stretch's objects
 
     # notes, tags, full text
     def _save_note(self, rid: int, text: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -66,6 +66,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._since_checkpoint = 0
         self._checkpointing = False
         self._want_ahead = False
+        self._placing = False
 
         self.filters = FilterBar(self)
         self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
@@ -245,12 +246,16 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         row = min(max(row, 0), self.model.rowCount() - 1)
         index = self.model.index(row, 1)
         if index != self.table.currentIndex():
-            self.table.setCurrentIndex(index)  # shows it through _current_changed
+            # this row alone, whatever keys are held (a Ctrl still down after Ctrl+Z would add it)
+            self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                        | QItemSelectionModel.SelectionFlag.Rows)
         elif force or self.pane.record_id != self.model.id_at(row):
             self._show(self.model.id_at(row))
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._placing:  # a row leaving the list: the record that takes its place is shown next
+            return
         rid = self.model.id_at(current.row()) if current.isValid() else None
         if rid != self.pane.record_id:
             self._show(rid)

@@ -1,0 +1,43 @@
+"""The key path at speed: after a decision only the next record is shown (no other record
+is rendered on the way), and a Ctrl still held after Ctrl+Z selects no second row."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from screener.gui.context import Workspace
+from screener.gui.screen_view import ScreenView
+
+
+def test_a_decision_in_my_queue_shows_the_next_record_and_no_other(qtbot, make_screen_project, show_view):
+    project = make_screen_project(8)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    assert view.pane.record_id == 3
+    shown: list[int | None] = []
+    real = view.pane.show_record
+    view.pane.show_record = lambda d: (shown.append(None if d is None else d.record_id), real(d))[1]  # type: ignore[method-assign]
+    qtbot.keyClick(view.table, Qt.Key.Key_I)
+    assert shown == [4]  # the record below took its place, and only it was rendered
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    assert shown == [4, 5]
+    assert view.model.ids == [1, 2, 5, 6, 7, 8]
+
+
+def test_a_ctrl_held_after_undo_selects_one_row_only(qtbot, make_screen_project, show_view):
+    project = make_screen_project(6)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    qtbot.keyClick(view.table, Qt.Key.Key_I)
+    qtbot.keyClick(view.table, Qt.Key.Key_I)
+    assert view.pane.record_id == 3
+    # Ctrl+Z, and Ctrl still down when the record comes back (a fast hand)
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyPress(view.table, Qt.Key.Key_Control, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyRelease(view.table, Qt.Key.Key_Control)
+    assert view.pane.record_id == 1
+    assert view.selected_ids() == [1]  # one record: the next key decides it alone, not as a bulk step
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    assert [d.decision for d in project.screening.decisions_of(1, viewer="ana") if d.reviewer == "ana"] == ["exclude"]
+    assert view.model.ids == [2, 3, 4, 5, 6]
