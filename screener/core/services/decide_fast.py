@@ -33,6 +33,7 @@ from screener.store.models import (
     Reviewer,
     StageStatus,
 )
+from screener.text import has_controls, strip_controls
 from screener.types import Choice, Stage, Status
 
 TA = Stage.TITLE_ABSTRACT.value
@@ -91,6 +92,8 @@ def decide_title_abstract(
     if previous is not None and resolution is not None and (previous["decision"], previous["reason"]) != (decision, ""):
         return None  # a resolved conflict reopens: the general way logs it
     at = now()
+    if has_controls(note):  # as the ORM's flush does for every row (store.clean_text)
+        note = strip_controls(note)
     if mine is None:
         conn.execute(NEW_DECISION, {"record_id": record_id, "reviewer_id": reviewer_id, "decision": decision,
                                     "note": note, "decided_at": at})
