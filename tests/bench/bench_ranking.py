@@ -135,6 +135,11 @@ def main() -> None:
         first = sets[0]
         asreview[first] = start_asreview(python, folder / f"{first}.csv", priors[first], workdir)
 
+    print()
+    seed_head = " ".join(f"{'s' + str(s):>6}" for s in seeds)
+    print(f"{'data set':26} {'model':17} {seed_head}  {'WSS@95':>6}  {'WSS@100':>6} "
+          f"{'RRF@10':>6}  {'ATD':>6}  {'loss':>6}")
+    print(f"{'':26} {'':17} {'WSS@95 per seed':^{7 * len(seeds) - 1}}  {'(means over seeds)':^38}")
     results: dict[str, dict[str, list[dict[str, float]]]] = {}
     seconds: dict[str, dict[str, float]] = {}
     for k, name in enumerate(sets):
@@ -166,21 +171,15 @@ def main() -> None:
             results[name][label] = asr_runs
             seconds[name]["ASReview"] = time.perf_counter() - start
             version = reply["version"]
+        for model, runs in results[name].items():
+            print(row(name, model, runs), flush=True)
         print(f"  {name}: done ({', '.join(f'{m} {s:.0f} s' for m, s in seconds[name].items())})",
               file=sys.stderr)
 
+    models = list(next(iter(results.values())).keys())
     print()
     if asreview:
         print(f"ASReview LAB {version}, its default model, retrained after every record")
-    seed_head = " ".join(f"{'s' + str(s):>6}" for s in seeds)
-    print(f"{'data set':26} {'model':17} {seed_head}  {'WSS@95':>6}  {'WSS@100':>6} "
-          f"{'RRF@10':>6}  {'ATD':>6}  {'loss':>6}")
-    print(f"{'':26} {'':17} {'WSS@95 per seed':^{7 * len(seeds) - 1}}  {'(means over seeds)':^38}")
-    models = list(next(iter(results.values())).keys())
-    for name in sets:
-        for model in models:
-            print(row(name, model, results[name][model]))
-    print()
     for model in models:
         means = [statistics.mean(r["wss95"] for r in results[name][model]) for name in sets]
         rrf = [statistics.mean(r["rrf10"] for r in results[name][model]) for name in sets]

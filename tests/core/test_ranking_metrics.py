@@ -108,7 +108,8 @@ def test_model_beats_a_static_baseline_and_random(sample: tuple[list[str], list[
         rand.append(wss_at(order, labels))
         assert result.figures() == metrics(result.order, labels)
         assert result.labels == [labels[i] for i in result.order]
-    # Measured: ours 0.52-0.59, the static similarity order 0.18-0.39, random about 0.
+    # Measured (seeds 1-3): ours 0.527-0.537, the static similarity order 0.195-0.380,
+    # random -0.003-0.025.
     assert np.mean(ours) > np.mean(base) + 0.10
     assert min(ours) > 0.40 > max(rand)
 
