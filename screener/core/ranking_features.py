@@ -17,7 +17,8 @@ Terms in a single record cannot link two records and terms in more than
 leaves nothing, every term counts).
 
 Memory: float32 counts with int32 column indices, 8 bytes per distinct term of a
-record; about 200 MB for 100,000 records with 1,500-character abstracts.
+record; about 300 MB for 100,000 records with 1,500-character abstracts, held in
+blocks of rows so that building never needs that twice.
 """
 
 from __future__ import annotations
@@ -60,28 +61,28 @@ def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _term_frequencies(texts: Iterable[str]) -> sparse.csr_matrix:
-    """Sublinear term frequencies, built a chunk at a time to bound memory."""
+def _blocks(texts: Iterable[str]) -> Iterator[sparse.csr_matrix]:
+    """Sublinear term frequencies, a block of ``CHUNK`` texts at a time."""
     vectorizer = _vectorizer()
-    parts = []
     for chunk in _chunks(texts, CHUNK):
         counts = sparse.csr_matrix(vectorizer.transform(chunk), dtype=np.float32)
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
-        parts.append(counts)
-    if not parts:
-        return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
-    tf = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr", dtype=np.float32)
-    tf.indices = tf.indices.astype(np.int32, copy=False)
-    tf.indptr = tf.indptr.astype(np.int64 if tf.nnz >= 2**31 else np.int32, copy=False)
-    return tf
+        counts.indices = counts.indices.astype(np.int32, copy=False)
+        counts.indptr = counts.indptr.astype(np.int32, copy=False)
+        yield counts
 
 
 class RankingFeatures:
-    """Hashed TF-IDF features of a growing list of record texts (row i = text i)."""
+    """Hashed TF-IDF features of a growing list of record texts (row i = text i).
+
+    The term frequencies are kept as blocks of rows, never joined into one matrix:
+    joining would briefly need twice the memory, and an import only appends blocks.
+    """
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
-        self.tf = sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        self.blocks: list[sparse.csr_matrix] = []
+        self.starts = np.zeros(1, dtype=np.int64)  # first row of each block, then n
         self.df = np.zeros(N_FEATURES, dtype=np.int32)
         self.idf = np.zeros(N_FEATURES, dtype=np.float32)
         self.norms = np.zeros(0, dtype=np.float32)
@@ -89,22 +90,36 @@ class RankingFeatures:
 
     @property
     def n(self) -> int:
-        return int(self.tf.shape[0])
+        return int(self.starts[-1])
+
+    @property
+    def nnz(self) -> int:
+        return sum(b.nnz for b in self.blocks)
 
     @property
     def usable(self) -> bool:
         """Whether any term carries weight (False: no words at all)."""
         return bool(self.n) and bool(np.any(self.norms > 0))
 
+    def matrix(self) -> sparse.csr_matrix:
+        """All term frequencies as one matrix (a copy; for tests and saving)."""
+        if not self.blocks:
+            return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        return sparse.csr_matrix(sparse.vstack(self.blocks, format="csr"), dtype=np.float32)
+
     def add(self, texts: Iterable[str]) -> None:
         """Append rows for ``texts`` (e.g. records just imported) and reweight."""
-        new = _term_frequencies(texts)
-        if new.shape[0] == 0 and self.n:
-            return
-        self.df += np.bincount(new.indices, minlength=N_FEATURES).astype(np.int32)
-        self.tf = new if self.n == 0 else sparse.vstack([self.tf, new], format="csr", dtype=np.float32)
-        self.tf.indices = self.tf.indices.astype(np.int32, copy=False)
-        self._reweight()
+        added = 0
+        for block in _blocks(texts):
+            self._append(block)
+            added += 1
+        if added or not self.blocks:
+            self._reweight()
+
+    def _append(self, block: sparse.csr_matrix) -> None:
+        self.df += np.bincount(block.indices, minlength=N_FEATURES).astype(np.int32)
+        self.blocks.append(block)
+        self.starts = np.r_[self.starts, self.starts[-1] + block.shape[0]]
 
     def _reweight(self) -> None:
         n = self.n
@@ -114,21 +129,27 @@ class RankingFeatures:
             keep = self.df > 0
         idf[~keep] = 0.0
         self.idf = idf
-        norms = np.zeros(n, dtype=np.float32)
-        indptr = self.tf.indptr
-        for start in range(0, n, CHUNK):  # in blocks: no copy of the whole matrix
-            stop = min(n, start + CHUNK)
-            lo, hi = int(indptr[start]), int(indptr[stop])
-            values = self.tf.data[lo:hi] * idf[self.tf.indices[lo:hi]]
+        norms = []
+        for block in self.blocks:
+            values = block.data * idf[block.indices]
             values **= 2
-            row = np.repeat(np.arange(stop - start), np.diff(indptr[start:stop + 1]))
-            norms[start:stop] = np.sqrt(np.bincount(row, weights=values, minlength=stop - start))
-        self.norms = norms
+            row = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+            norms.append(np.sqrt(np.bincount(row, weights=values, minlength=block.shape[0])))
+        self.norms = (np.concatenate(norms) if norms else np.zeros(0)).astype(np.float32)
 
     def rows(self, index: Sequence[int] | np.ndarray) -> sparse.csr_matrix:
         """The L2-normalised TF-IDF rows ``index`` (for training)."""
         index = np.asarray(index, dtype=np.int64)
-        sub = sparse.csr_matrix(self.tf[index], dtype=np.float32, copy=True)
+        which = np.searchsorted(self.starts, index, side="right") - 1
+        parts = []
+        for b in np.unique(which):
+            parts.append((np.flatnonzero(which == b), self.blocks[b][index[which == b] - self.starts[b]]))
+        if parts:
+            sub = sparse.vstack([p for _, p in parts], format="csr", dtype=np.float32)
+            placed = np.concatenate([k for k, _ in parts])
+            sub = sparse.csr_matrix(sub[np.argsort(placed, kind="stable")], dtype=np.float32)
+        else:
+            sub = sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
         norms = self.norms[index]
         scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
         sub.data *= self.idf[sub.indices]
@@ -138,7 +159,8 @@ class RankingFeatures:
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
         """``x_i . weights`` for every normalised TF-IDF row ``x_i``."""
-        raw = self.tf @ (self.idf * weights.astype(np.float32))
+        v = self.idf * weights.astype(np.float32)
+        raw = np.concatenate([b @ v for b in self.blocks]) if self.blocks else np.zeros(0)
         return np.divide(raw, self.norms, out=np.zeros(self.n, dtype=np.float32),
                          where=self.norms > 0)
 
@@ -152,8 +174,8 @@ class RankingFeatures:
         return h.hexdigest()
 
     def save(self, path: str | Path, key: str) -> None:
-        np.savez(path, key=np.array(key), data=self.tf.data, indices=self.tf.indices,
-                 indptr=self.tf.indptr)
+        tf = self.matrix()
+        np.savez(path, key=np.array(key), data=tf.data, indices=tf.indices, indptr=tf.indptr)
 
     @classmethod
     def load(cls, path: str | Path, key: str) -> RankingFeatures | None:
@@ -167,7 +189,7 @@ class RankingFeatures:
         except (OSError, KeyError, ValueError):
             return None
         features = cls()
-        features.tf = tf
-        features.df = np.bincount(tf.indices, minlength=N_FEATURES).astype(np.int32)
+        for start in range(0, tf.shape[0], CHUNK):
+            features._append(sparse.csr_matrix(tf[start:start + CHUNK], dtype=np.float32))
         features._reweight()
         return features

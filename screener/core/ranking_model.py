@@ -47,7 +47,7 @@ def _compact(x: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 
 def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) -> np.ndarray:
-    weights = np.zeros(features.tf.shape[1], dtype=np.float32)
+    weights = np.zeros(len(features.idf), dtype=np.float32)
     weights[columns] = coef.ravel()
     return weights
 
