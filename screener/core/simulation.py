@@ -54,7 +54,7 @@ def run_simulation(path: str | Path, seed: int, prior_included: int, prior_exclu
     return {
         "records": len(texts),
         "included": sum(labels),
-        "wss95": result.wss95,
+        **result.figures(),  # wss95, wss100, rrf10, atd, loss
         "recall_at_10": result.recall_at_10,
         "output": str(output),
     }
