@@ -152,6 +152,9 @@ class RecordListModel(QAbstractTableModel):
         self._cache: OrderedDict[int, RecordSummary] = OrderedDict()
         self.sort_key = "id"
         self.descending = False
+        # The screen's chosen order (relevance, random: gui/screen_order.py) as a sort key of
+        # record ids, used while no header sort is in force; None: by id.
+        self.order_key: Callable[[int], int] | None = None
         self.fetch_calls = 0  # how many times rows were fetched (for tests and the bench)
         self.rows_built = 0
 
@@ -159,6 +162,8 @@ class RecordListModel(QAbstractTableModel):
     def reload(self) -> None:
         """Query the ids again (filters or sort changed, or the data did)."""
         ids = self._fetch_ids(self.sort_key, self.descending)
+        if self.order_key is not None and self.sort_key == "id":
+            ids.sort(key=self.order_key)
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
@@ -201,14 +206,41 @@ class RecordListModel(QAbstractTableModel):
         """Put one record back into a list sorted by id (after an undo); returns its row."""
         if self.sort_key != "id":
             raise ValueError("insert_id needs a list sorted by id; reload() instead")
-        keys = [-i for i in self._ids] if self.descending else self._ids
-        row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
+        if self.order_key is not None:
+            key = self.order_key
+            row = bisect.bisect_left([key(i) for i in self._ids], key(record_id))
+        else:
+            keys = [-i for i in self._ids] if self.descending else self._ids
+            row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
         if row < len(self._ids) and self._ids[row] == record_id:
             return row
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, record_id)
         self.endInsertRows()
         return row
+
+    def apply_order(self, order: list[int], keep: int | None = None) -> None:
+        """Put the list in ``order`` in place, without a reset: rows keep their cached
+        summaries, the current index and selection follow their records, and ``keep`` (the
+        record being read) stays at its row. Records of the list missing from ``order`` follow
+        it; those of ``order`` no longer in the list are left out."""
+        old = self._ids
+        present = set(old)
+        new = [i for i in order if i in present]
+        if len(new) != len(old):
+            placed = set(new)
+            new += [i for i in old if i not in placed]
+        if keep is not None and keep in present:
+            new.remove(keep)
+            new.insert(min(old.index(keep), len(new)), keep)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        moved = [old[p.row()] if 0 <= p.row() < len(old) else None for p in persistent]
+        self._ids = new
+        self.changePersistentIndexList(persistent, [
+            self.index(new.index(rid), p.column()) if rid is not None else QModelIndex()
+            for p, rid in zip(persistent, moved, strict=True)])
+        self.layoutChanged.emit()
 
     def refresh_id(self, record_id: int) -> None:
         """Forget one cached row (its decision changed) so it is built again when painted."""

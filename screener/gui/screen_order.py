@@ -1,0 +1,260 @@
+"""The order of the Screen tab's list: relevance, file order or random.
+
+The relevance model retrains in the background after each decision: the labels are read and
+the list is ranked on a worker thread, and the ranking itself runs in a separate process
+(``core.ranking_process``), so training never holds this window's interpreter lock. Decisions
+that arrive while it trains are coalesced: when the running job ends, one more starts for all
+of them. The new order is applied in place (no reset): the record being read stays where it
+is, and so does the selection. Automation never decides; it only orders.
+
+Which decisions the model learns from (the reviewer's own in a blind project, the final
+ones otherwise) is the core's ``QueueOrderService.training_set``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from screener.core.ranking_process import RankingProcess
+from screener.core.services.queue_order import TrainingSet, random_order
+from screener.types import Progress, ScreenerError
+
+ORDERS = (("File order", "file"), ("Relevance", "relevance"), ("Random", "random"))
+RANDOM_SEED = 1  # the same as ``records --order random`` without --seed
+
+
+@dataclass
+class Ranked:
+    """What a job found: the list in its new order (None: keep the order), the place of each
+    record in it, and the decisions it rests on."""
+
+    mode: str
+    key: tuple[str, str]  # (stage, reviewer) it was made for
+    order: list[int] | None
+    place: dict[int, int] | None
+    training: TrainingSet | None
+
+
+class OrderBar(QWidget):
+    """"Order: [Relevance ▾]" above the list (Alt+O), and a line saying why it is not ranked."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName(self.tr("Screening order"))
+        self.combo.setToolTip(self.tr("The order of the list: the most likely relevant first once you have "
+                                      "one include and one exclude, the files' order, or a random order"))
+        for label, mode in ORDERS:
+            self.combo.addItem(self.tr(label), mode)
+        label = QLabel(self.tr("&Order:"), self)
+        label.setBuddy(self.combo)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName(self.tr("Why the list is in this order"))
+        self.note.setStyleSheet("QLabel { color: palette(placeholder-text); }")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label)
+        row.addWidget(self.combo, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        self.combo.activated.connect(lambda i: self.chosen.emit(self.combo.itemData(i)))
+
+    def mode(self) -> str:
+        return str(self.combo.currentData())
+
+    def set_mode(self, mode: str) -> None:
+        self.combo.setCurrentIndex(max(0, self.combo.findData(mode)))
+
+    def say(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+
+class ScreenOrder(QObject):
+    """Orders a ``ScreenView``'s list; the view calls ``changed()`` after each decision."""
+
+    applied = Signal()  # a new order reached the list (for tests and the bench)
+
+    def __init__(self, view: Any, list_layout: QBoxLayout, status_layout: QBoxLayout) -> None:
+        super().__init__(view)
+        self.view = view
+        self.model = view.model
+        self.workspace = view.workspace
+        self.mode = "file"
+        self.seed = RANDOM_SEED
+        self.place: dict[int, int] | None = None  # record id -> its place in the last order
+        self.training: TrainingSet | None = None
+        self.running = False
+        self.pending = False
+        self.jobs = 0  # ranking jobs started (coalescing keeps it far below the decisions)
+        self.error = ""
+        self._chosen = False
+        self.process = RankingProcess()
+        weakref.finalize(self, self.process.close)
+        view.destroyed.connect(self.process.close)
+        self.bar = OrderBar(view)
+        list_layout.insertWidget(list_layout.indexOf(view.table), self.bar)
+        self.status = QLabel(view)
+        self.status.setAccessibleName(self.tr("What the order rests on"))
+        status_layout.insertWidget(0, self.status)
+        self.bar.chosen.connect(self.set_mode)
+        self.workspace.data_changed.connect(self._data_changed)
+        self.workspace.reviewer_changed.connect(lambda _n: self._restart())
+        self.workspace.stage_changed.connect(lambda _s: self._restart())
+        self._say()
+
+    # choosing
+    def set_mode(self, mode: str, seed: int | None = None) -> None:
+        self.bar.set_mode(mode)
+        if mode == self.mode and (seed is None or seed == self.seed):
+            return
+        self.mode = mode
+        self.seed = self.seed if seed is None else seed
+        self._chosen = True  # the first list in the new order starts at its top
+        self.place = None
+        self.training = None
+        self.model.order_key = None
+        header = self.view.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the order replaces a header sort
+        if self.model.sort_key != "id" or self.model.descending:
+            self.model.sort_key, self.model.descending = "id", False
+        if mode == "file":
+            self.view._requery()
+        else:
+            self.changed()
+        self._say()
+
+    def _restart(self) -> None:
+        self.place = None
+        self.training = None
+        self.model.order_key = None
+        self.changed()
+        self._say()
+
+    def _data_changed(self) -> None:
+        if not self.view._own_change:  # others' changes (ours come through changed())
+            self.changed()
+
+    # retraining
+    def changed(self) -> None:
+        """A decision (or other change) was made: rank again, or once more after the running job."""
+        if self.mode == "file":
+            return
+        if self.running:
+            self.pending = True
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self.running, self.pending = True, False
+        self.jobs += 1
+        key = (self.workspace.stage, self.workspace.reviewer)
+        work = self._work(list(self.model.ids), self.mode, self.seed, key)
+        self.workspace.runner.start(work, self._done, self._failed)
+        self._say()
+
+    def _work(self, ids: list[int], mode: str, seed: int, key: tuple[str, str]) -> Iterator[Progress]:
+        """On the worker thread: read what the order rests on and rank (in the ranking process)."""
+        yield Progress(0, 0, "ranking")
+        if mode == "random":
+            order = random_order(ids, seed)
+            return Ranked(mode, key, order, {rid: i for i, rid in enumerate(order)}, None)
+        service = self.view.project.queue_order
+        training = service.training_set(key[0], key[1] or None)
+        if not training.ready:
+            return Ranked(mode, key, None, None, training)
+        wanted = service.feature_ids() if not self.process.known else [*ids, *training.labels]
+        for part_ids, part_texts in service.texts(self.process.missing(wanted)):
+            self.process.add_texts(part_ids, part_texts)
+            yield Progress(0, 0, "reading texts")
+        order = self.process.order(training.labels, ids)
+        return Ranked(mode, key, order, {rid: i for i, rid in enumerate(order)}, training)
+
+    def _done(self, ranked: Ranked) -> None:
+        self.running = False
+        self.error = ""
+        current = ranked.mode == self.mode and ranked.key == (self.workspace.stage, self.workspace.reviewer)
+        if current:
+            self.training = ranked.training
+            if ranked.place is not None:
+                self.place = ranked.place
+                place, end = ranked.place, len(ranked.place)
+                self.model.order_key = lambda rid: place.get(rid, end + rid)
+            if ranked.order is not None and self.model.sort_key == "id" and len(self.view.selected_ids()) <= 1:
+                chosen, self._chosen = self._chosen, False
+                self.model.apply_order(ranked.order, keep=None if chosen else self.view.current_id())
+                self.view._ahead = None  # the next record may be another one now
+                if chosen:
+                    self.view.select_row(0)
+                QTimer.singleShot(0, self.view._read_ahead)
+                self.applied.emit()
+        self._say()
+        if self.pending or not current:
+            self.changed()
+
+    def _failed(self, error: Exception) -> None:
+        self.running = False
+        self.error = str(error) if isinstance(error, ScreenerError) else f"{type(error).__name__}: {error}"
+        self._say()
+        if self.pending:
+            self.changed()
+
+    # saying what the order rests on
+    def _say(self) -> None:
+        self.bar.say(self.list_note())
+        self.status.setText(self.status_text())
+
+    def list_note(self) -> str:
+        """What the list says about its order (why it is not ranked, when it is not)."""
+        if self.mode == "file":
+            return self.tr("Not ranked: in the order the records were imported.")
+        if self.mode == "random":
+            return self.tr("Not ranked: random order (seed {seed}), as for a calibration or a random "
+                           "sample.").format(seed=self.seed)
+        t = self.training
+        if t is None:
+            return self.tr("Ranking…") if self.running else ""
+        if not t.ready:
+            return self._why_not(t)
+        return self.tr("Most likely relevant first.")
+
+    def _why_not(self, t: TrainingSet) -> str:
+        whose = self.tr("your decisions") if t.own else self.tr("the final decisions")
+        return self.tr("Not ranked yet: relevance starts after one include and one exclude among {whose} "
+                       "({inc} so far, {exc}).").format(
+            whose=whose, inc=self._n(t.includes, "include"), exc=self._n(t.excludes, "exclude"))
+
+    def _n(self, n: int, word: str) -> str:
+        forms = {"include": ("{n} include", "{n} includes"), "exclude": ("{n} exclude", "{n} excludes"),
+                 "decision": ("{n} decision", "{n} decisions")}[word]
+        return self.tr(forms[0] if n == 1 else forms[1]).format(n=f"{n:,}")
+
+    def status_text(self) -> str:
+        """The status line: what the order rests on, e.g. "ranked by relevance · trained on
+        212 decisions (9 includes)"."""
+        busy = self.tr(" · retraining…") if self.running else ""
+        if self.error:
+            return self.tr("relevance order failed ({error}); the list keeps its order").format(error=self.error)
+        if self.mode == "file":
+            return self.tr("file order")
+        if self.mode == "random":
+            return self.tr("random order (seed {seed})").format(seed=self.seed)
+        t = self.training
+        if t is None:
+            return self.tr("preparing the relevance order…")
+        if not t.ready:
+            return self.tr("not ranked yet: needs one include and one exclude") + busy
+        return self.tr("ranked by relevance · trained on {n} ({inc})").format(
+            n=self._n(len(t.labels), "decision"), inc=self._n(t.includes, "include")) + busy
