@@ -28,6 +28,14 @@ def pack(ids: Sequence[int]) -> bytes:
     return b"".join(array("q", ids[i:i + PACK]).tobytes() for i in range(0, len(ids), PACK))
 
 
+def places(order: Sequence[int]) -> dict[int, int]:
+    """Record id -> its place in ``order``, built a slice at a time in C."""
+    out: dict[int, int] = {}
+    for i in range(0, len(order), PACK):
+        out.update(zip(order[i:i + PACK], range(i, i + PACK), strict=False))
+    return out
+
+
 def unpack(data: bytes) -> list[int]:
     a = array("q")
     a.frombytes(data)
@@ -108,8 +116,10 @@ class RankingProcess:
         """Those of ``ids`` the process has no text for (all, before it started)."""
         if self._conn is None or self._process is None or not self._process.is_alive():
             return sorted(set(ids))
-        known = self.known
-        return sorted({i for i in ids if i not in known})
+        out: set[int] = set()
+        for i in range(0, len(ids), PACK):  # set operations in C, a slice at a time
+            out |= set(ids[i:i + PACK]) - self.known
+        return sorted(out)
 
     def add_texts(self, ids: list[int], texts: list[str]) -> None:
         conn = self._start()

@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from screener.core.ranking_process import RankingProcess
+from screener.core.ranking_process import RankingProcess, places
 from screener.core.services.queue_order import TrainingSet, random_order
 from screener.types import Progress, ScreenerError
 
@@ -170,7 +170,7 @@ class ScreenOrder(QObject):
         yield Progress(0, 0, "ranking")
         if mode == "random":
             order = random_order(ids, seed)
-            return Ranked(mode, key, order, {rid: i for i, rid in enumerate(order)}, None)
+            return Ranked(mode, key, order, places(order), None)
         service = self.view.project.queue_order
         training = service.training_set(key[0], key[1] or None)
         if not training.ready:
@@ -180,7 +180,7 @@ class ScreenOrder(QObject):
             self.process.add_texts(part_ids, part_texts)
             yield Progress(0, 0, "reading texts")
         order = self.process.order(training.labels, ids)
-        return Ranked(mode, key, order, {rid: i for i, rid in enumerate(order)}, training)
+        return Ranked(mode, key, order, places(order), training)
 
     def _done(self, ranked: Ranked) -> None:
         self.running = False
