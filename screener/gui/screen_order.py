@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from screener.core.ranking_process import RankingProcess, places
@@ -45,6 +46,7 @@ class OrderBar(QWidget):
     """"Order: [Relevance ▾]" above the list (Alt+O), and a line saying why it is not ranked."""
 
     chosen = Signal(str)
+    leave = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +72,15 @@ class OrderBar(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.note)
         self.combo.activated.connect(lambda i: self.chosen.emit(self.combo.itemData(i)))
+        self.combo.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Return or Escape in the order box goes back to the list (and the decision keys)."""
+        if watched is self.combo and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.leave.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def mode(self) -> str:
         return str(self.combo.currentData())
@@ -110,6 +121,7 @@ class ScreenOrder(QObject):
         self.status.setAccessibleName(self.tr("What the order rests on"))
         status_layout.insertWidget(0, self.status)
         self.bar.chosen.connect(self.set_mode)
+        self.bar.leave.connect(view.table.setFocus)
         self.workspace.data_changed.connect(self._data_changed)
         self.workspace.reviewer_changed.connect(lambda _n: self._restart())
         self.workspace.stage_changed.connect(lambda _s: self._restart())

@@ -101,3 +101,49 @@ def test_order_words_and_names_are_checked(project: str, capsys: pytest.CaptureF
     assert bad.value.code == 2 and "invalid choice: 'best'" in capsys.readouterr().err
     code, out, err = run(capsys, "records", project, "--order", "random", "--reviewer", "zoe", "--json")
     assert code == 1 and out == "" and "zoe" in err and err.count("\n") == 1
+
+
+@pytest.fixture(scope="module")
+def server():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    from tests.pg import PostgresServer, pg_bin_dir
+
+    bindir = pg_bin_dir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    server = PostgresServer(bindir, password="admin-pw")
+    server.start()
+    with psycopg.connect(host="127.0.0.1", port=server.port, user=server.user, password="admin-pw",
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute("CREATE ROLE lead LOGIN CREATEROLE PASSWORD 'lead-pw'")
+        conn.execute("CREATE DATABASE review OWNER lead")
+    yield server
+    server.stop()
+
+
+def test_on_a_strict_project_the_queue_is_the_login_roles_own(  # type: ignore[no-untyped-def]
+        server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def url(role: str, password: str) -> str:
+        return f"postgresql+psycopg://{role}:{password}@127.0.0.1:{server.port}/review"
+
+    owner = url("lead", "lead-pw")
+    assert run(capsys, "new", owner, "--title", "Tertiary study", "--strict", "--reviewers-per-record", "2")[0] == 0
+    assert run(capsys, "import", owner, DATA / "kitchenham_300.ris", "--source", "Scopus")[0] == 0
+    for name in ("ana", "bob"):
+        (tmp_path / f"{name}.pw").write_text(f"{name}-s3cret\n")
+        assert run(capsys, "reviewer", "add", owner, name, "--login", "--password-file", tmp_path / f"{name}.pw")[0] == 0
+    ana, bob = url("ana", "ana-s3cret"), url("bob", "bob-s3cret")
+    include = min(INCLUDED)
+    for rid, decision in ((include, "include"), (1, "exclude")):
+        assert run(capsys, "decide", bob, rid, decision)[0] == 0
+    rows, err = queue(capsys, ana, "--order", "relevance")  # --reviewer is ana, the login
+    assert len(rows) == 300 and "not ranked yet" in err and "your decisions (0 includes" in err
+    rows, err = queue(capsys, bob, "--order", "relevance")
+    assert len(rows) == 298 and "trained on 2 decisions (1 include)" in err
+    a, _ = queue(capsys, ana, "--order", "random", "--seed", "3", "--reviewer", "ana")
+    b, _ = queue(capsys, ana, "--order", "random", "--seed", "3")
+    assert a == b and [r["record_id"] for r in a] != list(range(1, 301))
+    code, out, err = run(capsys, "records", ana, "--order", "file", "--reviewer", "bob", "--json")
+    assert code == 1 and out == "" and err == \
+        "screener: error: on this strict project you are 'ana'; you cannot list the queue of 'bob'\n"

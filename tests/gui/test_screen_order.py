@@ -60,7 +60,8 @@ def choose_by_keyboard(qtbot, view: ScreenView, label: str) -> None:  # type: ig
     target = combo.findText(label)
     while combo.currentIndex() != target:
         qtbot.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up)
-    view.table.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Return)  # back to the list
+    assert QApplication.focusWidget() is view.table
 
 
 def decide(qtbot, view: ScreenView, rid: int, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]

@@ -97,7 +97,7 @@ def random_order(ids: Sequence[int], seed: int) -> list[int]:
     arr = np.asarray(ids, dtype=np.int64)
     if len(arr) == 0:
         return []
-    return [int(i) for i in arr[np.argsort(random_keys(arr, seed), kind="stable")]]
+    return arr[np.argsort(random_keys(arr, seed), kind="stable")].tolist()  # type: ignore[no-any-return]
 
 
 class QueueOrderService(Service):
@@ -179,4 +179,4 @@ def rank_ids(ranker, feature_ids: Sequence[int], labels: dict[int, int],  # type
     train = {index[rid]: y for rid, y in labels.items() if rid in index}
     scores = ranker.scores(train, cand)
     ranked = np.asarray(known, dtype=np.int64)[np.argsort(-np.asarray(scores), kind="stable")]
-    return [int(i) for i in ranked] + unknown
+    return ranked.tolist() + unknown  # type: ignore[no-any-return]
