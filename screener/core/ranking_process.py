@@ -47,6 +47,11 @@ def unpack(data: bytes) -> list[int]:
 
 def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child process
     _exit_with_parent()
+    if hasattr(os, "nice"):
+        try:
+            os.nice(10)  # training yields the processor to the window the reviewer works in
+        except OSError:
+            pass
     import numpy as np
 
     from screener.core.ranking import Ranker

@@ -155,6 +155,10 @@ class RecordListModel(QAbstractTableModel):
         # The screen's chosen order (relevance, random: gui/screen_order.py) as a sort key of
         # record ids, used while no header sort is in force; None: by id.
         self.order_key: Callable[[int], int] | None = None
+        # Since the last reload (``loads`` counts them): ids that left the list, and -id for
+        # those that came back, so a new order computed meanwhile can be brought up to date.
+        self.loads = 0
+        self.edits: list[int] = []
         self.fetch_calls = 0  # how many times rows were fetched (for tests and the bench)
         self.rows_built = 0
 
@@ -165,6 +169,8 @@ class RecordListModel(QAbstractTableModel):
         if self.order_key is not None and self.sort_key == "id":
             ids.sort(key=self.order_key)
         self.beginResetModel()
+        self.loads += 1
+        self.edits = []
         self._ids = ids
         self._cache.clear()
         self.endResetModel()
@@ -198,6 +204,7 @@ class RecordListModel(QAbstractTableModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
+            self.edits.append(record_id)
             self._cache.pop(record_id, None)
             self.endRemoveRows()
         return row
@@ -216,31 +223,23 @@ class RecordListModel(QAbstractTableModel):
             return row
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, record_id)
+        self.edits.append(-record_id)
         self.endInsertRows()
         return row
 
     def apply_order(self, order: list[int], keep: int | None = None) -> None:
-        """Put the list in ``order`` in place, without a reset: rows keep their cached
-        summaries, the current index and selection follow their records, and ``keep`` (the
-        record being read) stays at its row. Records of the list missing from ``order`` follow
-        it; those of ``order`` no longer in the list are left out."""
-        old = self._ids
-        present = set(old)
-        new = [i for i in order if i in present]
-        if len(new) != len(old):
-            placed = set(new)
-            new += [i for i in old if i not in placed]
-        if keep is not None and keep in present:
-            new.remove(keep)
-            new.insert(min(old.index(keep), len(new)), keep)
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        moved = [old[p.row()] if 0 <= p.row() < len(old) else None for p in persistent]
-        self._ids = new
-        self.changePersistentIndexList(persistent, [
-            self.index(new.index(rid), p.column()) if rid is not None else QModelIndex()
-            for p, rid in zip(persistent, moved, strict=True)])
-        self.layoutChanged.emit()
+        """Put the list's records in ``order`` (the same records), in place: no reset, no
+        relayout, cached rows kept; ``keep`` (the record being read) stays at its row, so the
+        current row and its selection stay on it."""
+        if len(order) != len(self._ids):
+            raise ValueError("apply_order needs the list's own records")
+        if keep is not None:
+            row = self._ids.index(keep)
+            order.remove(keep)
+            order.insert(row, keep)
+        self._ids = order
+        if order:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(order) - 1, len(COLUMNS) - 1))
 
     def refresh_id(self, record_id: int) -> None:
         """Forget one cached row (its decision changed) so it is built again when painted."""
@@ -280,6 +279,7 @@ class RecordListModel(QAbstractTableModel):
             row = bisect.bisect_left(ranks, rank.get(rid, len(rank)))
             self.beginInsertRows(QModelIndex(), row, row)
             self._ids.insert(row, rid)
+            self.edits.append(-rid)
             self.endInsertRows()
 
     def summary(self, row: int) -> RecordSummary | None:

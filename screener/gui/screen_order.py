@@ -13,6 +13,7 @@ ones otherwise) is the core's ``QueueOrderService.training_set``.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from screener.types import Progress, ScreenerError
 
 ORDERS = (("File order", "file"), ("Relevance", "relevance"), ("Random", "random"))
 RANDOM_SEED = 1  # the same as ``records --order random`` without --seed
+# While a ranking job runs, the worker thread hands the interpreter lock back to the window's
+# thread after 0.5 ms instead of Python's 5 ms, so a key press waits at most that long for it.
+SWITCH_INTERVAL = 0.0005
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Ranked:
     order: list[int] | None
     place: dict[int, int] | None
     training: TrainingSet | None
+    loads: int = 0  # the list's reload the order was made for
+    edits: int = 0  # how many of its edits the order already leaves out
 
 
 class OrderBar(QWidget):
@@ -112,6 +118,7 @@ class ScreenOrder(QObject):
         self.jobs = 0  # ranking jobs started (coalescing keeps it far below the decisions)
         self.error = ""
         self._chosen = False
+        self._switch: float | None = None  # the interpreter's switch interval, while lowered
         self.process = RankingProcess()
         weakref.finalize(self, self.process.close)
         view.destroyed.connect(self.process.close)
@@ -173,16 +180,26 @@ class ScreenOrder(QObject):
         self.running, self.pending = True, False
         self.jobs += 1
         key = (self.workspace.stage, self.workspace.reviewer)
-        work = self._work(list(self.model.ids), self.mode, self.seed, key)
+        if self._switch is None:  # the window's thread gets the lock back sooner meanwhile
+            self._switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch, SWITCH_INTERVAL))
+        work = self._work(list(self.model.ids), self.mode, self.seed, key, (self.model.loads, len(self.model.edits)))
         self.workspace.runner.start(work, self._done, self._failed)
         self._say()
 
-    def _work(self, ids: list[int], mode: str, seed: int, key: tuple[str, str]) -> Iterator[Progress]:
+    def _ended(self) -> None:
+        self.running = False
+        if self._switch is not None:
+            sys.setswitchinterval(self._switch)
+            self._switch = None
+
+    def _work(self, ids: list[int], mode: str, seed: int, key: tuple[str, str],
+              token: tuple[int, int]) -> Iterator[Progress]:
         """On the worker thread: read what the order rests on and rank (in the ranking process)."""
         yield Progress(0, 0, "ranking")
         if mode == "random":
             order = random_order(ids, seed)
-            return Ranked(mode, key, order, places(order), None)
+            return self._catch_up(Ranked(mode, key, order, places(order), None), token)
         service = self.view.project.queue_order
         training = service.training_set(key[0], key[1] or None)
         if not training.ready:
@@ -192,10 +209,23 @@ class ScreenOrder(QObject):
             self.process.add_texts(part_ids, part_texts)
             yield Progress(0, 0, "reading texts")
         order = self.process.order(training.labels, ids)
-        return Ranked(mode, key, order, places(order), training)
+        return self._catch_up(Ranked(mode, key, order, places(order), training), token)
+
+    def _catch_up(self, ranked: Ranked, token: tuple[int, int]) -> Ranked:
+        """Still on the worker thread: leave out of the new order the records that left the
+        list while it was made (decided), so the window has only the last few to leave out."""
+        ranked.loads, ranked.edits = token
+        edits = self.model.edits[token[1]:]  # a copy, taken at once
+        if ranked.order is None or self.model.loads != token[0] or any(e < 0 for e in edits):
+            return ranked  # reloaded, or records came back: the window ranks again
+        gone = set(edits)
+        if gone:
+            ranked.order = [rid for rid in ranked.order if rid not in gone]
+        ranked.edits += len(edits)
+        return ranked
 
     def _done(self, ranked: Ranked) -> None:
-        self.running = False
+        self._ended()
         self.error = ""
         current = ranked.mode == self.mode and ranked.key == (self.workspace.stage, self.workspace.reviewer)
         if current:
@@ -204,9 +234,10 @@ class ScreenOrder(QObject):
                 self.place = ranked.place
                 place, end = ranked.place, len(ranked.place)
                 self.model.order_key = lambda rid: place.get(rid, end + rid)
-            if ranked.order is not None and self.model.sort_key == "id" and len(self.view.selected_ids()) <= 1:
+            order = self._up_to_date(ranked)
+            if order is not None and self.model.sort_key == "id" and len(self.view.selected_ids()) <= 1:
                 chosen, self._chosen = self._chosen, False
-                self.model.apply_order(ranked.order, keep=None if chosen else self.view.current_id())
+                self.model.apply_order(order, keep=None if chosen else self.view.current_id())
                 self.view._ahead = None  # the next record may be another one now
                 if chosen:
                     self.view.select_row(0)
@@ -216,8 +247,25 @@ class ScreenOrder(QObject):
         if self.pending or not current:
             self.changed()
 
+    def _up_to_date(self, ranked: Ranked) -> list[int] | None:
+        """The new order less the records decided since the worker caught up (a few); None
+        if the list changed otherwise (it is ranked again)."""
+        if ranked.order is None:
+            return None
+        later = self.model.edits[ranked.edits:]
+        if self.model.loads != ranked.loads or any(e < 0 for e in later):
+            self.pending = True
+            return None
+        order = ranked.order
+        for rid in later:
+            order.remove(rid)
+        if len(order) != self.model.rowCount():
+            self.pending = True
+            return None
+        return order
+
     def _failed(self, error: Exception) -> None:
-        self.running = False
+        self._ended()
         self.error = str(error) if isinstance(error, ScreenerError) else f"{type(error).__name__}: {error}"
         self._say()
         if self.pending:
