@@ -2,7 +2,8 @@
 hold the window's interpreter lock: the window stays as quick while the model retrains as
 when it does not.
 
-The process keeps the records' texts and the model's features (built once, and again only
+The process keeps the records' texts (read from a project file by the process itself, or
+sent to it) and the model's features (built once, and again only
 when records it has no text for are added). Each ``order`` call sends the labels and the
 candidates as packed 64-bit ids and gets the candidates back, most likely relevant first.
 Every call blocks until answered; the GUI makes them on a worker thread, where waiting on
@@ -60,6 +61,7 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
     ids: list[int] = []
     texts: list[str] = []
     ranker: Ranker | None = None
+    project: Any = None
     while True:
         try:
             message = conn.recv()
@@ -73,6 +75,20 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
                 ids += unpack(message[1])
                 texts += message[2]
                 ranker = None
+            elif kind == "read":  # a project file: read the texts here, not in the window's process
+                if project is None:
+                    from screener.core.project import Project
+
+                    project = Project.open(message[1])
+                have = set(ids)
+                wanted = project.queue_order.feature_ids() if message[2] is None else unpack(message[2])
+                read: list[int] = []
+                for part_ids, part_texts in project.queue_order.texts([i for i in wanted if i not in have]):
+                    ids += part_ids
+                    texts += part_texts
+                    read += part_ids
+                    ranker = None
+                conn.send(("read", pack(read)))
             elif kind == "order":
                 if ranker is None:
                     ranker = Ranker(texts)
@@ -135,19 +151,36 @@ class RankingProcess:
             raise ScreenerError(f"the ranking process stopped ({e})") from None
         self.known.update(ids)
 
-    def order(self, labels: dict[int, int], candidates: Sequence[int]) -> list[int]:
-        """``candidates`` most likely relevant first (ties in their given order)."""
+    def read_texts(self, target: str, ids: Sequence[int] | None = None) -> int:
+        """Have the process read the texts of ``ids`` (None: of every record the features are
+        built from) from the project file ``target`` itself; returns how many it read."""
+        answer = self._ask(("read", target, None if ids is None else pack(ids)))
+        read = unpack(answer[1])
+        self.known.update(read)
+        return len(read)
+
+    def _ask(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
         conn = self._start()
-        label_ids = list(labels)
         try:
-            conn.send(("order", pack(label_ids), [labels[i] for i in label_ids], pack(candidates)))
-            answer = conn.recv()
+            conn.send(message)
+            answer: tuple[Any, ...] = conn.recv()
         except (EOFError, OSError, ValueError):
             code = self._process.exitcode if self._process is not None else None
             self.close()
             raise ScreenerError(f"the ranking process stopped (exit code {code})") from None
         if answer[0] == "error":
             raise ScreenerError(f"ranking failed: {answer[1]}")
+        return answer
+
+    def order(self, labels: dict[int, int], candidates: Sequence[int]) -> list[int]:
+        """``candidates`` most likely relevant first (ties in their given order)."""
+        if self._process is None or not self._process.is_alive():  # a new one would know no texts
+            code = self._process.exitcode if self._process is not None else None
+            self.close()
+            raise ScreenerError(f"the ranking process stopped (exit code {code}); it starts again with the "
+                                "next decision")
+        label_ids = list(labels)
+        answer = self._ask(("order", pack(label_ids), [labels[i] for i in label_ids], pack(candidates)))
         return unpack(answer[1])
 
     def close(self) -> None:

@@ -204,10 +204,19 @@ class ScreenOrder(QObject):
         training = service.training_set(key[0], key[1] or None)
         if not training.ready:
             return Ranked(mode, key, None, None, training)
-        wanted = service.feature_ids() if not self.process.known else [*ids, *training.labels]
-        for part_ids, part_texts in service.texts(self.process.missing(wanted)):
-            self.process.add_texts(part_ids, part_texts)
-            yield Progress(0, 0, "reading texts")
+        project = self.view.project
+        if project.store.is_sqlite:  # the ranking process reads the file itself
+            if not self.process.known:
+                self.process.read_texts(project.target)
+            else:
+                missing = self.process.missing([*ids, *training.labels])
+                if missing:
+                    self.process.read_texts(project.target, missing)
+        else:
+            wanted = service.feature_ids() if not self.process.known else [*ids, *training.labels]
+            for part_ids, part_texts in service.texts(self.process.missing(wanted)):
+                self.process.add_texts(part_ids, part_texts)
+                yield Progress(0, 0, "reading texts")
         order = self.process.order(training.labels, ids)
         return self._catch_up(Ranked(mode, key, order, places(order), training), token)
 
