@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QVBoxL
 
 from screener.core.ranking_process import RankingProcess, places
 from screener.core.services.queue_order import TrainingSet, random_order
+from screener.gui.recent import app_settings
+from screener.gui.screen_filters import settings_key
 from screener.types import Progress, ScreenerError
 
 ORDERS = (("File order", "file"), ("Relevance", "relevance"), ("Random", "random"))
@@ -130,15 +132,28 @@ class ScreenOrder(QObject):
         self.bar.chosen.connect(self.set_mode)
         self.bar.leave.connect(view.table.setFocus)
         self.workspace.data_changed.connect(self._data_changed)
-        self.workspace.reviewer_changed.connect(lambda _n: self._restart())
+        self.workspace.reviewer_changed.connect(lambda _n: self._restore() or self._restart())
         self.workspace.stage_changed.connect(lambda _s: self._restart())
         self._say()
+        QTimer.singleShot(0, self._restore)  # once the list is there
 
     # choosing
+    def _settings_key(self) -> str:
+        return settings_key(self.view.project.target, self.workspace.reviewer) + "/order"
+
+    def _restore(self) -> bool:
+        """The order this reviewer chose last time in this project (each reviewer their own)."""
+        mode = app_settings().value(self._settings_key(), "file")
+        if mode in dict((m, m) for _, m in ORDERS) and mode != self.mode:
+            self.set_mode(str(mode))
+            return True
+        return False
+
     def set_mode(self, mode: str, seed: int | None = None) -> None:
         self.bar.set_mode(mode)
         if mode == self.mode and (seed is None or seed == self.seed):
             return
+        app_settings().setValue(self._settings_key(), mode)
         self.mode = mode
         self.seed = self.seed if seed is None else seed
         self._chosen = True  # the first list in the new order starts at its top

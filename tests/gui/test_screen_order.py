@@ -167,3 +167,18 @@ def test_random_order_is_seeded_and_says_it_is_not_ranked(qtbot, make_screen_pro
     assert view.pane.record_id == rid
     choose_by_keyboard(qtbot, view, "File order")
     assert view.model.ids == list(range(1, 41))
+
+
+def test_each_reviewer_finds_the_order_they_chose_last_time(qtbot, make_screen_project, open_view) -> None:  # type: ignore[no-untyped-def]
+    project = make_screen_project(20)
+    view = open_view(project, "ana")
+    choose_by_keyboard(qtbot, view, "Random")
+    settle(qtbot, view)
+    view.close()
+    again = open_view(project, "ana")
+    qtbot.waitUntil(lambda: again.order.mode == "random")
+    assert again.order.bar.combo.currentText() == "Random"
+    settle(qtbot, again)
+    assert again.model.ids == random_order(list(range(1, 21)), 1)
+    again.workspace.reviewer = "ben"  # ben never chose: file order
+    assert again.order.mode == "file" and again.model.ids == list(range(1, 21))
