@@ -184,7 +184,7 @@ class ScreenOrder(QObject):
     # retraining
     def changed(self) -> None:
         """A decision (or other change) was made: rank again, or once more after the running job."""
-        if self.mode == "file":
+        if self.mode not in ("relevance", "random"):
             return
         if self.running:
             self.pending = True
