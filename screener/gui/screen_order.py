@@ -253,6 +253,9 @@ class ScreenOrder(QObject):
         self.error = ""
         current = ranked.mode == self.mode and ranked.key == (self.workspace.stage, self.workspace.reviewer)
         if current:
+            chosen = self._chosen
+            if ranked.order is None:  # not ranked yet: when it is, the record read stays
+                self._chosen = False
             self.training = ranked.training
             if ranked.place is not None:
                 self.place = ranked.place
@@ -260,7 +263,7 @@ class ScreenOrder(QObject):
                 self.model.order_key = lambda rid: place.get(rid, end + rid)
             order = self._up_to_date(ranked)
             if order is not None and self.model.sort_key == "id" and len(self.view.selected_ids()) <= 1:
-                chosen, self._chosen = self._chosen, False
+                self._chosen = False
                 self.model.apply_order(order, keep=None if chosen else self.view.current_id())
                 self.view._ahead = None  # the next record may be another one now
                 if chosen:

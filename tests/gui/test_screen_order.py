@@ -92,6 +92,9 @@ def test_relevance_starts_after_one_include_and_one_exclude_and_says_what_it_res
 
     with qtbot.waitSignal(view.order.applied, timeout=60_000):
         decide(qtbot, view, 1, Qt.Key.Key_E)
+        reading, row = view.pane.record_id, view.table.currentIndex().row()
+    assert view.current_id() == view.pane.record_id == reading  # the first ranking moves nothing read
+    assert view.table.currentIndex().row() == row
     settle(qtbot, view)
     assert view.order.status.text() == "ranked by relevance · trained on 2 decisions (1 include)"
     assert view.order.bar.note.text() == "Most likely relevant first."
