@@ -300,7 +300,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
     else:
-        info(f"WSS@95: {result['wss95']:.3f}  recall@10%: {result['recall_at_10']:.3f}")
+        info(f"WSS@95: {result['wss95']:.3f}  WSS@100: {result['wss100']:.3f}  "
+             f"RRF@10: {result['rrf10']:.3f}  ATD: {result['atd']:.3f}  loss: {result['loss']:.3f}")
     return 0
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from screener.core.export.atomic import atomic_write
-from screener.core.ranking import record_text, simulate
+from screener.core.ranking import SimulationResult, record_text, simulate
 from screener.types import ScreenerError
 
 
@@ -40,7 +41,15 @@ def read_labelled(path: str | Path) -> tuple[list[str], list[int]]:
 
 
 def run_simulation(path: str | Path, seed: int, prior_included: int, prior_excluded: int,
-                   output: str | Path) -> dict[str, Any]:
+                   output: str | Path,
+                   replay: Callable[[SimulationResult], Mapping[str, Any]] | None = None,
+                   ) -> dict[str, Any]:
+    """Simulate, write the order CSV, and return the JSON figures.
+
+    ``replay``: the hook for a stopping rule. It gets the :class:`SimulationResult`
+    (``order`` and its true ``labels`` in screening order) and returns the keys it
+    adds to the JSON (e.g. ``stop_at``, ``recall_at_stop``).
+    """
     texts, labels = read_labelled(path)
     try:
         result = simulate(texts, labels, seed, prior_included, prior_excluded)
@@ -54,7 +63,8 @@ def run_simulation(path: str | Path, seed: int, prior_included: int, prior_exclu
     return {
         "records": len(texts),
         "included": sum(labels),
-        "wss95": result.wss95,
+        **result.figures(),
         "recall_at_10": result.recall_at_10,
         "output": str(output),
+        **(replay(result) if replay is not None else {}),
     }

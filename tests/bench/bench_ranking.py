@@ -1,20 +1,36 @@
-"""Time the screening simulation and report WSS@95 / recall@10 % on the labelled sets.
+"""Screener's ranking model against ASReview LAB's current default, on the labelled sets.
 
-Run: ``python tests/bench/bench_ranking.py [SEEDS]`` (default 5 seeds). Reads the
-fixtures from ``shared/fixtures/labelled`` beside the repository (or the folder in
-``SCREENER_LABELLED``); not collected by pytest.
+Run: ``python tests/bench/bench_ranking.py [--seeds 1-5] [--sets A,B] [--no-asreview]``.
+Not collected by pytest.
+
+For each labelled set (``shared/fixtures/labelled`` beside the repository, or the
+folder in ``SCREENER_LABELLED``) and each seed, both models start from the same priors
+(1 include + 1 exclude, :func:`choose_priors`) and replay the screening; the same
+metric code scores both orders (WSS@95, WSS@100, RRF@10, ATD, loss).
+
+ASReview runs in its own virtual environment, never Screener's: the interpreter in
+``SCREENER_ASREVIEW_PYTHON``, else ``.bench-venv-asreview`` in the repository, which
+this script creates with ``pip install asreview`` when it is missing. It runs
+``tests/bench/asreview_runner.py`` there, in the same benchmark run, alongside
+Screener's replays. ASReview retrains after every record; Screener after every record
+until 50 are screened, then after every 2 % more.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import json
 import os
+import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from screener.core.ranking import record_text, simulate
+from screener.core.ranking import Ranker, choose_priors, metrics, record_text, simulate
 
 SETS = [
     "Cohen_2006_ADHD",
@@ -22,13 +38,15 @@ SETS = [
     "Cohen_2006_BetaBlockers",
     "Kitchenham_2010",
 ]
+REPO = Path(__file__).resolve().parents[2]
+RUNNER = Path(__file__).with_name("asreview_runner.py")
+FIGURES = ("wss95", "wss100", "rrf10", "atd", "loss")
 
 
 def labelled_dir() -> Path:
     if "SCREENER_LABELLED" in os.environ:
         return Path(os.environ["SCREENER_LABELLED"])
-    repo = Path(__file__).resolve().parents[2]
-    for base in (repo.parent, repo.parent.parent):
+    for base in (REPO.parent, REPO.parent.parent):
         candidate = base / "shared" / "fixtures" / "labelled"
         if candidate.is_dir():
             return candidate
@@ -44,28 +62,144 @@ def load(path: Path) -> tuple[list[str], list[int]]:
     )
 
 
-def main(seeds: int = 5) -> None:
-    folder = labelled_dir()
-    print(
-        f"{'data set':28} {'N':>5} {'incl':>4} {'time s (mean/max)':>18} "
-        f"{'WSS@95 (mean/min/max)':>22} {'recall@10% (mean/min/max)':>26}"
+def asreview_python() -> Path:
+    if "SCREENER_ASREVIEW_PYTHON" in os.environ:
+        return Path(os.environ["SCREENER_ASREVIEW_PYTHON"])
+    venv = REPO / ".bench-venv-asreview"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"creating {venv} with pip install asreview ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "asreview"], check=True)
+    return python
+
+
+def start_asreview(python: Path, path: Path, priors: dict[int, list[int]],
+                   workdir: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(python), str(RUNNER), str(path), json.dumps(priors)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=workdir,
     )
-    for name in SETS:
-        texts, labels = load(folder / f"{name}.csv")
-        times, wss, rec = [], [], []
-        for seed in range(seeds):
+
+
+def complete(order: list[int], n: int) -> list[int]:
+    """ASReview stops at the last relevant record; the rest follow in row order."""
+    seen = set(order)
+    return order + [i for i in range(n) if i not in seen]
+
+
+def parse_seeds(text: str) -> list[int]:
+    if "-" in text:
+        lo, hi = text.split("-")
+        return list(range(int(lo), int(hi) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def row(name: str, model: str, runs: list[dict[str, float]]) -> str:
+    wss = [r["wss95"] for r in runs]
+    means = {k: statistics.mean(r[k] for r in runs) for k in FIGURES}
+    per_seed = " ".join(f"{w:6.3f}" for w in wss)
+    return (f"{name:26} {model:17} {per_seed}  {means['wss95']:6.3f}  {means['wss100']:6.3f}"
+            f"  {means['rrf10']:6.3f}  {means['atd']:6.3f}  {means['loss']:6.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", default="1-5")
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--no-asreview", action="store_true")
+    args = parser.parse_args()
+    seeds = parse_seeds(args.seeds)
+    sets = args.sets.split(",")
+    folder = labelled_dir()
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; load average at start "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    data = {name: load(folder / f"{name}.csv") for name in sets}
+    priors = {name: {s: choose_priors(labels, s) for s in seeds} for name, (_, labels) in data.items()}
+    workdir = tempfile.mkdtemp(prefix="bench-asreview-")
+    asreview: dict[str, subprocess.Popen[str]] = {}
+    if not args.no_asreview:
+        python = asreview_python()
+        # one ASReview process at a time beside Screener's replays (2 cores)
+        first = sets[0]
+        asreview[first] = start_asreview(python, folder / f"{first}.csv", priors[first], workdir)
+
+    print()
+    seed_head = " ".join(f"{'s' + str(s):>6}" for s in seeds)
+    print(f"{'data set':26} {'model':17} {seed_head}  {'WSS@95':>6}  {'WSS@100':>6} "
+          f"{'RRF@10':>6}  {'ATD':>6}  {'loss':>6}")
+    print(f"{'':26} {'':17} {'WSS@95 per seed':^{7 * len(seeds) - 1}}  {'(means over seeds)':^38}")
+    results: dict[str, dict[str, list[dict[str, float]]]] = {}
+    seconds: dict[str, dict[str, float]] = {}
+    for k, name in enumerate(sets):
+        texts, labels = data[name]
+        start = time.perf_counter()
+        ranker = Ranker(texts)
+        runs = []
+        for seed in seeds:
+            result = simulate(texts, labels, seed=seed, ranker=ranker)
+            assert result.order[:2] == priors[name][seed]
+            runs.append(result.figures())
+        results[name] = {"Screener": runs}
+        seconds[name] = {"Screener": time.perf_counter() - start}
+        if not args.no_asreview:
             start = time.perf_counter()
-            result = simulate(texts, labels, seed=seed)
-            times.append(time.perf_counter() - start)
-            wss.append(result.wss95)
-            rec.append(result.recall_at_10)
-        print(
-            f"{name:28} {len(labels):5d} {sum(labels):4d} "
-            f"{statistics.mean(times):9.2f}/{max(times):.2f}   "
-            f"{statistics.mean(wss):8.3f}/{min(wss):.3f}/{max(wss):.3f}   "
-            f"{statistics.mean(rec):10.3f}/{min(rec):.3f}/{max(rec):.3f}"
+            out, err = asreview[name].communicate()
+            if asreview[name].returncode != 0:
+                raise SystemExit(f"ASReview failed on {name}:\n{err}")
+            if k + 1 < len(sets):
+                nxt = sets[k + 1]
+                asreview[nxt] = start_asreview(python, folder / f"{nxt}.csv", priors[nxt], workdir)
+            reply = json.loads(out)
+            asr_runs = []
+            for seed in seeds:
+                order = [int(i) for i in reply["orders"][str(seed)]]
+                assert order[:2] == priors[name][seed] or sorted(order[:2]) == sorted(priors[name][seed])
+                asr_runs.append(metrics(complete(order, len(labels)), labels))
+            label = f"ASReview {reply['model']}"
+            results[name][label] = asr_runs
+            seconds[name]["ASReview"] = time.perf_counter() - start
+            version = reply["version"]
+        for model, runs in results[name].items():
+            print(row(name, model, runs), flush=True)
+        print(f"  {name}: done ({', '.join(f'{m} {s:.0f} s' for m, s in seconds[name].items())})",
+              file=sys.stderr)
+
+    models = list(next(iter(results.values())).keys())
+    print()
+    if asreview:
+        print(f"ASReview LAB {version}, its default model, retrained after every record")
+    for model in models:
+        means = [statistics.mean(r["wss95"] for r in results[name][model]) for name in sets]
+        rrf = [statistics.mean(r["rrf10"] for r in results[name][model]) for name in sets]
+        lss = [statistics.mean(r["loss"] for r in results[name][model]) for name in sets]
+        print(f"mean over sets  {model:17} WSS@95 {statistics.mean(means):.3f}  "
+              f"RRF@10 {statistics.mean(rrf):.3f}  loss {statistics.mean(lss):.3f}")
+    if len(models) == 2:
+        ours, theirs = models
+        wins = sum(
+            statistics.mean(r["wss95"] for r in results[n][ours])
+            >= statistics.mean(r["wss95"] for r in results[n][theirs]) for n in sets
         )
+        gap = statistics.mean(
+            statistics.mean(r["wss95"] for r in results[n][ours])
+            - statistics.mean(r["wss95"] for r in results[n][theirs]) for n in sets
+        )
+        print(f"Screener at least ASReview's WSS@95 on {wins} of {len(sets)} sets; "
+              f"mean difference {100 * gap:+.1f} points")
+    print(f"load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    main()

@@ -1,0 +1,136 @@
+"""The ranking model: classifiers trained on the decisions so far, scoring the rest.
+
+See :mod:`screener.core.ranking` for what the model is and which decisions it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from screener.core.ranking_features import RankingFeatures
+
+# Linear SVM as in ASReview's ELAS u4 (C and the class weight ratio: an include
+# weighs as much as RATIO excludes' share, see _svm_weights) ...
+SVM_C = 0.11
+SVM_RATIO = 9.8
+# ... and logistic regression with balanced classes; their rank-averaged scores.
+LR_C = 10.0
+ENSEMBLE = False
+
+
+def _svm_weights(y: np.ndarray) -> np.ndarray:
+    n_inc = float(y.sum())
+    n_exc = float(len(y) - n_inc)
+    w = np.where(y == 1, 1.0, n_inc / (SVM_RATIO * n_exc))
+    return w * (len(y) / w.sum())
+
+
+def _rank_share(scores: np.ndarray) -> np.ndarray:
+    """Each score's rank among ``scores`` as a share in [0, 1), ties sharing a rank."""
+    if len(scores) == 0:
+        return scores.astype(np.float64)
+    _, inverse = np.unique(scores, return_inverse=True)
+    return inverse.astype(np.float64) / len(scores)
+
+
+def _compact(x: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``x`` restricted to the columns it uses (liblinear's cost grows with the
+    number of columns, and hashing gives a million), and those columns."""
+    columns = np.unique(x.indices)
+    local = np.searchsorted(columns, x.indices).astype(np.int32)
+    return sparse.csr_matrix((x.data, local, x.indptr), shape=(x.shape[0], len(columns))), columns
+
+
+def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) -> np.ndarray:
+    weights = np.zeros(features.tf.shape[1], dtype=np.float32)
+    weights[columns] = coef.ravel()
+    return weights
+
+
+def _order(scores: np.ndarray, candidates: np.ndarray) -> list[int]:
+    """Candidates by descending score, ties in index order."""
+    return [int(i) for i in candidates[np.argsort(-scores, kind="stable")]]
+
+
+class Ranker:
+    """Rankings of a fixed list of records for changing decisions.
+
+    ``Ranker(texts)`` builds the features; ``Ranker.from_features(features)`` reuses
+    features built once for a project (and extended on import).
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.features = RankingFeatures(texts)
+
+    @classmethod
+    def from_features(cls, features: RankingFeatures) -> Ranker:
+        ranker = cls.__new__(cls)
+        ranker.features = features
+        return ranker
+
+    @property
+    def n(self) -> int:
+        return self.features.n
+
+    def all_scores(self, labels: Mapping[int, int]) -> np.ndarray | None:
+        """Scores of every record (higher = more likely relevant), or None when the
+        labels carry no signal (see the module docstring)."""
+        included = [i for i, y in labels.items() if y]
+        excluded = [i for i, y in labels.items() if not y]
+        features = self.features
+        if not features.usable or not included:
+            return None
+        if not excluded:
+            centroid = np.asarray(features.rows(included).mean(axis=0)).ravel()
+            return features.dot(centroid).astype(np.float64)
+        train = np.asarray(included + excluded, dtype=np.int64)
+        y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
+        x, columns = _compact(features.rows(train))
+        svm = LinearSVC(C=SVM_C, random_state=0)
+        svm.fit(x, y, sample_weight=_svm_weights(y))
+        scores = features.dot(_spread(svm.coef_, columns, features)).astype(np.float64)
+        if not ENSEMBLE:
+            return scores
+        lr = LogisticRegression(C=LR_C, class_weight="balanced", solver="liblinear",
+                                random_state=0)
+        lr.fit(x, y)
+        s_lr = features.dot(_spread(lr.coef_, columns, features))
+        return _rank_share(scores) + _rank_share(s_lr)
+
+    def scores(
+        self, labels: Mapping[int, int], candidates: Sequence[int] | np.ndarray
+    ) -> np.ndarray:
+        """Relevance scores (higher = more likely relevant) of ``candidates``.
+
+        Zeros when the labels carry no signal (see the module docstring).
+        """
+        cand = np.asarray(candidates, dtype=np.int64)
+        if len(cand) == 0:
+            return np.zeros(0)
+        every = self.all_scores(labels)
+        if every is None:
+            return np.zeros(len(cand))
+        return every[cand]
+
+    def rank(self, labels: Mapping[int, int]) -> list[int]:
+        """Indices of the unlabelled texts, most likely relevant first."""
+        for i in labels:
+            if not 0 <= i < self.n:
+                raise IndexError(f"label for index {i}, but there are {self.n} texts")
+        mask = np.ones(self.n, dtype=bool)
+        mask[np.fromiter(labels, dtype=np.int64, count=len(labels))] = False
+        candidates = np.flatnonzero(mask)
+        return _order(self.scores(labels, candidates), candidates)
+
+
+def rank(texts: Sequence[str], labels: Mapping[int, int]) -> list[int]:
+    """Indices of the texts not in ``labels``, most likely relevant first.
+
+    ``labels`` maps an index into ``texts`` to 1 (included) or 0 (excluded).
+    """
+    return Ranker(texts).rank(labels)
