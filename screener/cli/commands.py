@@ -6,7 +6,7 @@ import argparse
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from screener.cli.output import emit_json, info, run_with_progress, table
 from screener.types import ScreenerError
@@ -185,6 +185,23 @@ def cmd_delete_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def queue_reviewer(p: Project, given: str | None) -> str | None:
+    """Whose queue ``records --order`` lists: ``--reviewer``, or on a strict project the
+    reviewer you logged in as (and no one else)."""
+    bound = p.settings.bound_reviewer()
+    if bound is not None and given and given != bound:
+        raise ScreenerError(f"on this strict project you are {bound!r}; you cannot list the queue of {given!r}")
+    return given or bound
+
+
+def ordered_rows(p: Project, rows: list[Any], order: str, stage: str, reviewer: str | None, seed: int) -> list[Any]:
+    by_id = {r.record_id: r for r in rows}
+    ids, training = p.queue_order.order(list(by_id), order, stage=stage, reviewer=reviewer, seed=seed)
+    if training is not None:
+        info(training.describe())
+    return [by_id[i] for i in ids]
+
+
 def cmd_records(args: argparse.Namespace) -> int:
     from screener.core.services.record_filters import RecordFilter
 
@@ -196,9 +213,12 @@ def cmd_records(args: argparse.Namespace) -> int:
     if (args.mine or args.all_records) and not args.reviewer:
         raise ScreenerError("--mine and --all-records need --reviewer NAME")
     with opened(args.project) as p:
-        view = "my_queue" if args.reviewer and not args.all_records else "all"
-        rows = p.records.listing(args.stage, args.status, view=view, reviewer=args.reviewer,
+        reviewer = queue_reviewer(p, args.reviewer) if args.order else args.reviewer
+        view = "my_queue" if reviewer and not args.all_records else "all"
+        rows = p.records.listing(args.stage, args.status, view=view, reviewer=reviewer,
                                  filters=filters if filters.active() else None)
+        if args.order:
+            rows = ordered_rows(p, rows, args.order, args.stage, reviewer, args.seed)
     if args.json:
         emit_json(
             [

@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--search", default="")
     c.add_argument("--all-records", action="store_true",
                    help="with --reviewer: every record, seen as NAME may see it, not only NAME's queue")
+    c.add_argument("--order", choices=["relevance", "file", "random"],
+                   help="list in this order: relevance (the model, trained on the final decisions, or on "
+                        "NAME's own in a blind project), file (import order) or random (see --seed); "
+                        "on a strict project NAME defaults to the role you log in as")
+    c.add_argument("--seed", type=int, default=1, help="the random order's seed (same seed, same order)")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=commands.cmd_records)
 

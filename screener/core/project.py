@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from screener.core.services.live import LiveService
     from screener.core.services.packages import PackageService
     from screener.core.services.prisma import PrismaService
+    from screener.core.services.queue_order import QueueOrderService
     from screener.core.services.records import RecordService
     from screener.core.services.retrieval import RetrievalService
     from screener.core.services.screening import ScreeningService
@@ -55,6 +56,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "labels": ("screener.core.services.labels", "LabelService"),
     "bulk": ("screener.core.services.bulk", "BulkService"),
     "allocation": ("screener.core.services.allocation", "AllocationService"),
+    "queue_order": ("screener.core.services.queue_order", "QueueOrderService"),
 }
 
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
@@ -77,6 +79,7 @@ class Project:
     labels: LabelService
     bulk: BulkService
     allocation: AllocationService
+    queue_order: QueueOrderService
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -152,6 +152,13 @@ class RecordListModel(QAbstractTableModel):
         self._cache: OrderedDict[int, RecordSummary] = OrderedDict()
         self.sort_key = "id"
         self.descending = False
+        # The screen's chosen order (relevance, random: gui/screen_order.py) as a sort key of
+        # record ids, used while no header sort is in force; None: by id.
+        self.order_key: Callable[[int], int] | None = None
+        # Since the last reload (``loads`` counts them): ids that left the list, and -id for
+        # those that came back, so a new order computed meanwhile can be brought up to date.
+        self.loads = 0
+        self.edits: list[int] = []
         self.fetch_calls = 0  # how many times rows were fetched (for tests and the bench)
         self.rows_built = 0
 
@@ -159,7 +166,11 @@ class RecordListModel(QAbstractTableModel):
     def reload(self) -> None:
         """Query the ids again (filters or sort changed, or the data did)."""
         ids = self._fetch_ids(self.sort_key, self.descending)
+        if self.order_key is not None and self.sort_key == "id":
+            ids.sort(key=self.order_key)
         self.beginResetModel()
+        self.loads += 1
+        self.edits = []
         self._ids = ids
         self._cache.clear()
         self.endResetModel()
@@ -193,6 +204,7 @@ class RecordListModel(QAbstractTableModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
+            self.edits.append(record_id)
             self._cache.pop(record_id, None)
             self.endRemoveRows()
         return row
@@ -201,14 +213,33 @@ class RecordListModel(QAbstractTableModel):
         """Put one record back into a list sorted by id (after an undo); returns its row."""
         if self.sort_key != "id":
             raise ValueError("insert_id needs a list sorted by id; reload() instead")
-        keys = [-i for i in self._ids] if self.descending else self._ids
-        row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
+        if self.order_key is not None:
+            key = self.order_key
+            row = bisect.bisect_left([key(i) for i in self._ids], key(record_id))
+        else:
+            keys = [-i for i in self._ids] if self.descending else self._ids
+            row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
         if row < len(self._ids) and self._ids[row] == record_id:
             return row
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, record_id)
+        self.edits.append(-record_id)
         self.endInsertRows()
         return row
+
+    def apply_order(self, order: list[int], keep: int | None = None) -> None:
+        """Put the list's records in ``order`` (the same records), in place: no reset, no
+        relayout, cached rows kept; ``keep`` (the record being read) stays at its row, so the
+        current row and its selection stay on it."""
+        if len(order) != len(self._ids):
+            raise ValueError("apply_order needs the list's own records")
+        if keep is not None:
+            row = self._ids.index(keep)
+            order.remove(keep)
+            order.insert(row, keep)
+        self._ids = order
+        if order:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(order) - 1, len(COLUMNS) - 1))
 
     def refresh_id(self, record_id: int) -> None:
         """Forget one cached row (its decision changed) so it is built again when painted."""
@@ -248,6 +279,7 @@ class RecordListModel(QAbstractTableModel):
             row = bisect.bisect_left(ranks, rank.get(rid, len(rank)))
             self.beginInsertRows(QModelIndex(), row, row)
             self._ids.insert(row, rid)
+            self.edits.append(-rid)
             self.endInsertRows()
 
     def summary(self, row: int) -> RecordSummary | None:

@@ -173,6 +173,7 @@ class ScreenActions:
 
     def _after_change(self) -> None:
         self.session_label.setText(self.session.text())
+        self.order.changed()  # the relevance order retrains in the background
         self._update_progress_label(bar=False)
         self._counts_timer.start()
         self._announce_timer.start()

@@ -38,6 +38,7 @@ from screener.gui.reading_pane import ReadingPane
 from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
 from screener.gui.screen_actions import ScreenActions
 from screener.gui.screen_live import ScreenLive
+from screener.gui.screen_order import ScreenOrder
 from screener.gui.screen_parts import (
     EmptyState,
     FilterBar,
@@ -146,6 +147,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._shortcuts: list[QShortcut] = []
         self._make_shortcuts()
         self._setup_workspace(ll)
+        self.order = ScreenOrder(self, ll, bottom)  # relevance, file or random order
         self._restored_for = ""
         self._shortcuts += self.full_text.shortcuts
         self.mark_duplicate_action = mark_duplicate_dialog.install(self)  # Ctrl+Shift+D, context menu
