@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from screener.core.services.retrieval import RetrievalService
     from screener.core.services.screening import ScreeningService
     from screener.core.services.settings import SettingsService
+    from screener.core.services.stopping import StoppingService
 
 # Each service, by attribute name: (module, class). A service's module is imported the
 # first time the service is used, so that a command loads only what it needs (the CLI's
@@ -55,6 +56,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "labels": ("screener.core.services.labels", "LabelService"),
     "bulk": ("screener.core.services.bulk", "BulkService"),
     "allocation": ("screener.core.services.allocation", "AllocationService"),
+    "stopping": ("screener.core.services.stopping", "StoppingService"),
 }
 
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
@@ -77,6 +79,7 @@ class Project:
     labels: LabelService
     bulk: BulkService
     allocation: AllocationService
+    stopping: StoppingService
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -1,0 +1,107 @@
+"""The stopping figures in words: each figure with how it was computed. Shared by
+``screener stopping`` and the "When can I stop?" panel, so both say the same."""
+
+from __future__ import annotations
+
+from screener.core.stopping import BOETJE_2024, CALLAGHAN_2020, CORMACK_2016
+from screener.core.stopping_report import SAFE_CONSECUTIVE, SAFE_MIN_SHARE, StoppingFigures
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def streak_line(f: StoppingFigures) -> str:
+    whose = f"in {f.streak_of}'s own decisions" if f.streak_of else "in the final decisions"
+    return (f"{f.consecutive_irrelevant} consecutive irrelevant records since the last include "
+            f"({whose}, in the order they were made; a maybe counts as possibly relevant)")
+
+
+def share_line(f: StoppingFigures) -> str:
+    return (f"{f.screened:,} of {f.total:,} records screened ({pct(f.share_screened)}); "
+            f"{f.relevant:,} included so far")
+
+
+def sample_lines(f: StoppingFigures) -> list[str]:
+    smp = f.sample
+    if smp is None:
+        return ["Random sample: none drawn yet. When the ranked phase seems done, draw one: "
+                "the records not yet screened, in a random order; screen them in that order."]
+    t = smp.test
+    lines = [
+        f"Random sample #{smp.sample_id} (drawn {smp.started_at} by {smp.started_by}, seed {smp.seed}): "
+        f"{smp.screened:,} of the {smp.urn_size:,} records unscreened then are screened in drawn order, "
+        f"{smp.relevant} of them relevant.",
+        f"Null hypothesis: recall is below {pct(f.recall_target)}. It needs at least "
+        f"K = floor({t.relevant_seen} / {f.recall_target:g} - {t.relevant_before} + 1) = {t.k_target} "
+        f"relevant records among the {t.urn_size:,}.",
+        f"p = P(X <= {t.sample_relevant}) for X ~ Hypergeometric(N={t.urn_size:,}, K={t.k_target}, "
+        f"n={t.sample_size:,}) = {t.p_value:.4f}.",
+    ]
+    if t.sample_size:
+        lines.append(
+            f"Relevant records estimated still unscreened: {t.remaining_estimate:.1f} "
+            f"(at most {t.remaining_upper} with {pct(f.confidence)} confidence); estimated recall "
+            + (f"{pct(t.recall_estimate)}" if t.recall_estimate is not None else "unknown")
+            + (f", at least {pct(t.recall_lower)}." if t.recall_lower is not None else "."))
+    verdict = ("the test says recall has reached the target (p < {:.2f})" if t.stop
+               else "the test does not (yet) say the target is reached (p >= {:.2f})")
+    lines.append("Result: " + verdict.format(1 - f.confidence) + ".")
+    if smp.next_record_id is not None:
+        lines.append(f"Next record of the sample to screen: #{smp.next_record_id}.")
+    return lines
+
+
+def ranked_lines(f: StoppingFigures) -> list[str]:
+    r = f.ranked
+    if r is None:
+        return ["Ranked test: nothing screened yet."]
+    t = r.test
+    return [
+        f"The same test on the ranked screening (the last {r.window:,} records screened "
+        f"taken as if a random sample of the {t.urn_size:,} unscreened before them): "
+        f"K = {t.k_target}, p = {t.p_value:.4f}; "
+        + ("says stop." if t.stop else "does not say stop.")
+        + " Valid only if the model ranks relevant records earlier than chance."
+    ]
+
+
+def knee_lines(f: StoppingFigures) -> list[str]:
+    k = f.knee
+    if not k.relevant:
+        return ["Knee method: no relevant record yet."]
+    return [
+        f"Knee method: knee at record {k.knee:,} ({k.relevant_at_knee} relevant); slope ratio "
+        f"{k.slope_ratio:.1f} (needs {k.threshold:.0f} = 156 - min({k.relevant}, 150), and 150 "
+        f"records screened: {k.screened:,}); " + ("says stop." if k.stop else "does not say stop.")
+    ]
+
+
+def safe_lines(f: StoppingFigures) -> list[tuple[bool | None, str]]:
+    """SAFE as a checklist: each step, and whether the figures show it done (None: only the
+    team can tell)."""
+    drew = f.sample is not None
+    return [
+        (None, "1. Screen a random training set (e.g. 1% of the records, or until one include)."),
+        (f.safe_heuristic_met,
+         f"2. Screen with the model until the heuristic is met: at least {pct(SAFE_MIN_SHARE)} "
+         f"screened (now {pct(f.share_screened)}), {SAFE_CONSECUTIVE} consecutive irrelevant "
+         f"(now {f.consecutive_irrelevant}), all key papers found, at least twice the "
+         "estimated number of relevant records screened."),
+        (None, "3. Switch models (another classifier or features) and screen on until "
+               f"{SAFE_CONSECUTIVE} consecutive irrelevant again."),
+        (drew or None, "4. Quality check: e.g. a random sample of what is left (the test above), "
+                       "or a second reviewer on the highest-ranked excluded records."),
+    ]
+
+
+def explain(f: StoppingFigures) -> list[str]:
+    lines = [share_line(f), streak_line(f), "", *sample_lines(f), "", *ranked_lines(f), *knee_lines(f)]
+    if f.stop is not None:
+        lines += ["", f"Screening STOPPED on {f.stop.decided_at} by {f.stop.decided_by} "
+                      f"(method: {f.stop.method}); {f.stop.left:,} records were left unscreened."]
+    lines += ["", "SAFE procedure (a checklist, not a rule):"]
+    for done, text in safe_lines(f):
+        lines.append(("[x] " if done else "[ ] ") + text)
+    lines += ["", "Methods: " + CALLAGHAN_2020, "         " + CORMACK_2016, "         " + BOETJE_2024]
+    return lines
