@@ -105,3 +105,49 @@ def explain(f: StoppingFigures) -> list[str]:
         lines.append(("[x] " if done else "[ ] ") + text)
     lines += ["", "Methods: " + CALLAGHAN_2020, "         " + CORMACK_2016, "         " + BOETJE_2024]
     return lines
+
+
+#: The panel's help ("Methods…") and ``screener stopping --help``'s long text.
+HELP_TEXT = f"""When can I stop? Screener shows figures from published methods and how each was
+computed. It recommends nothing and decides nothing: the team decides, and the decision is
+recorded with the method, its figures, the date and who decided.
+
+Consecutive irrelevant records: excludes since the last include, in your own decisions in
+the order you made them (a "maybe" ends the run). A heuristic, not a test.
+
+Share screened: records with a final decision over all records (duplicates apart).
+
+Statistical stopping criterion (Callaghan & Müller-Hansen 2020). When the ranked phase seems
+done, draw a random sample: every record not yet screened, in a random order. Screen them in
+that order. With r_seen relevant records seen, r_before of them before the sample, k relevant
+among the n sample records screened and N records unscreened when it was drawn, the null
+hypothesis "recall is below the target" needs at least K = floor(r_seen / target - r_before
++ 1) relevant records among the N; p = P(X <= k), X ~ Hypergeometric(N, K, n). Stop when
+p < 1 - confidence. The same sample estimates the relevant records still unscreened,
+k (N - n) / n, with an exact one-sided upper bound at the confidence level. Only the sample
+screened from its first record without gaps counts.
+
+The same test on the ranked screening ("ranked quasi-sampling", same paper) treats the last
+records screened as if they were a random sample. It needs no sample, but holds only if the
+model ranks relevant records earlier than chance.
+
+Knee method (Cormack & Grossman 2016): the knee is the point of the gain curve farthest above
+the line from the origin to now; stop when the slope before it over the slope after it is at
+least 156 - min(relevant found, 150), with at least 150 records screened.
+
+SAFE (Boetje & van de Schoot 2024) is offered as a checklist, not a rule.
+
+How the rules did on the shared labelled sets (tests/bench/bench_stopping.py: the ranking
+model's order, seeds 1-5, 95% recall target, 95% confidence; `screener simulate --json`
+reports stop_at and recall_at_stop for the sample rule and every rule under "stopping"):
+- the ranked test STOPPED BELOW ITS 95% TARGET on Cohen_2006_Antihistamines (1 seed of 5:
+  recall 93.8%, 15 of 16 includes); it reached the target on the other sets;
+- the random-sample rule and the knee method reached the target on every set and seed, but
+  saved little work (the sample rule 0-7%, the knee method never stopped before the end on
+  these small sets): a random sample must be large to show that few relevant records remain.
+
+References:
+{CALLAGHAN_2020}
+{CORMACK_2016}
+{BOETJE_2024}
+"""
