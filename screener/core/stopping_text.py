@@ -78,20 +78,21 @@ def knee_lines(f: StoppingFigures) -> list[str]:
 
 
 def safe_lines(f: StoppingFigures) -> list[tuple[bool | None, str]]:
-    """SAFE as a checklist: each step, and whether the figures show it done (None: only the
-    team can tell)."""
+    """SAFE as a checklist: each step, and whether the figures show the part of it they can
+    measure (None: only the team can tell)."""
     drew = f.sample is not None
     return [
         (None, "1. Screen a random training set (e.g. 1% of the records, or until one include)."),
         (f.safe_heuristic_met,
-         f"2. Screen with the model until the heuristic is met: at least {pct(SAFE_MIN_SHARE)} "
-         f"screened (now {pct(f.share_screened)}), {SAFE_CONSECUTIVE} consecutive irrelevant "
-         f"(now {f.consecutive_irrelevant}), all key papers found, at least twice the "
-         "estimated number of relevant records screened."),
+         "2. Screen with the model until the heuristic is met. Measured here: at least "
+         f"{pct(SAFE_MIN_SHARE)} screened (now {pct(f.share_screened)}) and {SAFE_CONSECUTIVE} "
+         f"consecutive irrelevant (now {f.consecutive_irrelevant}). Yours to judge: all key "
+         "papers found, and at least twice the estimated number of relevant records screened."),
         (None, "3. Switch models (another classifier or features) and screen on until "
                f"{SAFE_CONSECUTIVE} consecutive irrelevant again."),
-        (drew or None, "4. Quality check: e.g. a random sample of what is left (the test above), "
-                       "or a second reviewer on the highest-ranked excluded records."),
+        (drew or None, "4. Quality check: e.g. a random sample of what is left (the test above; "
+                       + ("one has been drawn" if drew else "none drawn yet")
+                       + "), or a second reviewer on the highest-ranked excluded records."),
     ]
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from screener.gui.project_pane import ProjectPane
 
 
+MIN_WIDTH = 300
+
+
 class StoppingDock(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -35,7 +38,7 @@ class StoppingDock(QObject):
         self.pane = pane
         self.panel.go_to_record.connect(self._go_to)
         self.dock.setWidget(self.panel)
-        self.dock.setMinimumWidth(360)
+        self.dock.setMinimumWidth(MIN_WIDTH)
 
     def detach(self) -> None:
         self.dock.hide()
@@ -47,7 +50,25 @@ class StoppingDock(QObject):
     def toggle(self, shown: bool | None = None) -> None:
         if self.panel is None:
             return
-        self.dock.setVisible(not self.dock.isVisible() if shown is None else shown)
+        show = not self.dock.isVisible() if shown is None else shown
+        if show:
+            self._place()
+        self.dock.setVisible(show)
+
+    def _place(self) -> None:
+        """Docked beside the tabs when the window has room for both; otherwise floating over
+        the window's right side (a small window, such as 1,024 x 700, keeps its size)."""
+        w = self.window
+        central = w.centralWidget()
+        room = w.width() - (central.minimumSizeHint().width() if central is not None else 0) - 16
+        if room >= MIN_WIDTH:
+            self.dock.setFloating(False)
+            w.resizeDocks([self.dock], [min(room, 460)], Qt.Orientation.Horizontal)
+            return
+        self.dock.setFloating(True)
+        top_right = w.mapToGlobal(w.rect().topRight())
+        width = min(420, max(MIN_WIDTH, w.width() // 2))
+        self.dock.setGeometry(top_right.x() - width, top_right.y() + 60, width, max(300, w.height() - 90))
 
     def _go_to(self, record_id: int) -> None:
         pane = self.pane

@@ -81,6 +81,7 @@ class StoppingPanel(QScrollArea):
         self._again = False
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         self.setAccessibleName(self.tr("When can I stop?"))
         body = QWidget(self)
         lay = QVBoxLayout(body)
@@ -100,10 +101,6 @@ class StoppingPanel(QScrollArea):
             levels.addWidget(QLabel(label + ":", body))
             levels.addWidget(box)
         levels.addStretch(1)
-        self.help_button = QPushButton(self.tr("Methods…"), body)
-        self.help_button.setAccessibleName(self.tr("The methods, cited, and their limits"))
-        self.help_button.clicked.connect(self.show_help)
-        levels.addWidget(self.help_button)
         lay.addLayout(levels)
 
         self.stopped = _label(body, name=self.tr("Stop recorded"))
@@ -127,14 +124,18 @@ class StoppingPanel(QScrollArea):
             lay.addWidget(w)
 
         buttons = QHBoxLayout()
-        self.draw_button = QPushButton(self.tr("Draw random sample"), body)
+        self.draw_button = QPushButton(self.tr("Draw sample"), body)
         self.draw_button.setToolTip(self.tr("The records not yet screened, in a random order: screen "
                                             "them in that order for the stopping test"))
         self.draw_button.clicked.connect(self.draw_sample)
-        self.next_button = QPushButton(self.tr("Next sample record"), body)
+        self.next_button = QPushButton(self.tr("Next in sample"), body)
         self.next_button.clicked.connect(self._go_next)
+        self.help_button = QPushButton(self.tr("Methods…"), body)
+        self.help_button.setAccessibleName(self.tr("The methods, cited, and their limits"))
+        self.help_button.clicked.connect(self.show_help)
         buttons.addWidget(self.draw_button)
         buttons.addWidget(self.next_button)
+        buttons.addWidget(self.help_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
 
@@ -143,9 +144,9 @@ class StoppingPanel(QScrollArea):
         lay.addWidget(self.safe)
 
         decide = QHBoxLayout()
-        self.stop_button = QPushButton(self.tr("Record a decision to stop…"), body)
+        self.stop_button = QPushButton(self.tr("Record a stop…"), body)
         self.stop_button.clicked.connect(self.record_stop)
-        self.withdraw_button = QPushButton(self.tr("Withdraw the stop…"), body)
+        self.withdraw_button = QPushButton(self.tr("Withdraw stop…"), body)
         self.withdraw_button.clicked.connect(self.withdraw)
         decide.addWidget(self.stop_button)
         decide.addWidget(self.withdraw_button)
@@ -262,7 +263,7 @@ class StoppingPanel(QScrollArea):
             return
         ws = self.workspace
         self._run(ws.project.stopping.draw_sample, ws.reviewer, None, ws.stage,
-                  done_text=self.tr("Random sample drawn: screen its records in order (Next sample record)."))
+                  done_text=self.tr("Random sample drawn: screen its records in order (Next in sample)."))
 
     def _go_next(self) -> None:
         f = self.figures
