@@ -300,7 +300,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
     else:
-        info(f"WSS@95: {result['wss95']:.3f}  recall@10%: {result['recall_at_10']:.3f}")
+        info(f"WSS@95: {result['wss95']:.3f}  recall@10%: {result['recall_at_10']:.3f}  "
+             f"stopping rule: stops at {result['stop_at']} records, recall {result['recall_at_stop']:.3f}")
     return 0
 
 
