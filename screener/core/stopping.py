@@ -144,6 +144,7 @@ def sample_test(
     recall_target: float = 0.95,
     confidence: float = 0.95,
     relevant_elsewhere: int = 0,
+    upper_bound: bool = True,
 ) -> SampleTest:
     """Callaghan & Müller-Hansen's test on a random sample of the unscreened records.
 
@@ -151,7 +152,8 @@ def sample_test(
     ``urn_size``: records unscreened when it was drawn; ``sample_size``/``sample_relevant``:
     records of the sample screened so far, and the relevant ones among them.
     ``relevant_elsewhere``: relevant records of the urn found outside the sample (screened
-    in another order meanwhile); they count as seen.
+    in another order meanwhile); they count as seen. ``upper_bound=False`` skips the
+    bound's search (``remaining_upper`` is then the urn's most possible).
     """
     _check_levels(recall_target, confidence)
     n, k = sample_size, sample_relevant
@@ -164,7 +166,7 @@ def sample_test(
     alpha = 1.0 - confidence
     p = _p_value(k, urn_size, k_tar, n) if n else 1.0
     estimate = k * (urn_size - n) / n if n else float("nan")
-    upper_in_urn = _upper_bound(k, urn_size, n, alpha)
+    upper_in_urn = _upper_bound(k, urn_size, n, alpha) if upper_bound else k + (urn_size - n)
     remaining_upper = max(0, upper_in_urn - k - relevant_elsewhere)
     estimate = max(0.0, estimate - relevant_elsewhere) if n else estimate
     return SampleTest(
@@ -220,27 +222,51 @@ def ranked_p_values(labels: Sequence[int], total: int, recall_target: float = 0.
     return p
 
 
+def candidate_windows(labels: Sequence[int]) -> np.ndarray:
+    """The window lengths that can give the ranked test's smallest p-value: those starting
+    at the first record or just after a relevant one. Extending a window back over an
+    irrelevant record never raises its p-value (with k and K unchanged, n + 1 draws from an
+    urn one larger: P(X <= k) conditioned on the extra draw is a mix of P(X <= k) and
+    P(X' <= k - 1) with one relevant record fewer, which is never larger), so no other
+    window can be smaller. Longest first."""
+    t = len(labels)
+    starts = np.r_[0, np.nonzero(np.asarray(labels, dtype=np.int64))[0] + 1]
+    return t - starts[starts < t]
+
+
 def ranked_test(
     labels: Sequence[int], total: int, recall_target: float = 0.95, confidence: float = 0.95
 ) -> RankedTest | None:
-    """Callaghan & Müller-Hansen's test on the ranked screening, ``None`` before any."""
+    """Callaghan & Müller-Hansen's test on the ranked screening, ``None`` before any: the
+    window with the smallest p-value (the shortest, on a tie) among
+    :func:`candidate_windows`, which give the same minimum as :func:`ranked_p_values`."""
     _check_levels(recall_target, confidence)
-    p = ranked_p_values(labels, total, recall_target)
-    if not len(p):
+    if not len(labels):
         return None
-    window = int(np.argmin(p)) + 1  # the first (shortest) window with the smallest p
-    tail = labels[len(labels) - window:]
-    k = int(sum(1 for v in tail if v))
+    if len(labels) > total:
+        raise ValueError(f"{len(labels)} records screened of {total}")
     r_seen = int(sum(1 for v in labels if v))
-    test = sample_test(
-        relevant_before=r_seen - k,
-        urn_size=total - (len(labels) - window),
-        sample_size=window,
-        sample_relevant=k,
-        recall_target=recall_target,
-        confidence=confidence,
-    )
-    return RankedTest(window=window, test=test)
+    suffix = np.cumsum(np.asarray(labels, dtype=np.int64)[::-1])  # relevant among the last n
+    best: SampleTest | None = None
+    best_window = 0
+    for window in sorted(int(w) for w in candidate_windows(labels)):
+        k = int(suffix[window - 1])
+        test = sample_test(
+            relevant_before=r_seen - k,
+            urn_size=total - (len(labels) - window),
+            sample_size=window,
+            sample_relevant=k,
+            recall_target=recall_target,
+            confidence=confidence,
+            upper_bound=False,
+        )
+        if best is None or test.p_value < best.p_value:
+            best, best_window = test, window
+    assert best is not None
+    # the chosen window's estimate and bound, computed once
+    best = sample_test(best.relevant_before, best.urn_size, best.sample_size, best.sample_relevant,
+                       recall_target, confidence)
+    return RankedTest(window=best_window, test=best)
 
 
 @dataclass(frozen=True)

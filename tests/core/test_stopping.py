@@ -130,3 +130,19 @@ def test_knee_method_by_hand():
     assert k.slope_ratio == pytest.approx(90.0) and not k.stop
     assert not knee_test([0] * 200).stop
     assert math.isfinite(knee_test([1, 0, 1]).slope_ratio)
+
+
+def test_the_ranked_test_finds_the_smallest_p_value_of_every_window():
+    # candidate windows only (after each relevant record): the same minimum as all windows
+    import random
+
+    rng = random.Random(3)
+    for _ in range(200):
+        t = rng.randint(1, 200)
+        labels = [1 if rng.random() < rng.choice([0.03, 0.1, 0.3]) else 0 for _ in range(t)]
+        total = t + rng.randint(0, 300)
+        target = rng.choice([0.8, 0.9, 0.95])
+        r = ranked_test(labels, total, target)
+        assert r is not None
+        assert r.test.p_value == pytest.approx(float(ranked_p_values(labels, total, target).min()),
+                                               abs=1e-12)
