@@ -41,6 +41,8 @@ from screener.gui.context import Workspace
 from screener.gui.errors import report_error
 from screener.types import Progress, ScreenerError
 
+REFRESH_MS = 1500
+
 
 def _call(fn: Any, *args: Any, **kw: Any) -> Iterator[Progress]:
     """A service call as work for the runner (off the GUI thread)."""
@@ -157,7 +159,9 @@ class StoppingPanel(QScrollArea):
         lay.addStretch(1)
         self.setWidget(body)
 
-        self._timer = QTimer(self, singleShot=True, interval=400)
+        # After a change, wait for the reviewer to pause: at 100,000 records the figures take
+        # about 2 s of a worker thread, which must not compete with the next key press.
+        self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         workspace.data_changed.connect(self.schedule)
         workspace.records_changed.connect(lambda _c: self.schedule())
