@@ -152,3 +152,17 @@ References:
 {CORMACK_2016}
 {BOETJE_2024}
 """
+
+
+def help_paragraphs() -> list[str]:
+    """HELP_TEXT as paragraphs: lines joined, except that a list item ("- ") and each
+    reference start a paragraph of their own."""
+    out: list[str] = []
+    for block in HELP_TEXT.strip().split("\n\n"):
+        references = block.startswith("References")
+        for i, line in enumerate(block.splitlines()):
+            if i == 0 or line.startswith("- ") or references:
+                out.append(line.strip())
+            else:
+                out[-1] += " " + line.strip()
+    return out

@@ -9,11 +9,14 @@ are computed on the work runner's thread, a moment after the data last changed.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
@@ -22,13 +25,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from screener.core.stopping_report import METHODS, StoppingFigures
 from screener.core.stopping_text import (
-    HELP_TEXT,
+    help_paragraphs,
     knee_lines,
     pct,
     ranked_lines,
@@ -79,6 +83,7 @@ class StoppingPanel(QScrollArea):
         super().__init__(parent)
         self.workspace = workspace
         self.figures: StoppingFigures | None = None
+        self.help_dialog: QDialog | None = None
         self._busy = False
         self._again = False
         self.setWidgetResizable(True)
@@ -237,10 +242,23 @@ class StoppingPanel(QScrollArea):
         self.withdraw_button.setEnabled(stop is not None)
 
     def show_help(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("When can I stop? — methods"),
-                          HELP_TEXT, QMessageBox.StandardButton.Close, self)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.open()
+        """The methods, cited, and how they did on the shared sets: a scrollable window."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("When can I stop? — methods"))
+        text = QTextBrowser(dialog)
+        text.setOpenExternalLinks(True)
+        text.setHtml("".join(f"<p>{html.escape(p)}</p>" for p in help_paragraphs()))
+        text.setAccessibleName(self.tr("The methods, cited, and their limits"))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        close.rejected.connect(dialog.reject)
+        lay = QVBoxLayout(dialog)
+        lay.addWidget(text)
+        lay.addWidget(close)
+        top = self.window()
+        dialog.resize(min(620, top.width()), min(560, max(320, top.height() - 80)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
 
     # acting
     def _run(self, fn: Any, *args: Any, done_text: str = "", **kw: Any) -> None:

@@ -64,6 +64,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     ap.add_argument("--ranked", type=int, default=700)
     ap.add_argument("--sampled", type=int, default=600)
+    ap.add_argument("--methods", default="", help="x,y of the Methods… button, to capture its help")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -103,6 +104,18 @@ def main() -> int:
                 xdo("click", "5")  # scroll the panel to its end: SAFE and the stop buttons
             time.sleep(1)
             shot("stopping_panel_end.png")
+            xdo("key", "ctrl+shift+s")
+            time.sleep(0.5)
+            xdo("key", "ctrl+shift+s")  # shown again, scrolled to the top
+            time.sleep(3)
+            found = xdo("search", "--name", "^Screener$|Systematic reviews")
+            if args.methods:
+                subprocess.run(["xdotool", "mousemove", *args.methods.split(","), "click", "1"], env=env)
+                time.sleep(2)
+                shot("stopping_methods.png")
+                xdo("key", "Escape")
+                time.sleep(1)
+            del found
             xdo("key", "ctrl+shift+s")  # hide it, make the window small, show it again
             time.sleep(1)
             xdo("windowsize", w, "1024", "700")

@@ -43,6 +43,15 @@ def test_the_panel_shows_each_figure_with_how_it_was_computed(qtbot, make_screen
     assert "☐ 2. Screen with the model" in panel.safe.text()
     assert not panel.next_button.isEnabled()
     assert not panel.withdraw_button.isEnabled()
+    panel.help_button.click()  # the methods, cited, and where a rule fell short of its target
+    dialog = panel.help_dialog
+    assert dialog is not None
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = dialog.findChild(QTextBrowser).toPlainText()
+    assert "Callaghan MW, Müller-Hansen F." in text and "Cormack GV" in text and "Boetje J" in text
+    assert "STOPPED BELOW ITS 95% TARGET on Cohen_2006_Antihistamines" in text
+    dialog.close()
 
 
 def test_drawing_the_sample_then_screening_it_in_order_gives_the_estimate(qtbot, make_screen_project):  # type: ignore[no-untyped-def]
