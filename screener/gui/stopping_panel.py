@@ -233,7 +233,7 @@ class StoppingPanel(QScrollArea):
         stop = f.stop
         if stop is not None:
             self.stopped.setText(self.tr("Screening was stopped on {when} by {who} (method: {m}). {n} "
-                                         "records nobody had screened count in PRISMA as marked "
+                                         "records left without a final decision count in PRISMA as marked "
                                          "ineligible by automation tools; nothing is hidden or deleted.")
                                  .format(when=stop.decided_at, who=stop.decided_by, m=stop.method,
                                          n=f"{stop.left:,}"))
@@ -309,7 +309,7 @@ class StoppingPanel(QScrollArea):
         left = (f.total - f.screened) if f is not None else 0
         if QMessageBox.question(
                 self, self.tr("Stop screening?"),
-                self.tr("About {n} records nobody has screened will count in PRISMA as marked ineligible "
+                self.tr("About {n} records without a final decision will count in PRISMA as marked ineligible "
                         "by automation tools, recorded as decided by {who} today. They stay in the "
                         "project and can still be screened; the stop can be withdrawn.").format(
                     n=f"{left:,}", who=self.workspace.reviewer)) != QMessageBox.StandardButton.Yes:

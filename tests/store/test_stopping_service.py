@@ -116,3 +116,19 @@ def test_only_a_resolver_may_stop_when_the_project_has_one(tmp_path):
     with pytest.raises(ScreenerError, match="resolver role"):
         p.stopping.withdraw("ben")
     p.close()
+
+
+def test_in_a_dual_review_a_stop_leaves_records_one_reviewer_decided_with_their_decision(tmp_path):
+    p = new_project(str(tmp_path / "dual.screener"), reviewers=("ana", "ben"), per_record=2)
+    add_batch(p, [make_record(i) for i in range(1, 11)])
+    for rid in (1, 2):
+        p.screening.decide(rid, "ana", "exclude")
+        p.screening.decide(rid, "ben", "exclude")
+    p.screening.decide(3, "ana", "include")
+    p.screening.decide(3, "ben", "exclude")  # a conflict: it needs resolving, not a stop
+    p.screening.decide(4, "ana", "exclude")  # ben has not seen it
+    stop = p.stopping.stop("ana", "judgement")
+    assert stop.left == 7 and stop.figures["partly_screened"] == 1
+    assert p.prisma.counts()["excluded_automatic"] == 7
+    assert [d.reviewer for d in p.screening.decisions_of(4)] == ["ana"]  # nothing deleted
+    p.close()

@@ -6,8 +6,10 @@ with no resolver, any reviewer (a review run by one or two people). On a strict 
 project the database enforces the same (store/policies.py). Anyone may draw the random
 sample: it decides nothing, it only fixes an order.
 
-A stop hides and deletes nothing. The records nobody had screened are listed with it
-(``stopping_left``); while it stands, those still without a final decision count in
+A stop hides and deletes nothing. The records without a final decision that are not in
+conflict are listed with it (``stopping_left``): those nobody has screened, and in a dual
+review those only one reviewer has (their decisions stay; ``partly_screened`` says how
+many); while it stands, those still without a final decision count in
 PRISMA's "Records marked as ineligible by automation tools" and are marked so in exports.
 Screening them anyway is still possible: each then counts as screened, as usual.
 """
@@ -224,12 +226,15 @@ class StoppingService(Service):
             why_not = method_ready(f, method)
             if why_not:
                 raise ScreenerError(f"the {method} method does not say stop: {why_not}")
-            left = list(s.scalars(select(StageStatus.record_id).where(
-                StageStatus.stage == stage, StageStatus.status == Status.UNDECIDED.value,
-                StageStatus.n_decisions == 0)))
+            left_rows = s.execute(select(StageStatus.record_id, StageStatus.n_decisions).where(
+                StageStatus.stage == stage, StageStatus.status == Status.UNDECIDED.value)).all()
+            left = [rid for rid, _n in left_rows]
             if not left:
-                raise ScreenerError("no record is left that nobody has screened: there is nothing to stop")
+                raise ScreenerError("every record has a final decision or is in conflict: "
+                                    "there is nothing to stop")
             figures = method_figures(f, method)
+            figures["left"] = len(left)
+            figures["partly_screened"] = sum(1 for _rid, n in left_rows if n)
             row = StoppingDecision(stage=stage, action="stop", method=method,
                                    figures=json.dumps(figures, sort_keys=True), note=note,
                                    reviewer_id=who.id, decided_at=now())

@@ -63,8 +63,9 @@ class StoppingDecision(Base):
 
 
 class StoppingLeft(Base):
-    """A record nobody had screened when screening stopped: PRISMA counts it as marked
-    ineligible by automation tools while the stop stands and it has no final decision."""
+    """A record left without a final decision (and not in conflict) when screening stopped:
+    PRISMA counts it as marked ineligible by automation tools while the stop stands and it
+    still has no final decision."""
 
     __tablename__ = "stopping_left"
     stop_id: Mapped[int] = mapped_column(

@@ -4,7 +4,7 @@
   unscreened when it was drawn, in drawn order (Callaghan & Müller-Hansen 2020);
 - ``stopping_decision``: a decision to stop screening at a stage, or to withdraw one, with
   the method, its figures, who decided and when (append-only);
-- ``stopping_left``: the records nobody had screened when screening stopped.
+- ``stopping_left``: the records left without a final decision when screening stopped.
 
 Revision ID: 0007
 Revises: 0005 (0006 once that migration is merged; the coordinator sets it)
