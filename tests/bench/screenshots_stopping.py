@@ -116,6 +116,9 @@ def main() -> int:
                 xdo("key", "Escape")
                 time.sleep(1)
             del found
+            xdo("mousemove", "1100", "400")
+            for _ in range(15):
+                xdo("click", "4")  # back to the top of the panel
             xdo("key", "ctrl+shift+s")  # hide it, make the window small, show it again
             time.sleep(1)
             xdo("windowsize", w, "1024", "700")
