@@ -12,7 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from screener import __version__
-from screener.cli import commands, review_commands, team_commands, workspace_commands
+from screener.cli import (
+    commands,
+    review_commands,
+    stopping_commands,
+    team_commands,
+    workspace_commands,
+)
 from screener.cli.output import info
 from screener.types import ScreenerError
 
@@ -137,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.add_review_commands(sub, STAGES)
     team_commands.add_team_commands(sub)
     workspace_commands.add_workspace_commands(sub, STAGES)
+    stopping_commands.add_stopping_commands(sub, STAGES)
     return p
 
 

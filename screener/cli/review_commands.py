@@ -302,6 +302,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         info(f"WSS@95: {result['wss95']:.3f}  WSS@100: {result['wss100']:.3f}  "
              f"RRF@10: {result['rrf10']:.3f}  ATD: {result['atd']:.3f}  loss: {result['loss']:.3f}")
+        info(f"stopping rule: stops at {result['stop_at']} records, recall {result['recall_at_stop']:.3f}")
     return 0
 
 

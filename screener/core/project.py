@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from screener.core.services.retrieval import RetrievalService
     from screener.core.services.screening import ScreeningService
     from screener.core.services.settings import SettingsService
+    from screener.core.services.stopping import StoppingService
 
 # Each service, by attribute name: (module, class). A service's module is imported the
 # first time the service is used, so that a command loads only what it needs (the CLI's
@@ -57,6 +58,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "bulk": ("screener.core.services.bulk", "BulkService"),
     "allocation": ("screener.core.services.allocation", "AllocationService"),
     "queue_order": ("screener.core.services.queue_order", "QueueOrderService"),
+    "stopping": ("screener.core.services.stopping", "StoppingService"),
 }
 
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
@@ -80,6 +82,7 @@ class Project:
     bulk: BulkService
     allocation: AllocationService
     queue_order: QueueOrderService
+    stopping: StoppingService
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -51,10 +51,19 @@ def run_simulation(path: str | Path, seed: int, prior_included: int, prior_exclu
         writer.writerow(["position", "row", "label"])
         for position, row in enumerate(result.order, start=1):
             writer.writerow([position, row, labels[row]])
+    from screener.core.stopping_sim import HEADLINE, simulate_stopping
+
+    stopping = simulate_stopping([labels[i] for i in result.order], seed)
     return {
         "records": len(texts),
         "included": sum(labels),
         **result.figures(),  # wss95, wss100, rrf10, atd, loss
         "recall_at_10": result.recall_at_10,
+        # the stopping rule (core/stopping_sim.py): records screened when it says stop,
+        # the recall and the share of screening saved then; every rule under "stopping"
+        "stop_at": stopping[HEADLINE]["stop_at"],
+        "recall_at_stop": stopping[HEADLINE]["recall_at_stop"],
+        "work_saved_at_stop": stopping[HEADLINE]["work_saved_at_stop"],
+        "stopping": stopping,
         "output": str(output),
     }

@@ -31,6 +31,7 @@ from screener.gui.progress import ProgressPanel
 from screener.gui.project_pane import ProjectPane
 from screener.gui.recent import RecentProjects, app_settings, dialog_folder, is_url, remember_folder
 from screener.gui.start_page import StartPage
+from screener.gui.stopping_dock import StoppingDock
 from screener.gui.team_actions import connect_team_project, reopen_team_project, start_live
 from screener.gui.widgets import FILE_DIALOG_OPTIONS
 from screener.gui.worker import WorkRunner
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.start_page)
         self.setCentralWidget(self.stack)
+        self.stopping = StoppingDock(self)  # "When can I stop?", beside every tab
         self.menus = Menus(self)
         self._restore_geometry()
         self._update_state()
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self.pane.tabs.currentChanged.connect(self._tab_changed)
         self.stack.addWidget(self.pane)
         self.stack.setCurrentWidget(self.pane)
+        self.stopping.attach(ws, self.pane)
         self.recent.add(project.target)
         self.recent.set_last_reviewer(project.target, name)
         self._update_state()
@@ -162,6 +165,7 @@ class MainWindow(QMainWindow):
             self.live.stop()
             self.live = None
         pane.closed = True
+        self.stopping.detach()
         QCoreApplication.processEvents()  # deliver the last results while all is alive
         self.stack.removeWidget(pane)
         pane.deleteLater()

@@ -79,6 +79,8 @@ class Menus:
         for i, (key, text) in enumerate(TABS, start=1):
             self.tabs[key] = self._action(tr(text), lambda _=False, k=key: w.show_view(k),
                                           f"Ctrl+{i}", tr("Show the {0} tab").format(tr(text)))
+        self.stopping = self._action(tr("When can I &stop?"), lambda: w.stopping.toggle(), "Ctrl+Shift+S",
+                                     tr("Stopping figures, how each is computed, and the team's decision"))
         self.shortcuts = self._action(tr("&Keyboard shortcuts"), w.show_shortcuts,
                                       QKeySequence.StandardKey.HelpContents,
                                       tr("List every keyboard shortcut"))
@@ -123,6 +125,8 @@ class Menus:
         stage.addActions(list(self.stages.values()))
         review.addSeparator()
         review.addActions(list(self.tabs.values()))
+        review.addSeparator()
+        review.addAction(self.stopping)
         help_ = bar.addMenu(tr("&Help"))
         help_.addActions([self.shortcuts, self.about])
         for menu in bar.findChildren(QMenu):
@@ -142,7 +146,8 @@ class Menus:
             a.setEnabled(False)
 
     def update(self, has_project: bool, stage: str = "") -> None:
-        for a in [self.import_, self.attach_folder, self.close, self.switch, self.package, self.merge, *self.exports.values(),
+        for a in [self.import_, self.attach_folder, self.close, self.switch, self.package, self.merge, self.stopping,
+                  *self.exports.values(),
                   *self.stages.values(), *self.tabs.values()]:
             a.setEnabled(has_project)
         self.export_menu.setEnabled(has_project)

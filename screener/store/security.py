@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from screener.store import policies as stopping  # the rules of the stopping tables
 from screener.store.models import Base
 
 # Others' events that every role may read: none carries a decision or a note.
@@ -32,12 +33,13 @@ PUBLIC_EVENT_KINDS = (
     "import", "merge", "unmerge", "not_duplicate", "pair_reopened", "project_created",
     "settings_changed", "reviewer_added", "reviewer_login", "prisma_manual", "tags", "retrieval",
     "resolution", "reopened", "left_full_text", "package_created", "package_merged", "batch_deleted",
-    "label_added", "label_removed", "assign", "unassign",
+    "label_added", "label_removed", "assign", "unassign", *stopping.STOPPING_EVENT_KINDS,
 )
 # What a reviewer role may write in the history (in its own name): nothing of the owner's.
 REVIEWER_EVENT_KINDS = (
     "decision", "undo", "note", "tags", "retrieval", "resolution", "reopened", "left_full_text",
     "package_created", "package_merged", "label", "unlabel", "labels", "bulk", "bulk_undo",
+    *stopping.STOPPING_EVENT_KINDS,
 )
 REVEALED = "('included', 'excluded', 'conflict')"  # every reviewer the record needs has decided
 
@@ -55,10 +57,11 @@ WRITES = {
     "retrieval": "INSERT, UPDATE",  # whether a report was obtained is shared too
     "stored_pdf": "INSERT, UPDATE, DELETE",  # and so are the reports' PDFs
     "record_label": "INSERT, DELETE",  # a reviewer's own labels (a strict project is blind)
+    **stopping.STOPPING_WRITES,  # store/policies.py
 }
 RLS_TABLES = ("decision", "record_note", "event", "resolution", "package_token", "record_label",
-              "assignment")
-SEQUENCES = ("decision", "event", "resolution", "package_token")  # tables with serial ids
+              "assignment", *stopping.STOPPING_RLS)
+SEQUENCES = ("decision", "event", "resolution", "package_token", *stopping.STOPPING_SEQUENCES)  # serial ids
 OWNER_ONLY_COLUMNS = ("reviewer_id", "reviewer", "login", "secret_sha256")
 
 
@@ -312,7 +315,8 @@ def _triggers(s: str) -> list[str]:
     out = []
     for table, column, when in (("decision", "decided_at", "INSERT OR UPDATE"),
                                 ("resolution", "resolved_at", "INSERT"), ("event", "at", "INSERT"),
-                                ("package_token", "created_at", "INSERT")):
+                                ("package_token", "created_at", "INSERT"),
+                                *((t, c, "INSERT") for t, c in stopping.STOPPING_STAMPED)):
         out += [
             f"DROP TRIGGER IF EXISTS screener_check_write ON {s}.{table}",
             f"CREATE TRIGGER screener_check_write BEFORE {when} ON {s}.{table} "
@@ -391,6 +395,7 @@ def _policies(s: str) -> dict[str, list[str]]:
         "record_label": [f"FOR ALL USING (reviewer_id = {me}) WITH CHECK (reviewer_id = {me})"],
         # who is given which records is the team's plan, not anyone's judgement
         "assignment": ["FOR SELECT USING (true)"],
+        **stopping.stopping_policies(s),
     }
 
 

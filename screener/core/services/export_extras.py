@@ -40,9 +40,10 @@ class Extras:
     notes: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # record -> [(reviewer, note)]
     decisions: dict[int, dict[str, str]] = field(default_factory=dict)  # record -> column -> value
     ta_reason: dict[int, str] = field(default_factory=dict)
+    automation: dict[int, str] = field(default_factory=dict)  # left unscreened by a stop
 
     def columns(self) -> list[str]:
-        out = ["ta_reason", "tags", "labels", "notes", "search_date", "update_round"]
+        out = ["ta_reason", "ta_automation", "tags", "labels", "notes", "search_date", "update_round"]
         for name in self.reviewers:
             out += [f"{name}_ta_decision", f"{name}_ta_reason", f"{name}_ft_decision", f"{name}_ft_reason",
                     f"{name}_note"]
@@ -53,6 +54,7 @@ def record_extras(s: Session, ids: list[int]) -> Extras:
     names = dict(s.execute(select(Reviewer.id, Reviewer.name).order_by(Reviewer.id)).all())
     out = Extras(list(names.values()))
     ordered = sorted(set(ids))
+    out.automation = stopped_marks(s, set(ordered))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         for rid, tag in s.execute(select(RecordTag.record_id, RecordTag.tag)
@@ -91,6 +93,18 @@ def record_extras(s: Session, ids: list[int]) -> Extras:
     return out
 
 
+def stopped_marks(s: Session, ids: set[int]) -> dict[int, str]:
+    """Records a standing stop left unscreened, each with what to say of it."""
+    from screener.core.services.stopping_state import TA, iso, left_unscreened, stop_in_force
+
+    stop = stop_in_force(s, TA)
+    if stop is None:
+        return {}
+    mark = (f"marked ineligible by automation tools (screening stopped {iso(stop.decided_at)[:10]}, "
+            f"method: {stop.method}; not screened)")
+    return {rid: mark for rid in left_unscreened(s, TA) if rid in ids}
+
+
 def csv_rows(rows: list[dict[str, Any]], extras: Extras) -> list[dict[str, Any]]:
     """Rows for the records CSV: each record's fields and its extras. ``notes`` holds
     the reviewers' notes, one ``name: note`` per line (a note given with a decision as
@@ -102,6 +116,7 @@ def csv_rows(rows: list[dict[str, Any]], extras: Extras) -> list[dict[str, Any]]
             **row,
             **extras.decisions.get(rid, {}),
             "ta_reason": extras.ta_reason.get(rid, "") if row.get("ta_decision") == "exclude" else "",
+            "ta_automation": extras.automation.get(rid, ""),
             "tags": extras.tags.get(rid, []),
             "labels": extras.labels.get(rid, []),
             "notes": "\n".join(f"{name}: {text}" for name, text in extras.notes.get(rid, [])),
@@ -122,7 +137,9 @@ def screening_note(row: dict[str, Any], extras: Extras) -> str:
     if row.get("ft_decision"):
         ft = row["ft_decision"]
         parts.append(f"full text: {ft}" + (f" ({row['ft_reason']})" if ft == "exclude" and row.get("ft_reason") else ""))
-    if not row.get("ta_decision") and not row.get("duplicate_of"):
+    if rid in extras.automation:
+        parts.append(f"title/abstract: {extras.automation[rid]}")
+    elif not row.get("ta_decision") and not row.get("duplicate_of"):
         parts.append("title/abstract: no final decision yet")
     if extras.labels.get(rid):
         parts.append("labels: " + ", ".join(extras.labels[rid]))

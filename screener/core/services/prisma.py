@@ -7,7 +7,11 @@ Keys are those of the PRISMA2020 R package / Shiny app template. By construction
   screened once it has a final title/abstract decision;
 - ``dbr_sought_reports = dbr_notretrieved_reports + dbr_assessed + pending.full_text``;
 - ``dbr_assessed = sum(dbr_excluded) + (studies included from databases and registers)``.
-Records without a final decision are counted under ``pending``, never in another box.
+Records without a final decision are counted under ``pending``, never in another box, except
+those a recorded stop left unscreened: they count in ``excluded_automatic`` ("marked as
+ineligible by automation tools"; ``core/services/stopping.py``), so that with a stop
+``database_results + register_results - duplicates - excluded_automatic`` (the stop's part)
+``= records_screened + pending.title_abstract``.
 """
 
 from __future__ import annotations
@@ -74,11 +78,12 @@ class PrismaService(Service):
             if updated is None:
                 updated = newest > 0
             from screener.core.services.reasons import ta_reason_table
+            from screener.core.services.stopping_state import apply_stop
 
             if not (updated and newest > 0):
                 out = build_counts([r[:8] for r in rows], manual)
                 out["ta_excluded_reasons"] = ta_reason_table(s)
-                return out
+                return apply_stop(s, out)
             current = [r[:8] for r in rows if (r[8] or 0) == newest]
             earlier = [r[:8] for r in rows if (r[8] or 0) < newest]
             filled = {k: v for k, v in manual.items() if k not in ("previous_studies", "previous_reports")}
@@ -95,7 +100,7 @@ class PrismaService(Service):
                 "duplicates_of_previous": self._linked_to_earlier(s, newest),
             }
             out["ta_excluded_reasons"] = ta_reason_table(s, newest)
-            return out
+            return apply_stop(s, out, newest)
 
     @staticmethod
     def _linked_to_earlier(s: Session, newest: int) -> int:

@@ -20,6 +20,12 @@ from screener.store.models.project import (
 )
 from screener.store.models.records import Batch, Record, RecordNote, RecordTag, SourceFile
 from screener.store.models.screening import Decision, Resolution, Retrieval, StageStatus
+from screener.store.models.stopping import (
+    StoppingDecision,
+    StoppingLeft,
+    StoppingSample,
+    StoppingSampleRecord,
+)
 from screener.store.models.team import PackageToken
 from screener.store.models.workspace import Assignment, Label, RecordLabel
 
@@ -46,5 +52,9 @@ __all__ = [
     "Reviewer",
     "SourceFile",
     "StageStatus",
+    "StoppingDecision",
+    "StoppingLeft",
+    "StoppingSample",
+    "StoppingSampleRecord",
     "StoredPdf",
 ]
