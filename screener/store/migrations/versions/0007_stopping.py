@@ -7,7 +7,7 @@
 - ``stopping_left``: the records left without a final decision when screening stopped.
 
 Revision ID: 0007
-Revises: 0005 (0006 once that migration is merged; the coordinator sets it)
+Revises: 0006
 Create Date: 2026-12-03
 """
 
