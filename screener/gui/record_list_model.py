@@ -214,8 +214,7 @@ class RecordListModel(QAbstractTableModel):
         if self.sort_key != "id":
             raise ValueError("insert_id needs a list sorted by id; reload() instead")
         if self.order_key is not None:
-            key = self.order_key
-            row = bisect.bisect_left([key(i) for i in self._ids], key(record_id))
+            row = bisect.bisect_left(self._ids, self.order_key(record_id), key=self.order_key)
         else:
             keys = [-i for i in self._ids] if self.descending else self._ids
             row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
