@@ -4,6 +4,7 @@ is rendered on the way), and a Ctrl still held after Ctrl+Z selects no second ro
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from screener.gui.context import Workspace
 from screener.gui.screen_view import ScreenView
@@ -41,3 +42,22 @@ def test_a_ctrl_held_after_undo_selects_one_row_only(qtbot, make_screen_project,
     qtbot.keyClick(view.table, Qt.Key.Key_E)
     assert [d.decision for d in project.screening.decisions_of(1, viewer="ana") if d.reviewer == "ana"] == ["exclude"]
     assert view.model.ids == [2, 3, 4, 5, 6]
+
+
+def test_keys_back_to_back_pay_for_no_read_ahead_and_a_pause_prepares_the_next(qtbot, make_screen_project, show_view):
+    project = make_screen_project(10)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    qtbot.waitUntil(lambda: view._ahead is not None and view._ahead.record_id == 2)  # the reviewer reads 1
+    prepared: list[int] = []
+    real = view.pane.prepare
+    view.pane.prepare = lambda d: (prepared.append(d.record_id), real(d))[1]  # type: ignore[method-assign]
+    for _ in range(4):  # each key arrives as soon as the record before it is painted
+        qtbot.keyClick(view.table, Qt.Key.Key_I)
+        view.pane.browser.viewport().repaint()
+        QApplication.processEvents()  # what was queued by the time the next key comes
+    assert view.pane.record_id == 5
+    assert prepared == []  # no key waited while a record it would skip was laid out
+    qtbot.waitUntil(lambda: prepared == [6])  # once the reviewer pauses, the next one is ready
+    assert view._ahead is not None and view._ahead.record_id == 6
+    qtbot.keyClick(view.table, Qt.Key.Key_I)
+    assert view.pane.record_id == 6
