@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,13 @@ from screener.gui.full_text_pane import FullTextPane
 from screener.gui.history_view import HistoryView
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
-from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
+from screener.gui.record_list_model import (
+    COLUMNS,
+    SORTABLE,
+    RecordListModel,
+    RecordTable,
+    setup_record_table,
+)
 from screener.gui.screen_actions import ScreenActions
 from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_parts import (
@@ -76,7 +81,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
 
         self.filters = FilterBar(self)
         self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
-        self.table = QTableView(self)
+        self.table = RecordTable(self)
         self._setup_table()
         self.progress_label = QLabel(self)
         self.progress_bar = QProgressBar(self)

@@ -61,3 +61,30 @@ def test_keys_back_to_back_pay_for_no_read_ahead_and_a_pause_prepares_the_next(q
     assert view._ahead is not None and view._ahead.record_id == 6
     qtbot.keyClick(view.table, Qt.Key.Key_I)
     assert view.pane.record_id == 6
+
+
+def test_a_decision_repaints_the_rows_that_changed_not_the_whole_list(qtbot, make_screen_project, show_view):
+    project = make_screen_project(60)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    view.table.viewport().repaint()
+    delegate = view.table.itemDelegate()
+    painted: list[int] = []
+    real = delegate.paint
+    delegate.paint = lambda p, o, i: (painted.append(i.row()), real(p, o, i))[1]  # type: ignore[method-assign]
+    visible = view.table.rowAt(view.table.viewport().height() - 1) - view.table.rowAt(0) + 1
+    assert visible >= 10
+    for key in (Qt.Key.Key_I, Qt.Key.Key_E):
+        painted.clear()
+        qtbot.keyClick(view.table, key)
+        QApplication.processEvents()
+        rows = set(painted)
+        assert 0 in rows  # the next record took the decided one's place, and is shown selected
+        assert len(rows) <= 3, sorted(rows)  # the rows below moved as pixels; only the one exposed is painted
+    # what is on screen is what the list holds, row by row (the moved pixels are right)
+    shown = view.table.grab()
+    painted.clear()
+    view.table.viewport().update()
+    QApplication.processEvents()
+    assert len(set(painted)) >= visible  # a full repaint draws what the moved pixels showed
+    assert view.table.grab().toImage() == shown.toImage()
+    assert view.model.ids[:3] == [3, 4, 5]
