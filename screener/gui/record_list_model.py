@@ -387,8 +387,8 @@ class RecordRowDelegate(QStyledItemDelegate):
 
 class RecordTable(QTableView):
     """The record list. A row leaving it (a decision in My queue) moves the rows below it up
-    as pixels and paints only the row uncovered at the bottom, and a changed row repaints
-    alone: QTableView would paint every visible row again for either."""
+    as pixels and paints only the row uncovered at the bottom: QTableView would paint every
+    visible row again (a changed row, ``dataChanged`` on its range, it already repaints alone)."""
 
     _leaving: tuple[int, int, int] | None = None  # (y, height, scroll value) of the row going
 
@@ -425,15 +425,6 @@ class RecordTable(QTableView):
             port.scroll(0, -height, below)  # the pixels move; only the strip uncovered is painted
         else:
             port.update(QRect(0, y, port.width(), height))
-
-    def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
-                    bottom_right: QModelIndex | QPersistentModelIndex, roles: Any = ()) -> None:
-        if top_left.isValid() and top_left.row() == bottom_right.row() and self.isVisible():
-            y = self.rowViewportPosition(top_left.row())
-            if 0 <= y < self.viewport().height() or y + self.rowHeight(top_left.row()) > 0:
-                self.viewport().update(QRect(0, y, self.viewport().width(), self.rowHeight(top_left.row())))
-            return
-        super().dataChanged(top_left, bottom_right, list(roles))
 
 
 def setup_record_table(t: QTableView, model: RecordListModel) -> None:

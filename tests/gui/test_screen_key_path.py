@@ -88,3 +88,19 @@ def test_a_decision_repaints_the_rows_that_changed_not_the_whole_list(qtbot, mak
     assert len(set(painted)) >= visible  # a full repaint draws what the moved pixels showed
     assert view.table.grab().toImage() == shown.toImage()
     assert view.model.ids[:3] == [3, 4, 5]
+
+
+def test_a_decision_in_the_whole_list_repaints_its_row_and_the_next(qtbot, make_screen_project, show_view):
+    project = make_screen_project(60)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    view.filters.set_view("all")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 60)
+    view.table.viewport().repaint()
+    delegate = view.table.itemDelegate()
+    painted: list[int] = []
+    real = delegate.paint
+    delegate.paint = lambda p, o, i: (painted.append(i.row()), real(p, o, i))[1]  # type: ignore[method-assign]
+    qtbot.keyClick(view.table, Qt.Key.Key_I)
+    QApplication.processEvents()
+    assert set(painted) == {0, 1}  # its status icon changed, and the next row became the current one
+    assert view.pane.record_id == 2
