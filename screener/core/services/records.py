@@ -124,7 +124,17 @@ def in_sort_order(s: Session, ids: Sequence[int], sort: str, descending: bool) -
     key = SQLITE_SORTS[sort]
     wanted = set(ids)
     order = select(Record.id).order_by(key.desc() if descending else key, Record.id)
-    return [rid for rid in s.connection().execute(order).scalars() if rid in wanted]
+    return [rid for rid in raw_ids(s, order) if rid in wanted]
+
+
+def raw_ids(s: Session, q: Any) -> list[int]:
+    """The first column of every row, as the driver returns it: integer ids need no result
+    processing, and fetching 100,000 of them row by row through SQLAlchemy costs ten times more."""
+    result = s.connection().execute(q)
+    try:
+        return [row[0] for row in result.cursor.fetchall()]  # type: ignore[union-attr]
+    finally:
+        result.close()
 
 
 class RecordService(Service):
@@ -194,7 +204,7 @@ class RecordService(Service):
             was_enabled = gc.isenabled()
             gc.disable()  # 100,000 row tuples, all freed at once: no cycles to look for meanwhile
             try:
-                ids = list(s.connection().execute(q).scalars())
+                ids = raw_ids(s, q)
                 if in_python:
                     ids = in_sort_order(s, ids, sort, descending)
                 return ids
