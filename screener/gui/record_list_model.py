@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPointF,
+    QRect,
     QRectF,
     Qt,
 )
@@ -413,6 +414,48 @@ class RecordRowDelegate(QStyledItemDelegate):
                 self._texts.popitem(last=False)
         static, height = cached
         painter.drawStaticText(QPointF(area.x(), area.y() + (area.height() - height) / 2), static)
+
+
+class RecordTable(QTableView):
+    """The record list. A row leaving it (a decision in My queue) moves the rows below it up
+    as pixels and paints only the row uncovered at the bottom: QTableView would paint every
+    visible row again (a changed row, ``dataChanged`` on its range, it already repaints alone)."""
+
+    _leaving: tuple[int, int, int] | None = None  # (y, height, scroll value) of the row going
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        if model is not None:  # after the header's own handler: it has counted the rows again
+            model.rowsRemoved.connect(self._rows_removed)
+
+    def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        y = self.rowViewportPosition(start)
+        simple = start == end and not parent.isValid() and 0 <= y < self.viewport().height() and self.isVisible()
+        self._leaving = (y, self.rowHeight(start), self.verticalScrollBar().value()) if simple else None
+        if simple:  # QTableView answers the header's new count by painting every row: it is done here
+            self.verticalHeader().blockSignals(True)
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+    def _rows_removed(self) -> None:
+        leaving, self._leaving = self._leaving, None
+        if leaving is None:
+            return
+        self.verticalHeader().blockSignals(False)
+        bar = self.verticalScrollBar()
+        self.updateGeometries()  # as QTableView.rowCountChanged does, less its update of the whole viewport
+        if self.verticalScrollMode() == QTableView.ScrollMode.ScrollPerItem:
+            self.verticalHeader().setOffsetToSectionPosition(bar.value())
+        else:
+            self.verticalHeader().setOffset(bar.value())
+        y, height, value = leaving
+        port = self.viewport()
+        below = QRect(0, y + height, port.width(), port.height() - y - height)
+        if bar.value() != value:  # the list was at its end and scrolled: paint it all
+            port.update()
+        elif below.height() > 0:
+            port.scroll(0, -height, below)  # the pixels move; only the strip uncovered is painted
+        else:
+            port.update(QRect(0, y, port.width(), height))
 
 
 def setup_record_table(t: QTableView, model: RecordListModel) -> None:

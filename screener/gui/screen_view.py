@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,13 @@ from screener.gui.full_text_pane import FullTextPane
 from screener.gui.history_view import HistoryView
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
-from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel, setup_record_table
+from screener.gui.record_list_model import (
+    COLUMNS,
+    SORTABLE,
+    RecordListModel,
+    RecordTable,
+    setup_record_table,
+)
 from screener.gui.screen_actions import ScreenActions
 from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_order import ScreenOrder
@@ -50,6 +55,8 @@ from screener.gui.screen_parts import (
 from screener.gui.screen_workspace import ScreenWorkspace
 from screener.gui.shortcuts_overlay import SCREEN_SHORTCUTS, ShortcutsOverlay
 from screener.types import ScreenerError, Stage
+
+AHEAD_IDLE_MS = 20  # after the paint: no one reads a record faster, and a held key repeats more slowly
 
 
 class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenWorkspace):
@@ -67,11 +74,15 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._since_checkpoint = 0
         self._checkpointing = False
         self._want_ahead = False
+        # the next record is read and laid out once the reviewer has had a moment on this one:
+        # a key pressed before then stops it, so keys back to back pay for no read-ahead
+        self._ahead_timer = QTimer(self, singleShot=True, interval=AHEAD_IDLE_MS)
+        self._ahead_timer.timeout.connect(self._read_ahead)
         self._placing = False
 
         self.filters = FilterBar(self)
         self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
-        self.table = QTableView(self)
+        self.table = RecordTable(self)
         self._setup_table()
         self.progress_label = QLabel(self)
         self.progress_bar = QProgressBar(self)
@@ -273,6 +284,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
 
     # the record
     def _show(self, rid: int | None) -> None:
+        self._ahead_timer.stop()  # a read-ahead not yet begun was for the record before
         self.panel.cancel_reason_wait()
         self.escape_key.setEnabled(False)
         if rid is None:
@@ -322,7 +334,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._want_ahead and watched is self.pane.browser.viewport():
             self._want_ahead = False
-            QTimer.singleShot(0, self._read_ahead)
+            self._ahead_timer.start()
         return super().eventFilter(watched, event)
 
     def show_error(self, text: str) -> None:
