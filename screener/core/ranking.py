@@ -9,16 +9,17 @@ The model (in :mod:`screener.core.ranking_model`, features in
   or in more than 95 % of them dropped. They use no labels, so they are built once per
   record set and extended when records are imported (:class:`RankingFeatures`;
   ``Ranker.from_features`` reuses them).
-* **Classifiers.** A linear SVM weighted as ASReview LAB's current default (ELAS u4:
-  C 0.11, class weight ratio 9.8) and a logistic regression with balanced class
-  weights (C 10), both trained on the decisions so far. A record's score is the sum of
-  its rank shares under the two (a rank-average ensemble). Includes are rare (often
-  1-5 %), so both weight the classes rather than learn "looks like an exclude".
+* **Classifier.** A linear SVM with the class weights of ASReview LAB's current
+  default (ELAS u4: C 0.11, an include weighs 9.8 times an exclude's share), trained on
+  the decisions so far. Includes are rare (often 1-5 %), so the classes are weighted
+  rather than learning "looks like an exclude". A rank-average ensemble with a
+  balanced logistic regression is in :mod:`screener.core.ranking_model`
+  (``ENSEMBLE``), off until a benchmark shows it helps.
 * **Query.** Highest score first (certainty-based sampling).
 
-Training on a few thousand decisions and scoring 100,000 records takes well under a
-second (``tests/bench/bench_ranking_speed.py``), so a GUI can re-rank after every
-decision.
+Training on a few thousand decisions and scoring 100,000 records takes about a
+second of CPU (``tests/bench/bench_ranking_speed.py``), so a GUI can re-rank in the
+background after every decision.
 
 Which decisions are needed (unchanged from the earlier Naive Bayes model):
 
