@@ -170,6 +170,19 @@ if run new "$EXE" new "$TMP/check.screener" --title "Bundle check"; then
   run import-csv "$EXE" import "$TMP/check.screener" tests/data/csv/Cohen_2006_ADHD.csv --source CSV --dedup --json
   run records "$EXE" records "$TMP/check.screener" --json
 fi
+# Relevance order (the ranking model) and the stopping figures (scipy.stats) on the demo
+# project: ana's include above, and one exclude of hers now.
+if [ -n "${FT_ID:-}" ]; then
+  EX_ID="$("$PY" -c 'import json,sys; print(next(r["record_id"] for r in json.load(open(sys.argv[1])) if r["status"] == "undecided" and r["record_id"] != int(sys.argv[2])))' "$TMP/ft-records.out" "$FT_ID")"
+  run order-exclude "$EXE" decide "$PROJECT" "$EX_ID" exclude --reviewer ana
+  if run order-relevance "$EXE" records "$PROJECT" --order relevance --reviewer ana --json; then
+    grep -q "ranked by relevance" "$TMP/order-relevance.err" \
+      || fail "records --order relevance: not ranked in the bundle ($(cat "$TMP/order-relevance.err"))"
+  fi
+fi
+if run stopping "$EXE" stopping "$PROJECT" --json; then
+  grep -q '"recall_target"' "$TMP/stopping.out" || fail "stopping --json printed no figures"
+fi
 if run simulate "$EXE" simulate tests/data/csv/Cohen_2006_ADHD.csv --seed 1 --output "$TMP/sim.csv" --json; then
   grep -q '"wss95"' "$TMP/simulate.out" && [ -s "$TMP/sim.csv" ] || fail "simulate wrote no ranking"
 fi

@@ -89,7 +89,7 @@ def test_in_a_blind_project_relevance_learns_only_from_the_reviewers_own_decisio
     for rid in (1, 2):
         assert run(capsys, "decide", project, rid, "exclude", "--reviewer", "ben")[0] == 0
     rows, err = queue(capsys, project, "--order", "relevance", "--reviewer", "ana")
-    assert "not ranked yet" in err and "your decisions (0 includes, 0 excludes" in err
+    assert "not ranked yet" in err and "among your decisions (0 includes, 0 excludes" in err
     assert [r["record_id"] for r in rows] == list(range(1, 301))  # ben's decisions change nothing for ana
     benq, err = queue(capsys, project, "--order", "relevance", "--reviewer", "ben")
     assert "trained on 5 decisions (3 includes)" in err and len(benq) == 295

@@ -61,9 +61,9 @@ class TrainingSet:
         """Why the list is not ranked yet ("" when it is)."""
         if self.ready:
             return ""
-        whose = "your" if self.own else "final"
+        whose = "your decisions" if self.own else "the final decisions"
         return (f"not ranked yet: relevance starts after one include and one exclude among "
-                f"the {whose} decisions ({_n(self.includes, 'include')}, "
+                f"{whose} ({_n(self.includes, 'include')}, "
                 f"{_n(self.excludes, 'exclude')} so far)")
 
     def describe(self) -> str:
