@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from array import array
 from collections.abc import Sequence
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
+from screener.core.child_process import exit_with_parent
 from screener.types import ScreenerError
 
 PACK = 20_000  # ids packed at a time (each step a short hold of the interpreter lock)
@@ -47,7 +47,7 @@ def unpack(data: bytes) -> list[int]:
 
 
 def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child process
-    _exit_with_parent()
+    exit_with_parent("screener-ranking-watch")
     if hasattr(os, "nice"):
         try:
             os.nice(10)  # training yields the processor to the window the reviewer works in
@@ -98,18 +98,6 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
                 conn.send(("order", pack(order)))
         except Exception as e:  # said to the window, which keeps its order
             conn.send(("error", f"{type(e).__name__}: {e}"))
-
-
-def _exit_with_parent() -> None:  # pragma: no cover - runs in the child process
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.sentinel is None:
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="screener-ranking-watch", daemon=True).start()
 
 
 class RankingProcess:

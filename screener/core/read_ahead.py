@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from screener.core.child_process import exit_with_parent
 from screener.core.readers import iter_file
 from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
@@ -166,7 +167,7 @@ def _work(tasks: Connection, results: Connection) -> None:
     """A worker process: do the tasks it is given until it is given None. A thread of its
     own sends what it has read, so that reading goes on while the importer is busy
     storing and not yet taking messages."""
-    _exit_with_parent()
+    exit_with_parent("screener-reader-watch")
     outbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD)
 
     def send() -> None:
@@ -231,19 +232,6 @@ def _stdio_to_devnull() -> Iterator[None]:
         os.dup2(saved[1], 2)
         for fd in (*saved, devnull):
             os.close(fd)
-
-
-def _exit_with_parent() -> None:
-    """End this process as soon as the process that started it ends, whatever the way."""
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.sentinel is None:
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="screener-reader-watch", daemon=True).start()
 
 
 class _Readers:

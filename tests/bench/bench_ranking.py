@@ -22,7 +22,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from screener.core.ranking import Ranker, choose_priors, metrics, record_text, simulate
+from tests.bench.machine_info import cpu_model  # noqa: E402
 
 SETS = [
     "Cohen_2006_ADHD",
@@ -93,16 +94,6 @@ def parse_seeds(text: str) -> list[int]:
         lo, hi = text.split("-")
         return list(range(int(lo), int(hi) + 1))
     return [int(s) for s in text.split(",")]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def row(name: str, model: str, runs: list[dict[str, float]]) -> str:

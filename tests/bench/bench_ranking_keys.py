@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -34,16 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench.bench_screening import _guard_immortals, percentile  # noqa: E402
+from tests.bench.machine_info import cpu_model  # noqa: E402
 
 CACHE = Path(os.environ.get("SCREENER_BENCH_CACHE", "/tmp/screener-bench"))
 TARGET_MEDIAN = 16.0
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def measure(path: Path, keys: int) -> dict[str, object]:  # noqa: PLR0915

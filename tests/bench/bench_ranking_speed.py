@@ -26,7 +26,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import random
 import resource
 import statistics
@@ -35,6 +34,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.machine_info import cpu_model  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -132,16 +134,6 @@ class ReferenceRanker:
         cand = np.flatnonzero(mask)
         lp = model.predict_log_proba(self.x[cand])
         return [int(i) for i in cand[np.argsort(-(lp[:, 1] - lp[:, 0]), kind="stable")]]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import statistics
 import sys
 import time
@@ -28,22 +27,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-
 from screener.core.ranking import simulate  # noqa: E402
 from screener.core.simulation import read_labelled  # noqa: E402
 from screener.core.stopping_sim import simulate_stopping  # noqa: E402
+from tests.bench.machine_info import cpu_model  # noqa: E402
 
 RULES = ("sample", "ranked", "knee")
-
-
-def cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "?"
 
 
 def main() -> int:
@@ -52,7 +41,7 @@ def main() -> int:
     ap.add_argument("--seeds", default="1,2,3,4,5")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    print(f"CPU: {cpu()}; load average: {os.getloadavg()}")
+    print(f"CPU: {cpu_model()}; load average: {os.getloadavg()}")
     header = (f"{'set':<28} {'N':>5} {'incl':>4} {'rule':<7} {'stop_at':>7} {'recall':>7} "
               f"{'min rec':>7} {'saved':>6} {'below':>5} {'time s':>6}")
     print(header)
