@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -103,3 +104,26 @@ class PostgresServer:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def lead_server(*databases: str) -> Iterator[PostgresServer]:
+    """For a module fixture: a server that asks every role for its password (the superuser's
+    is ``admin-pw``), a role ``lead`` (password ``lead-pw``) that may create roles, and
+    ``databases`` owned by it; stopped and removed afterwards."""
+    import psycopg
+    import pytest
+
+    bindir = pg_bin_dir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    server = PostgresServer(bindir, password="admin-pw")
+    server.start()
+    try:
+        with psycopg.connect(host="127.0.0.1", port=server.port, user=server.user,
+                             password="admin-pw", dbname="postgres", autocommit=True) as conn:
+            conn.execute("CREATE ROLE lead LOGIN CREATEROLE PASSWORD 'lead-pw'")
+            for name in databases:
+                conn.execute(f'CREATE DATABASE "{name}" OWNER lead')
+        yield server
+    finally:
+        server.stop()

@@ -105,21 +105,9 @@ def test_order_words_and_names_are_checked(project: str, capsys: pytest.CaptureF
 
 @pytest.fixture(scope="module")
 def server():  # type: ignore[no-untyped-def]
-    import psycopg
+    from tests.pg import lead_server
 
-    from tests.pg import PostgresServer, pg_bin_dir
-
-    bindir = pg_bin_dir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    server = PostgresServer(bindir, password="admin-pw")
-    server.start()
-    with psycopg.connect(host="127.0.0.1", port=server.port, user=server.user, password="admin-pw",
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute("CREATE ROLE lead LOGIN CREATEROLE PASSWORD 'lead-pw'")
-        conn.execute("CREATE DATABASE review OWNER lead")
-    yield server
-    server.stop()
+    yield from lead_server("review")
 
 
 def test_on_a_strict_project_the_queue_is_the_login_roles_own(  # type: ignore[no-untyped-def]

@@ -9,29 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from screener.cli.main import main
-from tests.pg import PostgresServer, pg_bin_dir
+from tests.pg import PostgresServer, lead_server
 
 RIS = Path(__file__).parent.parent / "data" / "ris" / "cff_scopus__citation-file-formatting.ris"
 
 
 @pytest.fixture(scope="module")
 def server():  # type: ignore[no-untyped-def]
-    bindir = pg_bin_dir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    server = PostgresServer(bindir, password="admin-pw")
-    server.start()
-    with psycopg.connect(host="127.0.0.1", port=server.port, user=server.user, password="admin-pw",
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute("CREATE ROLE lead LOGIN CREATEROLE PASSWORD 'lead-pw'")
-        conn.execute("CREATE DATABASE review OWNER lead")
-        conn.execute("CREATE DATABASE review_copy OWNER lead")
-    yield server
-    server.stop()
+    yield from lead_server("review", "review_copy")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
