@@ -141,9 +141,8 @@ class ScreenActions:
             self._after_change()
             return
         if self.filters.view() == "my_queue":
-            mine = [d for d in self.project.screening.decisions_of(rid, viewer=self.workspace.reviewer)
-                    if d.reviewer == self.workspace.reviewer and d.stage == info.stage]
-            if not mine and self.model.row_of(rid) < 0:  # back in my queue
+            # the undo says what is left of the reviewer's decision there: no query to ask it
+            if not getattr(info, "restored", "") and self.model.row_of(rid) < 0:  # back in my queue
                 if self.model.sort_key == "id":
                     self.model.insert_id(rid)  # no query of the whole list
                 else:
