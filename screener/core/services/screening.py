@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from screener.core.services.base import Service, get_reviewer, log_event, now
 from screener.core.services.decide_fast import decide_title_abstract
 from screener.core.services.status import lock_records, recompute
-from screener.core.services.undo_fast import undo_title_abstract
 from screener.core.services.team import check_acting_as
+from screener.core.services.undo_fast import undo_title_abstract
 from screener.store.models import (
     Decision,
     Event,
