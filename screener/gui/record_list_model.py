@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -143,6 +144,7 @@ class RecordListModel(QAbstractTableModel):
         self._base_key: object = None
         self._base_sort: tuple[str, bool] = ("id", False)
         self._base_gone: set[int] = set()
+        self._base_array: np.ndarray | None = None
         self._fetch_rows = fetch_rows
         self.block = block
         self.cache_rows = max(cache_rows, 2 * block)
@@ -189,7 +191,7 @@ class RecordListModel(QAbstractTableModel):
         base = self._current_base()
         if base is not None:  # one read of the sort's index orders both
             ordered = self._in_order(base)
-            self._base, self._base_sort = ordered, (self.sort_key, self.descending)
+            self._base, self._base_sort, self._base_array = ordered, (self.sort_key, self.descending), None
             shown = set(self._ids)
             ids = [i for i in ordered if i in shown] if len(shown) < len(ordered) else list(ordered)
             if len(ids) != len(self._ids):  # not all of the list's records are in its base
@@ -236,16 +238,24 @@ class RecordListModel(QAbstractTableModel):
         if self._base is not None and self._base_gone:
             self._base = [i for i in self._base if i not in self._base_gone]
             self._base_gone.clear()
+            self._base_array = None
         return self._base
 
+    def base_array(self) -> np.ndarray:
+        """The list without its search (``base``), as an int64 array (kept while it holds)."""
+        base = self._current_base() or []
+        if self._base_array is None or len(self._base_array) != len(base):
+            self._base_array = np.array(base, dtype=np.int64)
+        return self._base_array
+
     def set_base(self, key: object, ids: list[int]) -> None:
-        self._base, self._base_key = list(ids), key
+        self._base, self._base_key, self._base_array = list(ids), key, None
         self._base_sort = (self.sort_key, self.descending)
         self._base_gone.clear()
 
     def forget_base(self) -> None:
         """The data changed in ways the list's own edits do not say: read it again."""
-        self._base = None
+        self._base = self._base_array = None
         self._base_gone.clear()
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
@@ -214,8 +215,8 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             return []
         if hits is None:
             return list(base)
-        found = set(hits)
-        return [i for i in base if i in found]
+        ids = self.model.base_array()
+        return ids[np.isin(ids, hits, assume_unique=True)].tolist()  # in the list's order
 
     def _order_ids(self, ids: list[int], sort: str, descending: bool) -> list[int]:
         try:
@@ -388,6 +389,10 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self.session.reset()
         self.session_label.setText("")
         self.refresh()
+
+    def hideEvent(self, event: Any) -> None:
+        self.flush_saved_filters()
+        super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)  # refreshes first if data changed while hidden

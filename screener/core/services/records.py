@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
@@ -33,7 +34,7 @@ from screener.store.models import (
     Reviewer,
     StageStatus,
 )
-from screener.store.search import matching_ids_sql
+from screener.store.search import matching_ids, matching_ids_sql
 from screener.types import ScreenerError, Stage, Status
 
 VIEWS = ("my_queue", "all")
@@ -250,17 +251,13 @@ class RecordService(Service):
         with self.reading() as s, _no_gc():
             return in_sort_order(s, ids, sort, descending)
 
-    def matching(self, search: str) -> list[int] | None:
+    def matching(self, search: str) -> np.ndarray | None:
         """The ids of every record matching ``search`` (each word, the last as a prefix: as
-        ``ids(search=...)`` does), from the full-text index alone, in no order; None for an
-        empty query. A list already read is narrowed by them without being queried again."""
+        ``ids(search=...)`` does), from the full-text index alone, in no order, as an int64
+        array; None for an empty query. A list already read is narrowed by them
+        (``numpy.isin``) without being queried again."""
         with self.reading() as s:
-            found = matching_ids_sql(s, search)
-            if found is None:
-                return None
-            sql, params = found
-            with _no_gc():
-                return raw_ids(s, text(sql).bindparams(**params))
+            return matching_ids(s, search)
 
     def summaries(
         self, ids: list[int], stage: str = Stage.TITLE_ABSTRACT.value, viewer: str | None = None
