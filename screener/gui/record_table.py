@@ -89,11 +89,14 @@ class RecordTable(QTableView):
     visible row again (a changed row, ``dataChanged`` on its range, it already repaints alone)."""
 
     _leaving: tuple[int, int, int] | None = None  # (y, height, scroll value) of the row going
+    _coming: tuple[int, int, int] | None = None  # (y, height, scroll value) where a row comes in
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)
         if model is not None:  # after the header's own handler: it has counted the rows again
             model.rowsRemoved.connect(self._rows_removed)
+            model.rowsAboutToBeInserted.connect(self._rows_coming)
+            model.rowsInserted.connect(self._rows_inserted)
 
     def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
         y = self.rowViewportPosition(start)
@@ -123,6 +126,42 @@ class RecordTable(QTableView):
             port.scroll(0, -height, below)  # the pixels move; only the strip uncovered is painted
         else:
             port.update(QRect(0, y, port.width(), height))
+
+
+    def _rows_coming(self, parent: QModelIndex, start: int, end: int) -> None:
+        """One row coming back (an undo): the rows below it move down as pixels, and only
+        the new row is painted (as for a row leaving)."""
+        rows = self.model().rowCount()
+        if start < rows:
+            y = self.rowViewportPosition(start)
+        elif rows:
+            y = self.rowViewportPosition(rows - 1) + self.rowHeight(rows - 1)
+        else:
+            y = -1
+        port = self.viewport()
+        simple = start == end and not parent.isValid() and 0 <= y < port.height() and self.isVisible()
+        height = self.verticalHeader().defaultSectionSize()
+        self._coming = (y, height, self.verticalScrollBar().value()) if simple else None
+        if simple:
+            self.verticalHeader().blockSignals(True)
+
+    def _rows_inserted(self) -> None:
+        coming, self._coming = self._coming, None
+        if coming is None:
+            return
+        self.verticalHeader().blockSignals(False)
+        bar = self.verticalScrollBar()
+        self.updateGeometries()
+        if self.verticalScrollMode() == QTableView.ScrollMode.ScrollPerItem:
+            self.verticalHeader().setOffsetToSectionPosition(bar.value())
+        else:
+            self.verticalHeader().setOffset(bar.value())
+        y, height, value = coming
+        port = self.viewport()
+        if bar.value() != value:
+            port.update()
+        else:
+            port.scroll(0, height, QRect(0, y, port.width(), port.height() - y))  # the new row's strip is painted
 
 
 def setup_record_table(t: QTableView, model: RecordListModel) -> None:

@@ -125,10 +125,16 @@ SQLITE_SORTS = {  # as the sort indexes of migration 0006 hold them (SQLite's lo
 def in_sort_order(s: Session, ids: Sequence[int], sort: str, descending: bool) -> list[int]:
     """``ids`` (a list) in the order of a record field, ties in record order, read from that
     field's index: every record's id in that order, of which those in the list are kept."""
-    key = SQLITE_SORTS[sort] if s.get_bind().dialect.name == "sqlite" else SORTS[sort]
-    wanted = set(ids)
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    key = SQLITE_SORTS[sort] if sqlite else SORTS[sort]
     order = select(Record.id).order_by(key.desc() if descending else key, Record.id)
-    return [rid for rid in raw_ids(s, order) if rid in wanted]
+    if sqlite:  # one string of every id in order (from an ordered subquery, one row), parsed in C
+        joined = s.execute(select(func.group_concat(order.subquery().c.id))).scalar()
+        every = np.fromstring(joined or "", dtype=np.int64, sep=",")
+    else:
+        every = np.array(raw_ids(s, order), dtype=np.int64)
+    kept: list[int] = every[np.isin(every, np.asarray(ids, dtype=np.int64), assume_unique=True)].tolist()
+    return kept
 
 
 def raw_ids(s: Session, q: Any) -> list[int]:

@@ -27,7 +27,7 @@ from screener.store.models import Decision, Event
 LAST_EVENTS = (select(Event.id, Event.kind, Event.stage, Event.record_id, Event.detail)
                .where(Event.reviewer == bindparam("name"), Event.kind.in_(("decision", "undo")),
                       Event.id < bindparam("before"))
-               .order_by(Event.id.desc()).limit(20))
+               .order_by(Event.id.desc()).limit(64))  # decisions and undos: one read in most cases
 MY_DECISION = select(Decision.id).where(Decision.record_id == bindparam("rid"), Decision.reviewer_id == bindparam("me"),
                                         Decision.stage == TA)
 DROP_DECISION = delete(Decision).where(Decision.id == bindparam("decision_id"))
