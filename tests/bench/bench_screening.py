@@ -324,6 +324,7 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
 
         print("\nprofile of 20 undos (Ctrl+Z to the record back and shown), by cumulative time:", file=sys.stderr)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
         import cProfile
 
         profiler = cProfile.Profile()
