@@ -320,10 +320,11 @@ class RecordListModel(QAbstractTableModel):
         if order:
             self.dataChanged.emit(self.index(0, 0), self.index(len(order) - 1, len(COLUMNS) - 1))
 
-    def refresh_id(self, record_id: int) -> None:
-        """Forget one cached row (its decision changed) so it is built again when painted."""
+    def refresh_id(self, record_id: int, row: int | None = None) -> None:
+        """Forget one cached row (its decision changed) so it is built again when painted
+        (``row``: where it is, if known)."""
         self._cache.pop(record_id, None)
-        row = self.row_of(record_id)
+        row = self.row_of(record_id) if row is None or self.id_at(row) != record_id else row
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
