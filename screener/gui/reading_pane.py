@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -127,6 +129,15 @@ class RecordBrowser(QTextBrowser):
         self.verticalScrollBar().setValue(0)
 
 
+BEHIND = 24  # documents kept for steps back: Ctrl+Z a few times in a row shows each at once
+
+
+def _text_of(d: RecordDetail) -> RecordDetail:
+    """What a record's document is made of: the detail less what the document does not show
+    (decisions and statuses change with an undo, the text does not)."""
+    return replace(d, status={}, decisions=[], resolutions=[], note="", tags=[])
+
+
 class ReadingPane(QWidget):
     note_edited = Signal(int, str)  # record id, text (debounced, and on leaving the field)
     tags_edited = Signal(int, list)  # record id, tags
@@ -142,6 +153,10 @@ class ReadingPane(QWidget):
         self._search: tuple[str, ...] = ()  # the list's search words, marked as hits
         self._last: RecordDetail | None = None
         self._prepared: tuple[tuple[RecordDetail, int], QTextDocument] | None = None
+        # The documents shown before the current one, newest last, kept for steps back (each
+        # undo brings a record back): by record, what its text was made of and the document.
+        self._behind: OrderedDict[int, tuple[tuple[RecordDetail, int], QTextDocument]] = OrderedDict()
+        self._shown: tuple[RecordDetail, int] | None = None
         self.browser = RecordBrowser(self)
         self.browser.setAccessibleName(self.tr("Record"))
         self.note = QPlainTextEdit(self)
@@ -200,6 +215,9 @@ class ReadingPane(QWidget):
         if self._prepared is not None:
             self._prepared[1].deleteLater()
             self._prepared = None
+        for _key, doc in self._behind.values():
+            doc.deleteLater()
+        self._behind.clear()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -232,6 +250,7 @@ class ReadingPane(QWidget):
         self._last = detail
         if detail is None:
             self.record_id = None
+            self._shown = None  # the document is emptied in place
             self.browser.clear()
             self._set_fields("", [])
             self.setEnabled(False)
@@ -253,13 +272,30 @@ class ReadingPane(QWidget):
     def _render(self, d: RecordDetail) -> None:
         width = self.browser.viewport().width()
         prepared, self._prepared = self._prepared, None
+        behind = self._behind.pop(d.record_id, None)
+        key = (_text_of(d), width)
         if prepared is not None and prepared[0] == (d, width):
             doc = prepared[1]  # laid out ahead of time for this very detail
         else:
             if prepared is not None:
                 prepared[1].deleteLater()
-            doc = self.browser.make_document(self.record_html(d))
+            if behind is not None and behind[0] == key:
+                doc, behind = behind[1], None  # a record shown before (back after an undo): same text
+            else:
+                doc = self.browser.make_document(self.record_html(d))
+        if behind is not None:
+            behind[1].deleteLater()
+        old = self.browser.document()
+        doc.setParent(self)  # the pane keeps its documents: the browser would delete the one it let go
         self.browser.show_document(doc)
+        if old is not doc and isValid(old) and old.parent() is self and self._shown is not None:
+            shown = self._shown[0].record_id
+            if shown in self._behind:
+                self._behind.pop(shown)[1].deleteLater()
+            self._behind[shown] = (self._shown, old)
+            while len(self._behind) > BEHIND:
+                self._behind.popitem(last=False)[1][1].deleteLater()
+        self._shown = key
 
     def prepare(self, detail: RecordDetail) -> None:
         """Lay out a record ahead of time (the next one in the list), so that showing that

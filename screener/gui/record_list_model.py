@@ -12,14 +12,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPointF,
-    QRect,
-    QRectF,
     Qt,
 )
 from PySide6.QtGui import (
@@ -28,28 +27,17 @@ from PySide6.QtGui import (
     QIcon,
     QPainter,
     QPainterPath,
-    QPalette,
     QPen,
     QPixmap,
     QPolygonF,
-    QStaticText,
-    QTransform,
-)
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QWidget,
 )
 
 from screener.core.services.records import RecordSummary
 from screener.gui.final_icons import TEXT as FINAL_TEXT
-from screener.gui.final_icons import final_icon, paint_final
-from screener.gui.rows_model import configure_read_only
+from screener.gui.final_icons import final_icon
 
 IdsFetcher = Callable[[str, bool], list[int]]  # (sort key, descending) -> ids
+Orderer = Callable[[list[int], str, bool], list[int]]  # (ids, sort key, descending) -> the ids in that order
 RowsFetcher = Callable[[list[int]], list[RecordSummary]]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -143,9 +131,20 @@ class RecordListModel(QAbstractTableModel):
         block: int = 64,
         cache_rows: int = 512,
         parent: QObject | None = None,
+        order_ids: Orderer | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch_ids = fetch_ids
+        self._order_ids = order_ids
+        # The list as it is without its search (``base_key`` says for which view and filters,
+        # ``base_sort`` in which order): a search narrows it, without a query of the list.
+        # Records decided since it was read are in ``base_gone``; anything else that may
+        # change it (a record coming back, others' changes) forgets it.
+        self._base: list[int] | None = None
+        self._base_key: object = None
+        self._base_sort: tuple[str, bool] = ("id", False)
+        self._base_gone: set[int] = set()
+        self._base_array: np.ndarray | None = None
         self._fetch_rows = fetch_rows
         self.block = block
         self.cache_rows = max(cache_rows, 2 * block)
@@ -164,8 +163,11 @@ class RecordListModel(QAbstractTableModel):
         self.rows_built = 0
 
     # the list
-    def reload(self) -> None:
-        """Query the ids again (filters or sort changed, or the data did)."""
+    def reload(self, fresh: bool = True) -> None:
+        """Query the ids again (filters or sort changed, or the data did); not ``fresh``:
+        only the view, tag or search changed (the list without its search is still true)."""
+        if fresh:
+            self.forget_base()
         ids = self._fetch_ids(self.sort_key, self.descending)
         if self.order_key is not None and self.sort_key == "id":
             ids.sort(key=self.order_key)
@@ -177,10 +179,84 @@ class RecordListModel(QAbstractTableModel):
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the list in a column's order: its own records are ordered again (no query of
+        the list, no reset: cached rows, the current row and the selection stay with their
+        records)."""
         key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "id"
         self.sort_key = key if key in SORTABLE else "id"
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        if self._order_ids is None:
+            self.reload()
+            return
+        base = self._current_base()
+        if base is not None:  # one read of the sort's index orders both
+            ordered = self._in_order(base)
+            self._base, self._base_sort, self._base_array = ordered, (self.sort_key, self.descending), None
+            shown = set(self._ids)
+            ids = [i for i in ordered if i in shown] if len(shown) < len(ordered) else list(ordered)
+            if len(ids) != len(self._ids):  # not all of the list's records are in its base
+                ids = self._in_order(self._ids)
+        else:
+            ids = self._in_order(self._ids)
+        self._reorder(ids)
+
+    def _in_order(self, ids: list[int]) -> list[int]:
+        if self.sort_key == "id" and self.order_key is not None:
+            return sorted(ids, key=self.order_key)
+        assert self._order_ids is not None
+        return self._order_ids(ids, self.sort_key, self.descending)
+
+    def _reorder(self, ids: list[int]) -> None:
+        """The same records in a new order, as a layout change that keeps persistent indexes
+        (the current row, the selection) on their records."""
+        self.layoutAboutToBeChanged.emit()
+        old = self._ids
+        persistent = self.persistentIndexList()
+        rows: dict[int, int] = {}
+        for rid in {old[i.row()] for i in persistent if 0 <= i.row() < len(old)}:
+            try:
+                rows[rid] = ids.index(rid)
+            except ValueError:
+                rows[rid] = -1
+        moved = []
+        for i in persistent:
+            row = rows.get(old[i.row()], -1) if 0 <= i.row() < len(old) else -1
+            moved.append(self.index(row, i.column()) if row >= 0 else QModelIndex())
+        self._ids = ids
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # the list without its search
+    def base(self, key: object) -> list[int] | None:
+        """The list without its search, read for ``key`` (view and filters) in the current
+        sort, if still known."""
+        if self._base_key != key or self._base_sort != (self.sort_key, self.descending):
+            return None
+        return self._current_base()
+
+    def _current_base(self) -> list[int] | None:
+        if self._base is not None and self._base_gone:
+            self._base = [i for i in self._base if i not in self._base_gone]
+            self._base_gone.clear()
+            self._base_array = None
+        return self._base
+
+    def base_array(self) -> np.ndarray:
+        """The list without its search (``base``), as an int64 array (kept while it holds)."""
+        base = self._current_base() or []
+        if self._base_array is None or len(self._base_array) != len(base):
+            self._base_array = np.array(base, dtype=np.int64)
+        return self._base_array
+
+    def set_base(self, key: object, ids: list[int]) -> None:
+        self._base, self._base_key, self._base_array = list(ids), key, None
+        self._base_sort = (self.sort_key, self.descending)
+        self._base_gone.clear()
+
+    def forget_base(self) -> None:
+        """The data changed in ways the list's own edits do not say: read it again."""
+        self._base = self._base_array = None
+        self._base_gone.clear()
 
     @property
     def ids(self) -> list[int]:
@@ -205,6 +281,8 @@ class RecordListModel(QAbstractTableModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
+            if self._base is not None:
+                self._base_gone.add(record_id)
             self.edits.append(record_id)
             self._cache.pop(record_id, None)
             self.endRemoveRows()
@@ -221,6 +299,7 @@ class RecordListModel(QAbstractTableModel):
             row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
         if row < len(self._ids) and self._ids[row] == record_id:
             return row
+        self.forget_base()
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, record_id)
         self.edits.append(-record_id)
@@ -241,10 +320,11 @@ class RecordListModel(QAbstractTableModel):
         if order:
             self.dataChanged.emit(self.index(0, 0), self.index(len(order) - 1, len(COLUMNS) - 1))
 
-    def refresh_id(self, record_id: int) -> None:
-        """Forget one cached row (its decision changed) so it is built again when painted."""
+    def refresh_id(self, record_id: int, row: int | None = None) -> None:
+        """Forget one cached row (its decision changed) so it is built again when painted
+        (``row``: where it is, if known)."""
         self._cache.pop(record_id, None)
-        row = self.row_of(record_id)
+        row = self.row_of(record_id) if row is None or self.id_at(row) != record_id else row
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
@@ -256,6 +336,7 @@ class RecordListModel(QAbstractTableModel):
         current row and the other cached rows stay. ``keep`` (the record being read) never
         leaves under the reader's eyes. Returns the ids removed and added."""
         changed, in_list = set(changed), set(in_list)
+        self.forget_base()
         present = changed & set(self._ids)
         removed = sorted(i for i in present if i not in in_list and i != keep)
         for rid in removed:
@@ -353,129 +434,3 @@ class RecordListModel(QAbstractTableModel):
         if key == "year":
             return "" if s.year is None else str(s.year)
         return s.first_author
-
-
-class RecordRowDelegate(QStyledItemDelegate):
-    """Paints a cell from the cached summary with one call, instead of the default delegate's
-    dozen ``data()`` calls per cell: the list repaints in a fraction of the time, which is
-    what lets the next record appear within a frame after a decision."""
-
-    def __init__(self, model: RecordListModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = model
-        self._texts: OrderedDict[tuple[int, int, int], tuple[QStaticText, float]] = OrderedDict()  # laid out, elided
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        # Every row below a decided one is painted again at each decision: the option's
-        # state and features (enum flags, slow to read from Python) are asked of the table.
-        row = index.row()
-        s = self.model.summary(row)
-        table = self.parent()
-        rect = option.rect  # type: ignore[attr-defined]
-        if isinstance(table, QTableView):
-            selected = table.selectionModel().isSelected(index)
-            pal = table.palette()
-            alternate = bool(row & 1) and table.alternatingRowColors()
-        else:
-            selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-            pal = option.palette  # type: ignore[attr-defined]
-            alternate = bool(option.features & QStyleOptionViewItem.ViewItemFeature.Alternate)  # type: ignore[attr-defined]
-        if selected:
-            widget = option.widget  # type: ignore[attr-defined]
-            style = widget.style() if widget is not None else None
-            if style is not None:
-                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-            pal = option.palette  # type: ignore[attr-defined]
-        elif alternate:
-            painter.fillRect(rect, pal.brush(QPalette.ColorRole.AlternateBase))
-        if s is None:
-            return
-        column = index.column()
-        if column == 0:
-            status_icon(icon_kind(s)).paint(painter, rect.adjusted(2, 2, -2, -2), Qt.AlignmentFlag.AlignCenter)
-            return
-        if COLUMNS[column][0] == "final":
-            paint_final(painter, QRectF(rect.adjusted(3, 3, -3, -3)), s.final)
-            return
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(pal.color(role))
-        area = rect.adjusted(5, 0, -4, 0)
-        key = (s.record_id, column, area.width())
-        cached = self._texts.get(key)
-        if cached is None:
-            text = s.title or "(no title)" if column == 1 else (
-                ("" if s.year is None else str(s.year)) if column == 2 else s.first_author)
-            fm = option.fontMetrics  # type: ignore[attr-defined]
-            static = QStaticText(fm.elidedText(text, Qt.TextElideMode.ElideRight, area.width()))
-            static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(QTransform(), option.font)  # type: ignore[attr-defined]
-            cached = self._texts[key] = (static, static.size().height())
-            if len(self._texts) > 4096:
-                self._texts.popitem(last=False)
-        static, height = cached
-        painter.drawStaticText(QPointF(area.x(), area.y() + (area.height() - height) / 2), static)
-
-
-class RecordTable(QTableView):
-    """The record list. A row leaving it (a decision in My queue) moves the rows below it up
-    as pixels and paints only the row uncovered at the bottom: QTableView would paint every
-    visible row again (a changed row, ``dataChanged`` on its range, it already repaints alone)."""
-
-    _leaving: tuple[int, int, int] | None = None  # (y, height, scroll value) of the row going
-
-    def setModel(self, model: Any) -> None:
-        super().setModel(model)
-        if model is not None:  # after the header's own handler: it has counted the rows again
-            model.rowsRemoved.connect(self._rows_removed)
-
-    def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
-        y = self.rowViewportPosition(start)
-        simple = start == end and not parent.isValid() and 0 <= y < self.viewport().height() and self.isVisible()
-        self._leaving = (y, self.rowHeight(start), self.verticalScrollBar().value()) if simple else None
-        if simple:  # QTableView answers the header's new count by painting every row: it is done here
-            self.verticalHeader().blockSignals(True)
-        super().rowsAboutToBeRemoved(parent, start, end)
-
-    def _rows_removed(self) -> None:
-        leaving, self._leaving = self._leaving, None
-        if leaving is None:
-            return
-        self.verticalHeader().blockSignals(False)
-        bar = self.verticalScrollBar()
-        self.updateGeometries()  # as QTableView.rowCountChanged does, less its update of the whole viewport
-        if self.verticalScrollMode() == QTableView.ScrollMode.ScrollPerItem:
-            self.verticalHeader().setOffsetToSectionPosition(bar.value())
-        else:
-            self.verticalHeader().setOffset(bar.value())
-        y, height, value = leaving
-        port = self.viewport()
-        below = QRect(0, y + height, port.width(), port.height() - y - height)
-        if bar.value() != value:  # the list was at its end and scrolled: paint it all
-            port.update()
-        elif below.height() > 0:
-            port.scroll(0, -height, below)  # the pixels move; only the strip uncovered is painted
-        else:
-            port.update(QRect(0, y, port.width(), height))
-
-
-def setup_record_table(t: QTableView, model: RecordListModel) -> None:
-    """A compact, sortable-by-header record table painted by ``RecordRowDelegate``."""
-    t.setModel(model)
-    t.setItemDelegate(RecordRowDelegate(model, t))
-    configure_read_only(t, row_padding=10)
-    h = t.horizontalHeader()
-    h.setSectionsClickable(True)
-    h.setSortIndicatorShown(True)
-    h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    h.setHighlightSections(False)
-    fm = t.fontMetrics()
-    h.setMinimumSectionSize(24)
-    h.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-    h.resizeSection(0, 28)
-    h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    h.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-    h.resizeSection(2, fm.horizontalAdvance("20000") + 14)
-    h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-    h.resizeSection(3, fm.horizontalAdvance("Xxxxxxxxxxxx") + 14)
-    h.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
-    h.resizeSection(4, 28)

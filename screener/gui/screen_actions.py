@@ -140,16 +140,16 @@ class ScreenActions:
         if info.stage != self.workspace.stage:
             self._after_change()
             return
+        row = self.model.row_of(rid)
         if self.filters.view() == "my_queue":
-            mine = [d for d in self.project.screening.decisions_of(rid, viewer=self.workspace.reviewer)
-                    if d.reviewer == self.workspace.reviewer and d.stage == info.stage]
-            if not mine and self.model.row_of(rid) < 0:  # back in my queue
+            # the undo says what is left of the reviewer's decision there: no query to ask it
+            if not getattr(info, "restored", "") and row < 0:  # back in my queue
                 if self.model.sort_key == "id":
-                    self.model.insert_id(rid)  # no query of the whole list
+                    row = self.model.insert_id(rid)  # no query of the whole list
                 else:
                     self.model.reload()
-        self.model.refresh_id(rid)
-        row = self.model.row_of(rid)
+                    row = self.model.row_of(rid)
+        self.model.refresh_id(rid, row)
         self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
         self._after_change()
 

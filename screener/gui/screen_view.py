@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
@@ -34,13 +35,8 @@ from screener.gui.full_text_pane import FullTextPane
 from screener.gui.history_view import HistoryView
 from screener.gui.lazy_refresh import RefreshWhenVisible
 from screener.gui.reading_pane import ReadingPane
-from screener.gui.record_list_model import (
-    COLUMNS,
-    SORTABLE,
-    RecordListModel,
-    RecordTable,
-    setup_record_table,
-)
+from screener.gui.record_list_model import COLUMNS, SORTABLE, RecordListModel
+from screener.gui.record_table import RecordTable, setup_record_table
 from screener.gui.screen_actions import ScreenActions
 from screener.gui.screen_live import ScreenLive
 from screener.gui.screen_order import ScreenOrder
@@ -81,7 +77,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._placing = False
 
         self.filters = FilterBar(self)
-        self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self)
+        self.model = RecordListModel(self._fetch_ids, self._fetch_rows, parent=self, order_ids=self._order_ids)
         self.table = RecordTable(self)
         self._setup_table()
         self.progress_label = QLabel(self)
@@ -168,7 +164,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self._announce_timer = QTimer(self, singleShot=True, interval=400)
         self._announce_timer.timeout.connect(self._announce)
 
-        self.filters.changed.connect(self._requery)
+        self.filters.changed.connect(lambda: self._requery(fresh=False))  # view, tag or search: no data changed
         self.filters.leave_search.connect(self.table.setFocus)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
@@ -201,17 +197,33 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
 
     # the list
     def _fetch_ids(self, sort: str, descending: bool) -> list[int]:
+        """The list's ids. A search narrows the list as it is without one (kept by the model
+        while the view and filters stay): only the full-text index is read as one types."""
         f = self.filters
-        view = f.view()
+        view, records, reviewer = f.view(), self.project.records, self.workspace.reviewer or None
+        list_filter = self.list_filter()
+        key = (self.workspace.stage, view, reviewer, f.status(), f.tag(), repr(list_filter.to_dict()))
         try:
-            return self.project.records.ids(
-                self.workspace.stage, view=view, reviewer=self.workspace.reviewer or None,
-                status=f.status(), tag=f.tag(), search=f.search_text() or None,
-                sort=sort, descending=descending, filters=self.list_filter(),
-            )
+            base = self.model.base(key)
+            if base is None:
+                base = records.ids(self.workspace.stage, view=view, reviewer=reviewer, status=f.status(),
+                                   tag=f.tag(), sort=sort, descending=descending, filters=list_filter)
+                self.model.set_base(key, base)
+            hits = records.matching(f.search_text()) if f.search_text() else None
         except ScreenerError as e:
             self.show_error(str(e))
             return []
+        if hits is None:
+            return list(base)
+        ids = self.model.base_array()
+        return ids[np.isin(ids, hits, assume_unique=True)].tolist()  # in the list's order
+
+    def _order_ids(self, ids: list[int], sort: str, descending: bool) -> list[int]:
+        try:
+            return self.project.records.in_order(ids, sort, descending)
+        except ScreenerError as e:
+            self.show_error(str(e))
+            return ids
 
     def _fetch_rows(self, ids: list[int]) -> list[RecordSummary]:
         try:
@@ -220,12 +232,14 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             self.show_error(str(e))
             return []
 
-    def _requery(self, keep: int | None = None) -> None:
+    def _requery(self, keep: int | None = None, fresh: bool = True) -> None:
+        """The list again; ``fresh``: read again from the project (the data may have changed),
+        else the view, tag or search changed only."""
         keep = self.current_id() if keep is None else keep
         if self.pane.set_search(self._search_words()):  # hits marked in the record shown
             self._ahead = None
             self.pane.record_id = None
-        self.model.reload()
+        self.model.reload(fresh)
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0, force=True)
         QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))  # once laid out again
@@ -247,7 +261,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             header.setSortIndicator(column, order)
             self.model.sort(column, order)
         row = self.model.row_of(keep) if keep is not None else 0
-        self.select_row(max(row, 0), force=True)
+        self.select_row(max(row, 0))  # the record shown stays: its row moved with it
 
     def current_id(self) -> int | None:
         return self.model.id_at(self.table.currentIndex().row())
@@ -346,6 +360,7 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         """Read settings, the list and the counts again (after others changed the data)."""
         self._dirty = False
         self._ahead = None
+        self.model.forget_base()
         try:
             info = self.project.settings.info()
             tags = self.project.records.tags()
@@ -374,6 +389,10 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
         self.session.reset()
         self.session_label.setText("")
         self.refresh()
+
+    def hideEvent(self, event: Any) -> None:
+        self.flush_saved_filters()
+        super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)  # refreshes first if data changed while hidden

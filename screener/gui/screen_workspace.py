@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMenu
 from shiboken6 import isValid
 
 from screener.core.services.bulk import BulkPlan, BulkResult
@@ -41,6 +41,12 @@ class ScreenWorkspace:
         self._restoring = False
         self._count_timer = QTimer(self, singleShot=True, interval=300)
         self._count_timer.timeout.connect(self._start_count)
+        self._pending_save: tuple[str, str, dict[str, Any]] | None = None
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.flush_saved_filters)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.flush_saved_filters)
         self.filter_panel.changed.connect(self._filters_changed)
         self.filter_panel.shown_changed.connect(lambda _on: self._count_filters())
         self.filters.changed.connect(self._bar_changed)
@@ -72,19 +78,35 @@ class ScreenWorkspace:
         self._count_filters()
 
     def _bar_changed(self) -> None:
-        """The view, tag or search changed (the list is queried by the view itself)."""
+        """The view, tag or search changed (the list is queried by the view itself). They are
+        written to the settings a moment later (a settings file is read and written each
+        time): typing a search waits for the list only."""
         if not self._restoring:
-            self._save_filters()
+            self._save_filters(later=True)
             self._count_filters()
 
-    def _save_filters(self) -> None:
+    def _save_filters(self, later: bool = False) -> None:
         f = self.filters
-        save_state(self.project.target, self.workspace.reviewer, {
+        self._pending_save = (self.project.target, self.workspace.reviewer, {
             "filter": self.list_filter().to_dict(), "view": list(f.view_combo.currentData()),
             "search": f.search_text(), "tag": f.tag() or "", "open": self.filter_panel.toggle.isChecked()})
+        if later:
+            self._save_timer.start()
+        else:
+            self.flush_saved_filters()
+
+    def flush_saved_filters(self) -> None:
+        """Write the filters not yet written (also when the view is hidden or the app quits)."""
+        if not isValid(self):
+            return
+        self._save_timer.stop()
+        pending, self._pending_save = self._pending_save, None
+        if pending is not None:
+            save_state(*pending)
 
     def _restore_filters(self) -> None:
         """This reviewer's filters as they left them (checked, never believed)."""
+        self.flush_saved_filters()
         state = load_state(self.project.target, self.workspace.reviewer)
         self._restoring = True
         f = self.filters

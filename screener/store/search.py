@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -66,3 +67,22 @@ def matching_ids_sql(s: Session, query: str) -> tuple[str, dict[str, str]] | Non
         return "SELECT rowid FROM record_fts WHERE record_fts MATCH :q", {"q": fts.strip()}
     tsq = " & ".join(terms[:-1] + [terms[-1] + ":*"])
     return f"SELECT id FROM record WHERE {PG_SEARCH_EXPR} @@ to_tsquery('simple', :q)", {"q": tsq}
+
+
+def matching_ids(s: Session, query: str) -> np.ndarray | None:
+    """The ids of every record matching ``query`` (as ``matching_ids_sql``), in no order, as
+    an array of int64; None for an empty query. SQLite hands them over as one string (one
+    row, parsed in C), not a row per record: 50,000 hits cost a few milliseconds."""
+    found = matching_ids_sql(s, query)
+    if found is None:
+        return None
+    sql, params = found
+    if s.get_bind().dialect.name == "sqlite":
+        joined = s.execute(text(f"SELECT group_concat(rowid) FROM ({sql})").bindparams(**params)).scalar()
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
+    result = s.connection().execute(text(sql).bindparams(**params))
+    try:
+        rows = result.cursor.fetchall()  # type: ignore[union-attr]
+    finally:
+        result.close()
+    return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))

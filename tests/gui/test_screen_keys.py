@@ -81,10 +81,17 @@ def test_ctrl_z_undoes_the_last_decision_and_brings_the_record_back(qtbot, make_
     assert view.model.ids == [2, 3, 4]
     assert view.pane.record_id == 2  # the undone record is shown again
     assert view.session_label.text().startswith("1 decided")
+    assert project.records.detail(2).title in view.pane.browser.toPlainText()  # its own text, kept from before
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.pane.record_id == 1
+    assert project.records.detail(1).title in view.pane.browser.toPlainText()
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing left
     assert my_decision(project, 1) is None
     assert view.model.ids == [1, 2, 3, 4]
+    qtbot.keyClick(view.table, Qt.Key.Key_M)  # decided again after the undos: the list moves on as before
+    assert view.model.ids == [2, 3, 4]
+    assert view.pane.record_id == 2 and project.records.detail(2).title in view.pane.browser.toPlainText()
+    assert my_decision(project, 1) == "maybe"
 
 
 def test_all_view_keeps_the_record_and_shows_my_decision_icon(qtbot, make_screen_project, show_view):

@@ -77,3 +77,44 @@ def test_header_click_sorts_by_year_title_and_first_author(qtbot, make_screen_pr
     assert header.sortIndicatorSection() == -1
     assert view.pane.record_id == 1  # the record being read stays selected across sorts
     assert view.current_id() == 1
+
+
+def test_a_search_narrows_the_list_as_the_project_would_list_it(qtbot, make_screen_project, show_view):
+    """A search narrows the list already read (no query of the list): with filters, decisions
+    made meanwhile and a sort, it shows what a fresh query shows; an undo brings a record back."""
+    from screener.core.services.record_filters import RecordFilter
+
+    project = make_screen_project(RECORDS, reviewers=("ana",), required=1)
+    view = show_view(ScreenView(Workspace(project, "ana")))
+    view.filter_panel.set_filter(RecordFilter.from_dict({"year_from": 2016}))
+    view.filter_panel.changed.emit()
+    assert view.model.ids == [1, 2, 4]
+
+    def fresh(search: str) -> list[int]:
+        return project.records.ids("title_abstract", view="my_queue", reviewer="ana", search=search or None,
+                                   filters=view.list_filter(), sort=view.model.sort_key,
+                                   descending=view.model.descending)
+
+    for query in ("peer", "nurse", "a", "zebra", ""):
+        view.filters.search.setText(query)
+        view.filters.flush()
+        assert view.model.ids == fresh(query), query
+    view.filters.search.setText("")
+    view.filters.flush()
+    qtbot.keyClick(view.table, Qt.Key.Key_E)  # record 1 leaves My queue
+    view.filters.search.setText("peer")
+    view.filters.flush()
+    assert view.model.ids == [] == fresh("peer")  # the decided record does not come back
+    view.filters.search.setText("")
+    view.filters.flush()
+    assert view.model.ids == [2, 4] == fresh("")
+    view._sort_clicked(1)  # by title: Housing, Nurse
+    assert view.model.ids == [4, 2] == fresh("")
+    assert view.pane.record_id == view.current_id()
+    view.filters.search.setText("nurse")
+    view.filters.flush()
+    assert view.model.ids == [2] == fresh("nurse")
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # record 1 is back
+    view.filters.search.setText("")
+    view.filters.flush()
+    assert view.model.ids == [4, 2, 1] == fresh("")  # Housing, Nurse, Peer

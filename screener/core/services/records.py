@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, text
+import numpy as np
+from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.allocation import assigned_to
@@ -25,12 +27,14 @@ from screener.core.services.screening import DecisionInfo, check_stage
 from screener.core.services.team import check_acting_as
 from screener.store.models import (
     Decision,
+    Project,
     Record,
     RecordNote,
     RecordTag,
+    Reviewer,
     StageStatus,
 )
-from screener.store.search import matching_ids_sql
+from screener.store.search import matching_ids, matching_ids_sql
 from screener.types import ScreenerError, Stage, Status
 
 VIEWS = ("my_queue", "all")
@@ -121,10 +125,16 @@ SQLITE_SORTS = {  # as the sort indexes of migration 0006 hold them (SQLite's lo
 def in_sort_order(s: Session, ids: Sequence[int], sort: str, descending: bool) -> list[int]:
     """``ids`` (a list) in the order of a record field, ties in record order, read from that
     field's index: every record's id in that order, of which those in the list are kept."""
-    key = SQLITE_SORTS[sort]
-    wanted = set(ids)
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    key = SQLITE_SORTS[sort] if sqlite else SORTS[sort]
     order = select(Record.id).order_by(key.desc() if descending else key, Record.id)
-    return [rid for rid in raw_ids(s, order) if rid in wanted]
+    if sqlite:  # one string of every id in order (from an ordered subquery, one row), parsed in C
+        joined = s.execute(select(func.group_concat(order.subquery().c.id))).scalar()
+        every = np.fromstring(joined or "", dtype=np.int64, sep=",")
+    else:
+        every = np.array(raw_ids(s, order), dtype=np.int64)
+    kept: list[int] = every[np.isin(every, np.asarray(ids, dtype=np.int64), assume_unique=True)].tolist()
+    return kept
 
 
 def raw_ids(s: Session, q: Any) -> list[int]:
@@ -135,6 +145,30 @@ def raw_ids(s: Session, q: Any) -> list[int]:
         return [row[0] for row in result.cursor.fetchall()]  # type: ignore[union-attr]
     finally:
         result.close()
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """100,000 row tuples, all freed at once: no cycles to look for meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+VIEWER = select(select(Reviewer.id).where(Reviewer.name == bindparam("name")).scalar_subquery(),
+                select(Project.blind).where(Project.id == 1).scalar_subquery())
+SUMMARY_ROWS = (
+    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status, StageStatus.n_decisions,
+           Decision.decision)
+    .join(StageStatus, and_(StageStatus.record_id == Record.id, StageStatus.stage == bindparam("stage")))
+    .outerjoin(Decision, and_(Decision.record_id == Record.id, Decision.reviewer_id == bindparam("me"),
+                              Decision.stage == bindparam("stage")))
+    .where(Record.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class RecordService(Service):
@@ -212,43 +246,51 @@ class RecordService(Service):
                 if was_enabled:
                     gc.enable()
 
+    def in_order(self, ids: Sequence[int], sort: str = "id", descending: bool = False) -> list[int]:
+        """These records (a list's) in the order of ``sort`` (records.SORTS), ties in record
+        order: read from the sort's index, so a list already read is put in order without
+        being queried again."""
+        if sort not in SORTS:
+            raise ScreenerError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if sort == "id":
+            return sorted(ids, reverse=descending)
+        with self.reading() as s, _no_gc():
+            return in_sort_order(s, ids, sort, descending)
+
+    def matching(self, search: str) -> np.ndarray | None:
+        """The ids of every record matching ``search`` (each word, the last as a prefix: as
+        ``ids(search=...)`` does), from the full-text index alone, in no order, as an int64
+        array; None for an empty query. A list already read is narrowed by them
+        (``numpy.isin``) without being queried again."""
+        with self.reading() as s:
+            return matching_ids(s, search)
+
     def summaries(
         self, ids: list[int], stage: str = Stage.TITLE_ABSTRACT.value, viewer: str | None = None
     ) -> list[RecordSummary]:
-        """Rows for a list, in the order of ``ids``. With a viewer the status is blind-safe."""
+        """Rows for a list, in the order of ``ids``. With a viewer the status is blind-safe.
+        Core statements on the session's connection (a block of rows as the list is painted)."""
         stage = check_stage(stage)
         with self.reading() as s:
-            rows = {
-                rid: (title, year, fa, st, n)
-                for rid, title, year, fa, st, n in s.execute(
-                    select(Record.id, Record.title, Record.year, Record.first_author, StageStatus.status,
-                           StageStatus.n_decisions)
-                    .join(StageStatus, and_(StageStatus.record_id == Record.id, StageStatus.stage == stage))
-                    .where(Record.id.in_(ids))
-                )
-            }
-            if viewer is None:
-                return [RecordSummary(rid, *rows[rid][:4], final=shown_status(rows[rid][3], rows[rid][4], None, False))
-                        for rid in ids if rid in rows]
-            mine = self._my_decisions(s, ids, stage, viewer)
-            blind = viewer_of(s, viewer).blind
-            return [
-                RecordSummary(rid, *rows[rid][:3], blind_status(rows[rid][3], mine.get(rid)), mine.get(rid, ""),
-                              shown_status(rows[rid][3], rows[rid][4], mine.get(rid), blind))
-                for rid in ids
-                if rid in rows
-            ]
-
-    @staticmethod
-    def _my_decisions(s: Session, ids: list[int], stage: str, viewer: str) -> dict[int, str]:
-        me = get_reviewer(s, viewer)
-        return dict(
-            s.execute(
-                select(Decision.record_id, Decision.decision).where(
-                    Decision.reviewer_id == me.id, Decision.stage == stage, Decision.record_id.in_(ids)
-                )
-            ).all()
-        )
+            conn = s.connection()
+            me, blind = None, False
+            if viewer is not None:
+                me, blind = conn.execute(VIEWER, {"name": viewer}).one()
+                if me is None:
+                    get_reviewer(s, viewer)  # raises, naming the reviewers there are
+                blind = True if blind is None else bool(blind)
+            rows = {row[0]: row[1:] for row in conn.execute(SUMMARY_ROWS, {"ids": ids, "stage": stage, "me": me or 0})}
+        if viewer is None:
+            return [RecordSummary(rid, *rows[rid][:4], final=shown_status(rows[rid][3], rows[rid][4], None, False))
+                    for rid in ids if rid in rows]
+        out = []
+        for rid in ids:
+            row = rows.get(rid)
+            if row is not None:
+                title, year, fa, st, n, mine = row
+                out.append(RecordSummary(rid, title, year, fa, blind_status(st, mine), mine or "",
+                                         shown_status(st, n, mine, blind)))
+        return out
 
     def listing(self, stage: str = Stage.TITLE_ABSTRACT.value, status: str | None = None, *,
                 view: str = "all", reviewer: str | None = None,

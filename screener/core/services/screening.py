@@ -11,6 +11,7 @@ from screener.core.services.base import Service, get_reviewer, log_event, now
 from screener.core.services.decide_fast import decide_title_abstract
 from screener.core.services.status import lock_records, recompute
 from screener.core.services.team import check_acting_as
+from screener.core.services.undo_fast import undo_title_abstract
 from screener.store.models import (
     Decision,
     Event,
@@ -35,6 +36,14 @@ class DecisionInfo:
     decided_at: str = ""
     warning: str = ""  # what else the decision changed, for the reviewer to know
     undone: int = 1  # after an undo: how many decisions it took back (a whole bulk step)
+
+
+@dataclass(frozen=True)
+class UndoInfo(DecisionInfo):
+    """An undone decision; ``restored`` is the reviewer's decision in force on the record at
+    that stage after the undo ('' when none: the record is back in their queue)."""
+
+    restored: str = ""
 
 
 def check_stage(stage: str) -> str:
@@ -152,6 +161,9 @@ class ScreeningService(Service):
     def undo_last(self, reviewer: str) -> DecisionInfo | None:
         """Undo this reviewer's most recent decision still in force; None if nothing to undo."""
         with self.writing() as s:
+            fast = undo_title_abstract(s, reviewer)
+            if fast is not None:  # the common case, a few statements (core.services.undo_fast)
+                return UndoInfo(fast[0], reviewer, Stage.TITLE_ABSTRACT.value, fast[1], restored=fast[2])
             check_acting_as(s, get_reviewer(s, reviewer))
             target = last_decision_in_force(s, reviewer)
             if target is None or target.record_id is None:
@@ -172,10 +184,12 @@ class ScreeningService(Service):
                 )
             )
             previous = target.detail.get("previous")
+            restored = ""
             if previous is None:
                 if row is not None:
                     s.delete(row)
             elif row is not None:
+                restored = previous["decision"]
                 changed = (row.decision, row.reason) != (previous["decision"], previous.get("reason", ""))
                 row.decision = previous["decision"]
                 row.reason = previous.get("reason", "")
@@ -195,9 +209,8 @@ class ScreeningService(Service):
             )
             s.flush()
             recompute(s, [target.record_id], stages=(target.stage,))
-            return DecisionInfo(
-                target.record_id, reviewer, target.stage, target.detail.get("decision", "")
-            )
+            return UndoInfo(target.record_id, reviewer, target.stage, target.detail.get("decision", ""),
+                            restored=restored)
 
     def decisions_of(self, record_id: int, viewer: str | None = None) -> list[DecisionInfo]:
         """The current decisions on a record. With a ``viewer`` in a blind project, other
