@@ -8,8 +8,6 @@ import stat
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP = "Screener"
 
 
@@ -32,18 +30,24 @@ def resource_path(*parts: str) -> Path:
 
 
 def user_data_dir() -> Path:
+    import platformdirs  # here: a command that never needs it starts without it
+
     path = Path(platformdirs.user_data_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def user_log_dir() -> Path:
+    import platformdirs  # here: a command that never needs it starts without it
+
     path = Path(platformdirs.user_log_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def user_config_dir() -> Path:
+    import platformdirs  # here: a command that never needs it starts without it
+
     path = Path(platformdirs.user_config_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -21,7 +21,7 @@ multiprocessing's tracker; resident sizes summed every 20 ms), and the ratio of 
 time the command used (all its processes) to rispy's: on a machine whose cores others
 keep busy, the wall-clock ratio tends to that. The machine's load
 average is printed before and after. ``--writer`` times the parts of storing one variant
-in one transaction (record rows, search index, status rows, commit, checkpoint).
+in one transaction (record rows, search index, status rows, indexes built again, commit, checkpoint).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ from sqlalchemy import event
 from screener.core.project import Project
 from screener.core.read_ahead import FileHead, read_in_chunks
 from screener.core.services.base import now
-from screener.store.bulk import insert_records
+from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_records
 from screener.store.models import Batch, SourceFile
 chunks = [c for f in sys.argv[1:] for c in read_in_chunks(f) if not isinstance(c, FileHead)]
 clock = {}
@@ -167,7 +167,8 @@ with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") a
 
     @event.listens_for(engine, "after_cursor_execute")
     def after(conn, cursor, statement, params, context, executemany):
-        key = ("search index" if "record_fts" in statement else "status rows" if "stage_status" in statement
+        key = ("search index" if "record_fts" in statement else "indexes" if "INDEX" in statement
+               else "status rows" if "stage_status" in statement
                else "record rows" if statement.startswith("INSERT INTO record ") else "other")
         clock[key] = clock.get(key, 0.0) + time.perf_counter() - started["t"]
 
@@ -180,8 +181,10 @@ with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") a
                         n_skipped=0, warnings=[], imported_at=now())
         s.add(sf)
         s.flush()
+        dropped = drop_indexes_for_import(s, sum(len(c) for c in chunks))
         for c in chunks:
             insert_records(s, batch.id, sf.id, c)
+        create_indexes(s, dropped)
         t = time.perf_counter()
     clock["commit"] = time.perf_counter() - t
     t = time.perf_counter()

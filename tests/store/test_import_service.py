@@ -9,12 +9,13 @@ import signal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from screener.core import read_ahead as reading
 from screener.core.project import Project
 from screener.core.readers import read_file, ris_bytes
 from screener.core.services.importing import SkippedRecordsError, result_warnings
+from screener.store import bulk
 from screener.store.models import Record, SourceFile
 from screener.types import ImportFormatError, ScreenerError, run_work
 
@@ -147,3 +148,31 @@ def test_a_reading_process_that_dies_fails_the_import_cleanly(tmp_path: Path,
             run_work(work)
         assert multiprocessing.active_children() == []
         assert p.records.ids() == [] and p.imports.batches() == []
+
+
+def _indexes(p: Project) -> list[tuple[str, str]]:
+    with p.store.Session() as s:
+        return [tuple(row) for row in s.execute(text(  # type: ignore[misc]
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"))]
+
+
+def _integrity(p: Project) -> str:
+    with p.store.Session() as s:
+        return str(s.execute(text("PRAGMA integrity_check")).scalar())
+
+
+def test_a_large_import_builds_the_indexes_again_and_a_failed_one_leaves_them_as_they_were(
+    read_ahead: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_FROM", 0)  # these few records count as a large import
+    broken = tmp_path / "broken.ris"
+    broken.write_bytes((RIS / "rispy_basic.ris").read_bytes() + b"\nAU  - Orphan, A.\nER  - \n")
+    with Project.create(tmp_path / "p.screener", title="T") as p:
+        before = _indexes(p)
+        assert any(name == "ix_record_sort_title" for name, _ in before)
+        with pytest.raises(ScreenerError, match="broken.ris, line"):  # refused after FILES were stored
+            run_work(p.imports.import_files([*FILES, broken], source="Scopus", strict=True))
+        assert _indexes(p) == before and p.records.ids() == []
+        run_work(p.imports.import_files(FILES, source="Scopus"))
+        assert _indexes(p) == before and _integrity(p) == "ok"  # every row in every index
+        assert len(p.records.ids()) == 110

@@ -15,7 +15,7 @@ from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, 
 from screener.core.services.base import Service, log_event, now
 from screener.core.services.updates import UpdateReport, link_update, update_round_for
 from screener.paths import path_problem
-from screener.store.bulk import insert_records
+from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_records
 from screener.store.models import (
     Batch,
     Decision,
@@ -204,6 +204,7 @@ class ImportService(Service):
                 batch.update_round, spelled = update_round_for(s, source, batch.id)
                 previous_source = spelled is not None
                 batch.source = spelled or batch.source  # one source, one name in PRISMA's list
+            dropped = drop_indexes_for_import(s, total // per_record)
             done = 0
             for number, (file, weight) in enumerate(zip(files, weights, strict=True), 1):
                 name = os.path.basename(file.path)
@@ -249,6 +250,7 @@ class ImportService(Service):
                 raise SkippedRecordsError(skip_lines, "nothing to import: " + skip_lines[0], 0, len(skip_lines))
             if report.records == 0:
                 raise ScreenerError("nothing to import: these files hold no records that can be read")
+            create_indexes(s, dropped)  # before anything reads the records back
             report.batch_id = batch.id
             extra: dict[str, Any] = {}
             if update:
