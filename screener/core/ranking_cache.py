@@ -288,5 +288,7 @@ def prepared(path: Path, identity: str, ids: np.ndarray, sigs: np.ndarray,
             else:
                 yield item
     except Cancelled:
+        if result is not None:
+            yield result  # what was built before the stop (and saved)
         raise
     yield result if result is not None else ProjectFeatures()

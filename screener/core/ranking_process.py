@@ -130,7 +130,7 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
                 if asked:
                     if asked[0] is None:
                         return
-                    conn.send(("cancelled",))
+                    conn.send(("cancelled", (pf.built if pf is not None else 0) - before))
                     continue
                 assert pf is not None
                 conn.send(("ready", pf.ids.tobytes(), pf.built - before))
@@ -224,8 +224,12 @@ class RankingProcess:
             if not answered and self._conn is conn:  # cancelled: wait for the process to stop
                 try:
                     conn.send(("cancel",))
-                    while self._recv(conn)[0] not in ("cancelled", "ready", "error"):
-                        pass
+                    while True:
+                        answer = self._recv(conn)
+                        if answer[0] in ("cancelled", "ready"):
+                            self.built += int(answer[-1])
+                        if answer[0] in ("cancelled", "ready", "error"):
+                            break
                 except ScreenerError:
                     pass
 
