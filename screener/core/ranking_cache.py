@@ -174,9 +174,11 @@ def save(path: Path, identity: str, pf: ProjectFeatures) -> None:
         "format": FORMAT, "features": features_version(), "project": identity, "rows": pf.n,
         "blocks": [[int(b.shape[0]), int(b.nnz)] for b in blocks],
     }
-    arrays: list[np.ndarray] = [pf.ids.astype("<i8"), pf.signatures.astype("<u8")]
+    # np.asarray: no copies (the features are most of the process's memory)
+    arrays: list[np.ndarray] = [np.asarray(pf.ids, dtype="<i8"), np.asarray(pf.signatures, dtype="<u8")]
     for b in blocks:
-        arrays += [b.indptr.astype("<i4"), b.indices.astype("<i4"), b.data.astype(np.uint8)]
+        arrays += [np.asarray(b.indptr, dtype="<i4"), np.asarray(b.indices, dtype="<i4"),
+                   np.asarray(b.data, dtype=np.uint8)]
     head = json.dumps(header, sort_keys=True).encode()
     digest = hashlib.blake2b(head, digest_size=32)
     for a in arrays:

@@ -17,7 +17,10 @@ the reading pane's first paint of the next record), with a reviewer's pace of 40
   when it was pressed;
 
 and the GUI thread's cost of applying a new order to the list (``ScreenOrder._done``), the
-retrains' count and wall time, the baseline event-loop round trip, CPU and load average.
+retrains' count and wall time, the ranking process's peak RSS and how many records it
+vectorised (the features are built once; the feature cache starts empty in each run, under
+the run's own home), the baseline event-loop round trip, CPU and load average. Retrain and
+first-ranking times at 500 and 5,000 decisions without the window: bench_ranking_retrain.py.
 """
 
 from __future__ import annotations
@@ -37,6 +40,14 @@ from tests.bench.machine_info import cpu_model  # noqa: E402
 
 CACHE = Path(os.environ.get("SCREENER_BENCH_CACHE", "/tmp/screener-bench"))
 TARGET_MEDIAN = 16.0
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """A process's peak resident memory (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def measure(path: Path, keys: int) -> dict[str, object]:  # noqa: PLR0915
@@ -171,7 +182,10 @@ def measure(path: Path, keys: int) -> dict[str, object]:  # noqa: PLR0915
         "status": view.order.status.text(), "load0": load0,
     }
     view.workspace.runner.wait()
-    view.order.process.close()
+    process = view.order.process
+    result["ranking_rss"] = vm_hwm_mb(process._process.pid) if process._process is not None else float("nan")
+    result["built"] = process.built
+    process.close()
     project.close()
     return result
 
@@ -203,6 +217,8 @@ def report(r: dict[str, object], n: int) -> None:
         (f"retrains for {len(all_ranked)} decisions (coalesced)", f"{r['retrains']}", ""),
         ("retrain wall time (labels, rank 100k, back)", line([1000 * j for j in jobs]), ""),
         ("applying a new order on the GUI thread", line(applies), ""),
+        ("ranking process: records vectorised · peak RSS",
+         f"{r['built']:,} · {r['ranking_rss']:.0f} MB", "< 500 MB"),
     ]
     print(f"load average at the start {r['load0']}")
     print(f"\nKeys while the model retrains: {n:,} records, queue {r['queue']:,} · "
