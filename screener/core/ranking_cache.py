@@ -3,7 +3,7 @@
 Building the features of 100,000 records takes half a minute of CPU; training and re-ranking
 take well under a second. So the features (:class:`~screener.core.ranking_features.RankingFeatures`)
 are built once per project, kept in memory by the ranking process across retrains, and
-saved in a cache file on this machine (``<user cache dir>/screener/ranking``; for a team
+saved in a cache file on this machine (``<user cache dir>/Screener/ranking``; for a team
 project on a PostgreSQL server, the cache is local to each client).
 
 What a cached row is valid for. Each row belongs to one record id and carries that record's
@@ -22,7 +22,9 @@ The file. A header (format, the features' parameters version, the project's iden
 shape of each block) and the arrays, with a BLAKE2b digest of all of it. A file that is
 truncated, edited or corrupt, made with other feature parameters, or for another project is
 not believed: :func:`load` says why and the features are built again. A file is written to a
-temporary name and renamed, so a crash never leaves half a file under the real name.
+temporary name and renamed, so a crash never leaves half a file under the real name. A
+cache not used for ``KEEP_DAYS`` is removed (a project deleted or moved leaves no 200 MB
+file behind for ever).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import BufferedReader
@@ -44,7 +47,7 @@ from screener.types import Progress
 
 FORMAT = 1
 MAGIC = b"SCREENER-RANKING-FEATURES\n"
-SYNC_CHUNK = 2000  # records' texts read and vectorised at a time
+KEEP_DAYS = 60  # a project's cache not used for this long is removed
 
 
 def features_version() -> str:
@@ -60,9 +63,9 @@ def cache_dir() -> Path:
     """Where the feature caches live (``SCREENER_CACHE_DIR`` overrides, for tests)."""
     if os.environ.get("SCREENER_CACHE_DIR"):
         return Path(os.environ["SCREENER_CACHE_DIR"])
-    import platformdirs
+    from screener.paths import user_cache_dir
 
-    return Path(platformdirs.user_cache_dir("screener", appauthor=False)) / "ranking"
+    return user_cache_dir() / "ranking"
 
 
 def cache_path(identity: str) -> Path:
@@ -199,6 +202,20 @@ def save(path: Path, identity: str, pf: ProjectFeatures) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    prune(path.parent)
+
+
+def prune(folder: Path, days: float = KEEP_DAYS) -> None:
+    """Remove the caches of projects not ranked for ``days`` (a file's time is its last use),
+    and temporary files a crash left behind."""
+    now = time.time()
+    for other in folder.glob("*.features*"):
+        try:
+            age = now - other.stat().st_mtime
+            if age > days * 86400 or (other.suffix == ".tmp" and age > 86400):
+                other.unlink()
+        except OSError:
+            pass
 
 
 class Stale(Exception):
@@ -267,6 +284,10 @@ def load(path: Path, identity: str) -> ProjectFeatures:
     except (KeyError, TypeError, ValueError) as e:
         raise Stale(f"the header is damaged ({e})") from None
     _finish(pf)
+    try:
+        os.utime(path)  # its last use, for prune
+    except OSError:
+        pass
     return pf
 
 

@@ -143,3 +143,22 @@ def test_a_record_signature_follows_its_source_file_and_place() -> None:
     a = rc.signatures(["ab" * 32, "ab" * 32, "cd" * 32], [1, 2, 1])
     assert len(set(a.tolist())) == 3
     assert (rc.signatures(["ab" * 32], [2]) == a[1]).all()
+
+
+def test_caches_of_projects_not_ranked_for_long_are_removed_when_another_is_saved(
+        sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    texts, _ = sample
+    pf = synced(None, range(1, 11), np.arange(10, dtype=np.uint64), texts_of(texts)[0])
+    old, recent, leftover = tmp_path / "old.features", tmp_path / "recent.features", tmp_path / "x.features1.tmp"
+    for path in (old, recent):
+        rc.save(path, IDENTITY, pf)
+    leftover.write_bytes(b"half a file")
+    long_ago = time.time() - (rc.KEEP_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    os.utime(leftover, (long_ago, long_ago))
+    rc.load(recent, IDENTITY)  # used: its time is now
+    rc.save(tmp_path / "mine.features", IDENTITY, pf)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.features", "recent.features"]
