@@ -113,7 +113,7 @@ def sync(pf: ProjectFeatures | None, ids: np.ndarray, sigs: np.ndarray,
          stop: Callable[[], bool] = lambda: False) -> Iterator[Progress | ProjectFeatures]:
     """Bring ``pf`` up to date with the project's records ``ids`` (their ``sigs``).
 
-    Yields progress (records vectorised of those to build) and, last, the features; returns
+    Yields progress (records with features, of all) and, last, the features; returns
     without yielding them when nothing changed. ``read_texts(ids)`` yields (ids, texts) in
     parts. ``stop()`` is asked between parts: if it says so, the rows built so far are kept
     (yielded as the features, to be saved) and :class:`Cancelled` is raised.
@@ -129,8 +129,10 @@ def sync(pf: ProjectFeatures | None, ids: np.ndarray, sigs: np.ndarray,
     changed = not keep.all() or bool(new)
     if not keep.all():
         pf = _kept(pf, keep)
+    # progress over the whole project: a build cancelled and resumed goes on from where it was
+    kept, total = len(have), len(have) + len(new)
     if new:
-        yield Progress(0, len(new), "preparing relevance ranking")
+        yield Progress(kept, total, "preparing relevance ranking")
     done = 0
     for part_ids, part_texts in read_texts(new):
         if stop():
@@ -143,7 +145,7 @@ def sync(pf: ProjectFeatures | None, ids: np.ndarray, sigs: np.ndarray,
         pf.signatures = np.r_[pf.signatures, np.asarray([wanted[i] for i in part_ids], dtype=np.uint64)]
         pf.built += len(part_ids)
         done += len(part_ids)
-        yield Progress(done, len(new), "preparing relevance ranking")
+        yield Progress(kept + done, total, "preparing relevance ranking")
     if changed:
         _finish(pf)
         yield pf
