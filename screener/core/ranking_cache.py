@@ -309,7 +309,10 @@ def prepared(path: Path, identity: str, ids: np.ndarray, sigs: np.ndarray,
         for item in sync(pf, ids, sigs, read_texts, stop):
             if isinstance(item, ProjectFeatures):
                 result = item
-                save(path, identity, item)
+                try:
+                    save(path, identity, item)
+                except OSError:  # a full disk or a read-only cache folder: rank without a cache
+                    pass
             else:
                 yield item
     except Cancelled:

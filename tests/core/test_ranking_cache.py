@@ -162,3 +162,13 @@ def test_caches_of_projects_not_ranked_for_long_are_removed_when_another_is_save
     rc.load(recent, IDENTITY)  # used: its time is now
     rc.save(tmp_path / "mine.features", IDENTITY, pf)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.features", "recent.features"]
+
+
+def test_without_a_writable_cache_folder_the_features_are_still_prepared(
+        sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    texts, _ = sample
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    out = list(rc.prepared(blocked / "cache.features", IDENTITY, np.arange(1, 31),
+                           np.arange(30, dtype=np.uint64), texts_of(texts)[0]))
+    assert isinstance(out[-1], rc.ProjectFeatures) and out[-1].n == 30
