@@ -74,3 +74,8 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
     kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "not a file")
     return f"is not a regular file ({kind})"
+
+
+def user_cache_dir() -> Path:
+    """Where caches that can be rebuilt go (not created here)."""
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))

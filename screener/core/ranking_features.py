@@ -4,7 +4,8 @@ Each record's text becomes a row of term counts over ``N_FEATURES`` hashed colum
 (words and pairs of adjacent words, lower case, accents stripped), with sublinear term
 frequency ``1 + ln(count)``. Hashing rather than a fitted vocabulary means a row
 depends only on its own text, so records imported later are appended without touching
-the rows already built (:meth:`RankingFeatures.add`).
+the rows already built (:meth:`RankingFeatures.add`). A project's features are kept in
+a cache file between sessions (:mod:`screener.core.ranking_cache`).
 
 The IDF weights and each row's length depend on the whole record set; they are small
 (one float per column and per row) and recomputed on :meth:`add`. The TF-IDF matrix
@@ -23,14 +24,15 @@ record (about 400 per record with a 1,500-character abstract): about 200 MB for
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+# Bump FEATURES_VERSION whenever what a row holds changes (tokens, n-grams, hashing,
+# counting): the feature caches (core/ranking_cache.py) made before are then rebuilt.
+FEATURES_VERSION = 1
 N_FEATURES = 2**20
 NGRAMS = (1, 2)
 MAX_DF = 0.95
@@ -175,33 +177,3 @@ class RankingFeatures:
         raw = np.concatenate([_tf(b) @ v for b in self.blocks]) if self.blocks else np.zeros(0)
         return np.divide(raw, self.norms, out=np.zeros(self.n, dtype=np.float32),
                          where=self.norms > 0)
-
-    # --- persistence ---------------------------------------------------------------
-
-    @staticmethod
-    def key(record_ids: Sequence[int] | np.ndarray, texts_digest: str = "") -> str:
-        """A digest naming a record set (ids in row order), for a feature cache."""
-        h = hashlib.sha256(np.asarray(record_ids, dtype=np.int64).tobytes())
-        h.update(texts_digest.encode())
-        return h.hexdigest()
-
-    def save(self, path: str | Path, key: str) -> None:
-        tf = self.matrix()
-        np.savez(path, key=np.array(key), data=tf.data, indices=tf.indices, indptr=tf.indptr)
-
-    @classmethod
-    def load(cls, path: str | Path, key: str) -> RankingFeatures | None:
-        """The features saved at ``path`` for ``key``; None if missing or stale."""
-        try:
-            with np.load(path, allow_pickle=False) as f:
-                if str(f["key"]) != key:
-                    return None
-                tf = sparse.csr_matrix((f["data"], f["indices"], f["indptr"]),
-                                       shape=(len(f["indptr"]) - 1, N_FEATURES))
-        except (OSError, KeyError, ValueError):
-            return None
-        features = cls()
-        for start in range(0, tf.shape[0], CHUNK):
-            features._append(sparse.csr_matrix(tf[start:start + CHUNK], dtype=np.uint8))
-        features._reweight()
-        return features

@@ -42,8 +42,12 @@ def _rank_share(scores: np.ndarray) -> np.ndarray:
 def _compact(x: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """``x`` restricted to the columns it uses (liblinear's cost grows with the
     number of columns, and hashing gives a million), and those columns."""
-    columns = np.unique(x.indices)
-    local = np.searchsorted(columns, x.indices).astype(np.int32)
+    used = np.zeros(x.shape[1], dtype=bool)
+    used[x.indices] = True
+    columns = np.flatnonzero(used)  # sorted, without sorting the indices (np.unique would)
+    remap = np.zeros(x.shape[1], dtype=np.int32)
+    remap[columns] = np.arange(len(columns), dtype=np.int32)
+    local = remap[x.indices]
     return sparse.csr_matrix((x.data, local, x.indptr), shape=(x.shape[0], len(columns))), columns
 
 

@@ -2,12 +2,14 @@
 hold the window's interpreter lock: the window stays as quick while the model retrains as
 when it does not.
 
-The process keeps the records' texts (read from a project file by the process itself, or
-sent to it) and the model's features (built once, and again only
-when records it has no text for are added). Each ``order`` call sends the labels and the
-candidates as packed 64-bit ids and gets the candidates back, most likely relevant first.
-Every call blocks until answered; the GUI makes them on a worker thread, where waiting on
-the pipe releases the lock.
+The process holds the project's features (``core.ranking_cache``) from ``prepare`` on, across
+every retrain: read from this machine's cache file, brought up to date with the records
+imported since (only their texts are read, from the project file by the process itself, or
+sent by the window for a server project), or built the first time, with progress, and
+cancellable. Each ``order`` call then sends the labels and the candidates as packed 64-bit
+ids and gets the candidates back, most likely relevant first: a training on the labelled
+rows and one sparse product over the held features. Every call blocks until answered; the
+GUI makes them on a worker thread, where waiting on the pipe releases the lock.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+
 from screener.core.child_process import exit_with_parent
-from screener.types import ScreenerError
+from screener.types import Progress, ScreenerError
 
 PACK = 20_000  # ids packed at a time (each step a short hold of the interpreter lock)
 
@@ -46,6 +50,10 @@ def unpack(data: bytes) -> list[int]:
     return out
 
 
+class _Stop(Exception):
+    """The window asked the process to end while it prepared the features."""
+
+
 def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child process
     exit_with_parent("screener-ranking-watch")
     if hasattr(os, "nice"):
@@ -56,12 +64,36 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
     import numpy as np
 
     from screener.core.ranking import Ranker
+    from screener.core.ranking_cache import ProjectFeatures, cache_path, prepared
     from screener.core.services.queue_order import rank_ids
 
-    ids: list[int] = []
-    texts: list[str] = []
-    ranker: Ranker | None = None
+    pf: ProjectFeatures | None = None
     project: Any = None
+    asked: list[Any] = []  # a message that came while preparing (cancel, or None: end)
+    by_window = False  # the texts come from the window (a server project)
+
+    def stop() -> bool:
+        """Whether the window cancelled (asked between parts of the work; while the window sends
+        texts, ``from_window`` reads its messages instead)."""
+        while not asked and not by_window and conn.poll():
+            message = conn.recv()
+            if message is None or message[0] == "cancel":
+                asked.append(message)
+        return bool(asked)
+
+    def from_window(ids: list[int]) -> Iterator[tuple[list[int], list[str]]]:
+        """The texts of ``ids``, sent by the window (a server project)."""
+        conn.send(("need", pack(ids)))
+        while True:
+            message = conn.recv()
+            if message is None or message[0] == "cancel":
+                asked.append(message)
+                yield [], []  # sync asks stop() before the next part, and keeps what it built
+                return
+            if message[0] == "end":
+                return
+            yield unpack(message[1]), message[2]
+
     while True:
         try:
             message = conn.recv()
@@ -71,31 +103,46 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
             return
         kind = message[0]
         try:
-            if kind == "texts":
-                ids += unpack(message[1])
-                texts += message[2]
-                ranker = None
-            elif kind == "read":  # a project file: read the texts here, not in the window's process
-                if project is None:
-                    from screener.core.project import Project
+            if kind == "prepare":  # ("prepare", project file or None, identity, ids, signatures)
+                _, target, identity, ids, sigs = message
+                asked.clear()
+                by_window = target is None
+                before = pf.built if pf is not None else 0
+                if target is not None:  # a project file: read it here, not in the window's process
+                    if project is None:
+                        from screener.core.project import Project
 
-                    project = Project.open(message[1])
-                have = set(ids)
-                wanted = project.queue_order.feature_ids() if message[2] is None else unpack(message[2])
-                read: list[int] = []
-                for part_ids, part_texts in project.queue_order.texts([i for i in wanted if i not in have]):
-                    ids += part_ids
-                    texts += part_texts
-                    read += part_ids
-                    ranker = None
-                conn.send(("read", pack(read)))
+                        project = Project.open(target)
+                    work = project.queue_order.features(stop, pf)
+                else:
+                    work = prepared(cache_path(identity), identity, np.frombuffer(ids, dtype=np.int64),
+                                    np.frombuffer(sigs, dtype=np.uint64), from_window, pf, stop)
+                try:
+                    for item in work:
+                        if isinstance(item, ProjectFeatures):
+                            pf = item
+                        elif target is not None:
+                            conn.send(("progress", item.done, item.total, item.message))
+                except Exception as e:
+                    if not asked:
+                        raise
+                    del e
+                if asked:
+                    if asked[0] is None:
+                        return
+                    conn.send(("cancelled", (pf.built if pf is not None else 0) - before))
+                    continue
+                assert pf is not None
+                conn.send(("ready", pf.ids.tobytes(), pf.built - before))
             elif kind == "order":
-                if ranker is None:
-                    ranker = Ranker(texts)
+                if pf is None:
+                    raise RuntimeError("the features are not prepared")
                 label_ids = np.frombuffer(message[1], dtype=np.int64)
                 labels = dict(zip(label_ids.tolist(), message[2], strict=True))
-                order = rank_ids(ranker, ids, labels, unpack(message[3]))
+                order = rank_ids(Ranker.from_features(pf.features), pf.index(), labels, unpack(message[3]))
                 conn.send(("order", pack(order)))
+            elif kind in ("cancel", "end", "texts"):
+                pass  # late: the work they were for has ended
         except Exception as e:  # said to the window, which keeps its order
             conn.send(("error", f"{type(e).__name__}: {e}"))
 
@@ -106,7 +153,9 @@ class RankingProcess:
     def __init__(self) -> None:
         self._process: Any = None
         self._conn: Connection | None = None
-        self.known: set[int] = set()  # ids whose text the process holds
+        self.known: set[int] = set()  # ids the process holds features for
+        self.prepared = False  # whether it holds the project's features
+        self.built = 0  # records it vectorised from their text (not from the cache), for tests
 
     def _start(self) -> Connection:
         if self._conn is not None and self._process is not None and self._process.is_alive():
@@ -119,6 +168,7 @@ class RankingProcess:
         child.close()
         self._conn = conn
         self.known = set()
+        self.prepared = False
         return conn
 
     def missing(self, ids: Sequence[int]) -> list[int]:
@@ -130,39 +180,87 @@ class RankingProcess:
             out |= set(ids[i:i + PACK]) - self.known
         return sorted(out)
 
-    def add_texts(self, ids: list[int], texts: list[str]) -> None:
+    def prepare(self, service: Any, target: str | None) -> Iterator[Progress]:
+        """Have the process hold the project's features (from its cache file, brought up to date,
+        or built), yielding progress. ``target``: the project file, which the process reads
+        itself; None (a server project): ``service`` (a ``QueueOrderService``) reads the records
+        here and sends them. Closing the generator cancels: the process keeps (and caches) the
+        rows it built, and the next ``prepare`` goes on from there."""
         conn = self._start()
+        identity = service.identity()
+        if target is None:
+            ids, sigs = service.feature_rows()
+            message: tuple[Any, ...] = ("prepare", None, identity, ids.tobytes(), sigs.tobytes())
+        else:
+            message = ("prepare", target, identity, None, None)
+        self._send(conn, message)
+        answered = False
         try:
-            conn.send(("texts", pack(ids), texts))
-        except (OSError, ValueError) as e:
-            self.close()
-            raise ScreenerError(f"the ranking process stopped ({e})") from None
-        self.known.update(ids)
+            while True:
+                answer = self._recv(conn)
+                kind = answer[0]
+                if kind == "progress":
+                    yield Progress(answer[1], answer[2], answer[3])
+                elif kind == "need":
+                    wanted = unpack(answer[1])
+                    done = 0
+                    if wanted:
+                        yield Progress(0, len(wanted), "preparing relevance ranking")
+                    for part_ids, part_texts in service.texts(wanted):
+                        self._send(conn, ("texts", pack(part_ids), part_texts))
+                        done += len(part_ids)
+                        yield Progress(done, len(wanted), "preparing relevance ranking")
+                    self._send(conn, ("end",))
+                elif kind == "ready":
+                    answered = True
+                    self.known = set(np.frombuffer(answer[1], dtype=np.int64).tolist())
+                    self.prepared = True
+                    self.built += int(answer[2])
+                    return
+                elif kind == "error":
+                    answered = True
+                    raise ScreenerError(f"ranking failed: {answer[1]}")
+        finally:
+            if not answered and self._conn is conn:  # cancelled: wait for the process to stop
+                try:
+                    conn.send(("cancel",))
+                    while True:
+                        answer = self._recv(conn)
+                        if answer[0] in ("cancelled", "ready"):
+                            self.built += int(answer[-1])
+                        if answer[0] in ("cancelled", "ready", "error"):
+                            break
+                except ScreenerError:
+                    pass
 
-    def read_texts(self, target: str, ids: Sequence[int] | None = None) -> int:
-        """Have the process read the texts of ``ids`` (None: of every record the features are
-        built from) from the project file ``target`` itself; returns how many it read."""
-        answer = self._ask(("read", target, None if ids is None else pack(ids)))
-        read = unpack(answer[1])
-        self.known.update(read)
-        return len(read)
-
-    def _ask(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
-        conn = self._start()
+    def _send(self, conn: Connection, message: tuple[Any, ...]) -> None:
         try:
             conn.send(message)
+        except (OSError, ValueError):
+            code = self._process.exitcode if self._process is not None else None
+            self.close()
+            raise ScreenerError(f"the ranking process stopped (exit code {code})") from None
+
+    def _recv(self, conn: Connection) -> tuple[Any, ...]:
+        try:
             answer: tuple[Any, ...] = conn.recv()
         except (EOFError, OSError, ValueError):
             code = self._process.exitcode if self._process is not None else None
             self.close()
             raise ScreenerError(f"the ranking process stopped (exit code {code})") from None
+        return answer
+
+    def _ask(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
+        conn = self._start()
+        self._send(conn, message)
+        answer = self._recv(conn)
         if answer[0] == "error":
             raise ScreenerError(f"ranking failed: {answer[1]}")
         return answer
 
     def order(self, labels: dict[int, int], candidates: Sequence[int]) -> list[int]:
         """``candidates`` most likely relevant first (ties in their given order)."""
-        if self._process is None or not self._process.is_alive():  # a new one would know no texts
+        if not self.prepared or self._process is None or not self._process.is_alive():
             code = self._process.exitcode if self._process is not None else None
             self.close()
             raise ScreenerError(f"the ranking process stopped (exit code {code}); it starts again with the "
@@ -174,6 +272,7 @@ class RankingProcess:
     def close(self) -> None:
         conn, process, self._conn, self._process = self._conn, self._process, None, None
         self.known = set()
+        self.prepared = False
         if conn is not None:
             try:
                 conn.send(None)

@@ -21,7 +21,15 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from screener.core.ranking_process import RankingProcess, places
 from screener.core.services.queue_order import TrainingSet, random_order
@@ -121,6 +129,8 @@ class ScreenOrder(QObject):
         self.error = ""
         self._chosen = False
         self._switch: float | None = None  # the interpreter's switch interval, while lowered
+        self.job: Any = None  # the running job (a WorkRunnable)
+        self.progress = ""  # "preparing relevance ranking… 40%" while the features are built
         self.process = RankingProcess()
         weakref.finalize(self, self.process.close)
         view.destroyed.connect(self.process.close)
@@ -129,6 +139,12 @@ class ScreenOrder(QObject):
         self.status = QLabel(view)
         self.status.setAccessibleName(self.tr("What the order rests on"))
         status_layout.insertWidget(0, self.status)
+        self.cancel_button = QPushButton(self.tr("Cancel"), view)
+        self.cancel_button.setToolTip(self.tr("Stop preparing the relevance order (what is built so far is "
+                                              "kept) and go back to file order"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        status_layout.insertWidget(1, self.cancel_button)
         self.bar.chosen.connect(self.set_mode)
         self.bar.leave.connect(view.table.setFocus)
         self.workspace.data_changed.connect(self._data_changed)
@@ -199,11 +215,32 @@ class ScreenOrder(QObject):
             self._switch = sys.getswitchinterval()
             sys.setswitchinterval(min(self._switch, SWITCH_INTERVAL))
         work = self._work(list(self.model.ids), self.mode, self.seed, key, (self.model.loads, len(self.model.edits)))
-        self.workspace.runner.start(work, self._done, self._failed)
+        self.progress = ""
+        self.job = self.workspace.runner.start(work, self._done, self._failed, self._progress, self._cancelled)
         self._say()
+
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        if total > 0 and self.running:
+            self.progress = self.tr("preparing relevance ranking… {percent}%").format(
+                percent=min(100, 100 * done // total))
+            self._say()
+
+    def cancel(self) -> None:
+        """Stop preparing the relevance order (what was built is kept for next time): file order."""
+        if self.job is not None and self.running:
+            self.job.cancel()
+
+    def _cancelled(self) -> None:
+        self._ended()
+        self.pending = False
+        self.set_mode("file")
+        self.bar.say(self.tr("Relevance ranking cancelled; the features built so far are kept, so choosing "
+                             "Relevance again goes on from there."))
 
     def _ended(self) -> None:
         self.running = False
+        self.job = None
+        self.progress = ""
         if self._switch is not None:
             sys.setswitchinterval(self._switch)
             self._switch = None
@@ -219,19 +256,13 @@ class ScreenOrder(QObject):
         training = service.training_set(key[0], key[1] or None)
         if not training.ready:
             return Ranked(mode, key, None, None, training)
-        project = self.view.project
-        if project.store.is_sqlite:  # the ranking process reads the file itself
-            if not self.process.known:
-                self.process.read_texts(project.target)
-            else:
-                missing = self.process.missing([*ids, *training.labels])
-                if missing:
-                    self.process.read_texts(project.target, missing)
-        else:
-            wanted = service.feature_ids() if not self.process.known else [*ids, *training.labels]
-            for part_ids, part_texts in service.texts(self.process.missing(wanted)):
-                self.process.add_texts(part_ids, part_texts)
-                yield Progress(0, 0, "reading texts")
+        process = self.process
+        if not process.prepared or process.missing([*ids, *training.labels]):
+            # the first time, or records imported since: the features from the cache file,
+            # updated, or built (with progress; Cancel keeps what was built for next time)
+            project = self.view.project
+            yield from process.prepare(service, project.target if project.store.is_sqlite else None)
+            process.known.update(ids, training.labels)  # asked once, even for a record without text
         order = self.process.order(training.labels, ids)
         return self._catch_up(Ranked(mode, key, order, places(order), training), token)
 
@@ -302,6 +333,7 @@ class ScreenOrder(QObject):
     def _say(self) -> None:
         self.bar.say(self.list_note())
         self.status.setText(self.status_text())
+        self.cancel_button.setVisible(bool(self.progress))
 
     def list_note(self) -> str:
         """What the list says about its order (why it is not ranked, when it is not)."""
@@ -338,6 +370,8 @@ class ScreenOrder(QObject):
             return self.tr("file order")
         if self.mode == "random":
             return self.tr("random order (seed {seed})").format(seed=self.seed)
+        if self.progress:
+            return self.progress
         t = self.training
         if t is None:
             return self.tr("preparing the relevance order…")

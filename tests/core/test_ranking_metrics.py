@@ -125,18 +125,3 @@ def test_features_extended_on_import_match_features_built_at_once(
     assert np.allclose(grown.idf, whole.idf) and np.allclose(grown.norms, whole.norms)
     labels = {0: 1, 1: 0, 5: 0}
     assert Ranker.from_features(grown).rank(labels) == Ranker.from_features(whole).rank(labels)
-
-
-def test_saved_features_load_only_for_their_record_set(
-    sample: tuple[list[str], list[int]], tmp_path: Path
-) -> None:
-    texts, _ = sample
-    features = RankingFeatures(texts[:50])
-    key = RankingFeatures.key(list(range(50)))
-    path = tmp_path / "features.npz"
-    features.save(path, key)
-    loaded = RankingFeatures.load(path, key)
-    assert loaded is not None and (loaded.matrix() != features.matrix()).nnz == 0
-    assert np.allclose(loaded.norms, features.norms)
-    assert RankingFeatures.load(path, RankingFeatures.key(list(range(51)))) is None
-    assert RankingFeatures.load(tmp_path / "missing.npz", key) is None

@@ -185,3 +185,28 @@ def test_each_reviewer_finds_the_order_they_chose_last_time(qtbot, make_screen_p
     assert again.model.ids == random_order(list(range(1, 21)), 1)
     again.workspace.reviewer = "ben"  # ben never chose: file order
     assert again.order.mode == "file" and again.model.ids == list(range(1, 21))
+
+
+def test_the_first_ranking_shows_its_progress_and_cancel_keeps_what_was_built(
+        qtbot, make_screen_project, open_view) -> None:  # type: ignore[no-untyped-def]
+    titles = [r.title for r in kitchenham()]
+    project = make_screen_project([f"{titles[i % 300]} (study {i})" for i in range(5000)])
+    project.screening.decide(1, "ana", "include", "title_abstract")
+    project.screening.decide(2, "ana", "exclude", "title_abstract")
+    view = open_view(project)
+    view.order.set_mode("relevance")
+    # the features are read and built in parts of 2,000 records, the status line says how far
+    qtbot.waitUntil(lambda: view.order.status.text().startswith("preparing relevance ranking… "), timeout=60_000)
+    assert view.order.cancel_button.isVisible()
+    qtbot.mouseClick(view.order.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.order.running, timeout=60_000)
+    assert view.order.mode == "file" and view.order.bar.combo.currentText() == "File order"
+    assert view.order.status.text() == "file order" and not view.order.cancel_button.isVisible()
+    assert view.order.bar.note.text().startswith("Relevance ranking cancelled")
+    assert view.model.ids == list(range(3, 5001))
+    assert 0 < view.order.process.built < 5000  # cancelled part way
+    view.order.set_mode("relevance")
+    with qtbot.waitSignal(view.order.applied, timeout=120_000):
+        pass
+    assert view.order.process.built == 5000  # then the rest only, not all again
+    assert view.order.status.text() == "ranked by relevance · trained on 2 decisions (1 include)"

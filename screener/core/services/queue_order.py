@@ -21,16 +21,21 @@ or an import does not reshuffle the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
 
 from screener.core.services.base import Service, get_reviewer
 from screener.core.services.screening import check_stage
-from screener.store.models import Decision, Project, Record, StageStatus
-from screener.types import ScreenerError, Stage, Status
+from screener.store.models import Decision, Project, Record, SourceFile, StageStatus
+from screener.types import Progress, ScreenerError, Stage, Status
+
+if TYPE_CHECKING:
+    from screener.core.ranking_cache import ProjectFeatures
 
 ORDERS = ("relevance", "file", "random")
 TEXT_CHUNK = 2000  # records' texts read (and sent to the ranking process) at a time
@@ -134,6 +139,44 @@ class QueueOrderService(Service):
                     StageStatus.status != Status.DUPLICATE.value)
                 .order_by(StageStatus.record_id)))
 
+    def identity(self) -> str:
+        """What names this project for its feature cache: the file's full path, or the server's
+        URL (without a password) for a team project."""
+        if self.store.is_sqlite:
+            return "sqlite:" + str(Path(self.store.target).resolve())
+        from screener.core.connection import without_password
+
+        return "server:" + without_password(str(self.store.target))
+
+    def feature_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The records the features are built from (``feature_ids``) and their signatures
+        (``ranking_cache.signatures``: source file and position, so a reused id is noticed)."""
+        from screener.core.ranking_cache import signatures
+
+        with self.reading() as s:
+            files = dict(s.execute(select(SourceFile.id, SourceFile.sha256)).all())
+            rows = s.execute(
+                select(StageStatus.record_id, Record.file_id, Record.position)
+                .join(Record, Record.id == StageStatus.record_id)
+                .where(StageStatus.stage == Stage.TITLE_ABSTRACT.value,
+                       StageStatus.status != Status.DUPLICATE.value)
+                .order_by(StageStatus.record_id)).all()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        digests = [files.get(r[1], "") for r in rows]
+        positions = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+        return ids, signatures(digests, positions)
+
+    def features(self, stop: Callable[[], bool] = lambda: False,
+                 held: ProjectFeatures | None = None) -> Iterator[Progress | ProjectFeatures]:
+        """The model's features of this project: from ``held`` or this machine's cache file,
+        brought up to date (records imported since are added, not everything rebuilt) and
+        saved. Yields progress, and last the features (``ranking_cache.prepared``)."""
+        from screener.core.ranking_cache import cache_path, prepared
+
+        ids, sigs = self.feature_rows()
+        identity = self.identity()
+        yield from prepared(cache_path(identity), identity, ids, sigs, self.texts, held, stop)
+
     def texts(self, ids: Sequence[int], chunk: int = TEXT_CHUNK) -> Iterator[tuple[list[int], list[str]]]:
         """The text the model reads for each record, ``chunk`` records at a time."""
         from screener.core.ranking import record_text
@@ -159,20 +202,19 @@ class QueueOrderService(Service):
             return list(ids), training
         from screener.core.ranking import Ranker
 
-        feature_ids: list[int] = []
-        texts: list[str] = []
-        for part_ids, part_texts in self.texts(sorted(set(self.feature_ids()) | set(ids) | set(training.labels))):
-            feature_ids += part_ids
-            texts += part_texts
-        return rank_ids(Ranker(texts), feature_ids, training.labels, ids), training
+        pf = None
+        for item in self.features():
+            if not isinstance(item, Progress):
+                pf = item
+        assert pf is not None
+        return rank_ids(Ranker.from_features(pf.features), pf.index(), training.labels, ids), training
 
 
-def rank_ids(ranker, feature_ids: Sequence[int], labels: dict[int, int],  # type: ignore[no-untyped-def]
+def rank_ids(ranker, index: dict[int, int], labels: dict[int, int],  # type: ignore[no-untyped-def]
              candidates: Sequence[int]) -> list[int]:
     """``candidates`` (record ids) most likely relevant first, ties in their given order;
-    ``ranker`` was built from the texts of ``feature_ids`` in that order. A candidate the
-    ranker has no text for goes last."""
-    index = {rid: i for i, rid in enumerate(feature_ids)}
+    ``index`` maps a record id to its row in the ranker's features. A candidate the ranker
+    has no row for goes last."""
     known = [rid for rid in candidates if rid in index]
     unknown = [rid for rid in candidates if rid not in index]
     cand = np.fromiter((index[rid] for rid in known), dtype=np.int64, count=len(known))

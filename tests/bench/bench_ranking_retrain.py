@@ -1,0 +1,193 @@
+"""The window's relevance path at 100,000 records, without the window: the ranking process
+(``core.ranking_process``) on the project bench_screening.py builds, as ``ScreenOrder`` uses it.
+
+Run by hand (pytest does not collect it):
+
+    .venv/bin/python tests/bench/bench_ranking_retrain.py [--records 100000] [--repeats 5]
+
+Measured, in one run, wall time as the window waits for it (worker thread: pack the labels
+and candidates, the process trains and re-ranks, the order comes back and is indexed):
+
+* the first ranking with no cache (records read, features built and saved);
+* each retrain + re-rank with 500 and with 5,000 decisions (5 % includes), median and max,
+  wall and CPU time (the CPU time of both processes is what the wall time would be on a
+  quiet machine: the work is single-threaded);
+* the first ranking of a new process (the project opened again): the cache file read and checked;
+* then an import of 1,000 records: only they are read and appended (and the file saved);
+* the ranking process's peak RSS (VmHWM);
+* reference, same run: the same model in this process on the same features (no process, no
+  pipe, no ids), so the ratio is what the process costs; and the CPU's time for a fixed
+  numpy sort, to compare runs on a shared machine.
+
+Prints the CPU model, the load average at the start and at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.machine_info import cpu_model  # noqa: E402
+
+CACHE = Path(os.environ.get("SCREENER_BENCH_CACHE", "/tmp/screener-bench"))
+
+
+def vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """A process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(path: Path, repeats: int) -> None:  # noqa: PLR0915
+    import numpy as np
+
+    from screener.core.project import Project
+    from screener.core.ranking import Ranker
+    from screener.core.ranking_process import RankingProcess, places
+    from screener.core.services.queue_order import rank_ids
+
+    print(f"CPU {cpu_model()} × {os.cpu_count()} · load average at the start {load()}")
+    project = Project.open(path)
+    service = project.queue_order
+    ids = service.feature_ids()
+    rows: list[tuple[str, str, str]] = []
+
+    def timed_prepare(process: RankingProcess) -> float:
+        t = time.perf_counter()
+        for _ in process.prepare(service, str(path)):
+            pass
+        return time.perf_counter() - t
+
+    process = RankingProcess()
+    first = timed_prepare(process)
+    built = process.built
+    rows.append(("first ranking, no cache: read, build, save the features", f"{first:.1f} s",
+                 f"{built:,} records built"))
+    rng = random.Random(2)
+    retrains: dict[int, list[float]] = {}
+    labelled: dict[int, dict[int, int]] = {}
+    for decided in (500, 5000):
+        sample = rng.sample(ids, decided)
+        labels = {rid: int(k % 20 == 0) for k, rid in enumerate(sample)}
+        labelled[decided] = labels
+        candidates = [rid for rid in ids if rid not in labels]
+        times, cpus = [], []
+        pid = process._process.pid
+        for _ in range(repeats):
+            t, c = time.perf_counter(), cpu_s(pid) + time.process_time()
+            order = process.order(labels, candidates)
+            places(order)
+            times.append(time.perf_counter() - t)
+            cpus.append(cpu_s(pid) + time.process_time() - c)
+        retrains[decided] = times
+        assert len(order) == len(candidates)
+        rows.append((f"retrain + re-rank {len(candidates):,} records, {decided:,} decisions",
+                     f"median {statistics.median(times):.2f} s · max {max(times):.2f} s", "< 2 s"))
+        rows.append(("  CPU time of it (both processes; ~ the wall time on a quiet machine)",
+                     f"median {statistics.median(cpus):.2f} s · max {max(cpus):.2f} s", ""))
+    peak = vm_hwm_mb(process._process.pid)
+    process.close()
+    again = RankingProcess()
+    reopened = timed_prepare(again)
+    rows.append(("first ranking after reopening: the cache file read and checked", f"{reopened:.1f} s",
+                 f"{again.built} records built"))
+    t = time.perf_counter()
+    again.order(labelled[500], [rid for rid in ids if rid not in labelled[500]])
+    rows.append(("  then the first retrain (500 decisions)", f"{time.perf_counter() - t:.2f} s", ""))
+    from tests.factories import add_batch, make_record
+
+    (path.parent / "more.ris").write_text("an export imported later\n", encoding="utf-8")
+    add_batch(project, [make_record(i, title=f"Peer support trial {i} in community mental health")
+                        for i in range(1, 1001)], file_name="more.ris")
+    before = again.built
+    t = time.perf_counter()
+    for _ in again.prepare(service, str(path)):
+        pass
+    rows.append(("an import of 1,000 records: they are read and appended, saved", f"{time.perf_counter() - t:.1f} s",
+                 f"{again.built - before:,} records built"))
+    ids = service.feature_ids()
+    peak = max(peak, vm_hwm_mb(again._process.pid))
+    again.close()
+    rows.append(("ranking process peak RSS", f"{peak:.0f} MB", "< 500 MB"))
+
+    # reference: the same model in this process on the same features
+    from screener.core.ranking_cache import cache_path
+    from screener.core.ranking_cache import load as load_cache
+
+    pf = load_cache(cache_path(service.identity()), service.identity())
+    index = pf.index()
+    ranker = Ranker.from_features(pf.features)
+    for decided in (500, 5000):
+        labels = labelled[decided]
+        candidates = [rid for rid in ids if rid not in labels]
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            rank_ids(ranker, index, labels, candidates)
+            times.append(time.perf_counter() - t)
+        med = statistics.median(times)
+        rows.append((f"reference: the same retrain in this process, {decided:,} decisions",
+                     f"median {med:.2f} s", f"process / reference ×{statistics.median(retrains[decided]) / med:.2f}"))
+    sort_ref = []
+    x = np.random.default_rng(1).random(2_000_000)
+    for _ in range(5):
+        t = time.perf_counter()
+        np.sort(x)
+        sort_ref.append(time.perf_counter() - t)
+    rows.append(("reference: numpy sort of 2M floats (machine speed)", f"{1000 * statistics.median(sort_ref):.0f} ms", ""))
+    project.close()
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(f"\n{len(ids):,} records; medians of {repeats} retrains\n")
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    print(f"\nload average at the end {load()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure, args.repeats)
+        return
+    cached = CACHE / f"bench-{args.records}.screener"
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        here = Path(__file__).with_name("bench_screening.py")
+        subprocess.run([sys.executable, str(here), "--build", str(cached), "--records", str(args.records)], check=True)
+    work = CACHE / f"run-retrain-{os.getpid()}" / cached.name
+    work.parent.mkdir(parents=True)
+    try:
+        for suffix in ("", "-wal"):
+            if Path(str(cached) + suffix).exists():
+                shutil.copy2(str(cached) + suffix, str(work) + suffix)
+        env = {**os.environ, "SCREENER_CACHE_DIR": str(work.parent / "features")}
+        subprocess.run([sys.executable, __file__, "--measure", str(work), "--repeats", str(args.repeats)],
+                       check=True, env=env)
+    finally:
+        shutil.rmtree(work.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
