@@ -78,4 +78,6 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
 
 def user_cache_dir() -> Path:
     """Where caches that can be rebuilt go (not created here)."""
+    import platformdirs  # here: a command that never needs it starts without it
+
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
