@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,9 @@ PG_SEARCH_EXPR = (
     "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(abstract, '') || ' ' "
     "|| coalesce(cast(authors as text), '') || ' ' || coalesce(cast(keywords as text), ''))"
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def index_records(s: Session, rows: Iterable[tuple[int, str, str, Sequence[str], Sequence[str]]]) -> None:
@@ -73,6 +76,8 @@ def matching_ids(s: Session, query: str) -> np.ndarray | None:
     """The ids of every record matching ``query`` (as ``matching_ids_sql``), in no order, as
     an array of int64; None for an empty query. SQLite hands them over as one string (one
     row, parsed in C), not a row per record: 50,000 hits cost a few milliseconds."""
+    import numpy as np  # here: a command that never sorts or searches starts without it
+
     found = matching_ids_sql(s, query)
     if found is None:
         return None

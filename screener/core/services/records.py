@@ -6,9 +6,8 @@ import gc
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
@@ -38,6 +37,9 @@ from screener.store.search import matching_ids, matching_ids_sql
 from screener.types import ScreenerError, Stage, Status
 
 VIEWS = ("my_queue", "all")
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def in_my_queue(reviewer_id: int, stage: str) -> tuple[Any, ...]:
@@ -125,6 +127,8 @@ SQLITE_SORTS = {  # as the sort indexes of migration 0006 hold them (SQLite's lo
 def in_sort_order(s: Session, ids: Sequence[int], sort: str, descending: bool) -> list[int]:
     """``ids`` (a list) in the order of a record field, ties in record order, read from that
     field's index: every record's id in that order, of which those in the list are kept."""
+    import numpy as np  # here: a command that never sorts or searches starts without it
+
     sqlite = s.get_bind().dialect.name == "sqlite"
     key = SQLITE_SORTS[sort] if sqlite else SORTS[sort]
     order = select(Record.id).order_by(key.desc() if descending else key, Record.id)
