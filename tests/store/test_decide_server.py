@@ -16,7 +16,6 @@ import pytest
 from screener.core.project import Project
 from screener.core.services import decide_server, screening
 from screener.types import ConnectionLost
-from tests.factories import add_batch, make_record
 from tests.pg import PostgresServer, pg_bin_dir
 from tests.team import Team, strict_team
 
