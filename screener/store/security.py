@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from screener.store import policies as stopping  # the rules of the stopping tables
 from screener.store.models import Base
-from screener.store.server_functions import install_functions  # status rules, one-statement decision
+from screener.store.server_functions import install_functions  # status SQL, screener_decide
 
 # Others' events that every role may read: none carries a decision or a note.
 PUBLIC_EVENT_KINDS = (
