@@ -11,8 +11,8 @@ strict; ``--old`` decisions per client, fewer, since it is slower). Reviewers wo
 on the same records, in their own random orders, so pairs collide on records all the time.
 
 Reports throughput, median / p95 / p99 latency per decision, against one client alone on
-an idle server (the ratio says what the load costs); the round trips per decision (statements,
-pool pings, BEGIN/COMMIT); the CPU each decision costs (client processes and server), the
+an idle server (the ratio says what the load costs); the round trips per decision (statements
+and BEGIN/COMMIT; no pool ping, see store/liveness.py); the CPU each decision costs (client processes and server), the
 load average, and what the server's backends were doing (sampled: running, or waiting on a
 lock, a light-weight lock or the client). The machine has 2 cores shared with others, so
 8 clients + their 8 backends queue for CPU: the CPU per decision says what 2 idle cores
@@ -72,7 +72,6 @@ def client(url: str, reviewer: str, plan: list[tuple[int, str]], fast: bool, go,
         trips = Counter[str]()
         engine = p.store.WriteSession.kw["bind"]
         event.listen(engine, "before_cursor_execute", lambda *_a: trips.update(["statement"]))
-        event.listen(engine, "checkout", lambda *_a: trips.update(["ping"]))  # pool_pre_ping
         event.listen(engine, "commit", lambda *_a: trips.update(["begin", "commit"]))
         go.wait()
         times = []

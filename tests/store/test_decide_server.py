@@ -17,7 +17,7 @@ from screener.core.project import Project
 from screener.core.services import decide_server, screening
 from screener.types import ConnectionLost
 from tests.pg import PostgresServer, pg_bin_dir
-from tests.team import Team, strict_team
+from tests.team import Team, strict_team, superuser
 
 # (reviewer, record, decision, note): a conflict, a change of mind, agreement, maybe, a note
 # with a control character; then a resolution, a change of mind that reopens it, an undo,
@@ -150,3 +150,18 @@ def test_a_decision_while_the_server_is_stopped_is_reported_not_saved(tmp_path: 
                                                                                         (3, "exclude")]
     finally:
         server.stop()
+
+
+def test_a_connection_the_server_closed_is_replaced_before_anything_is_sent(
+        postgres: PostgresServer, tmp_path: Path) -> None:
+    """No ping before each unit of work (store/liveness.py): a pooled connection whose backend
+    the server ended is seen closed at checkout, and the decision goes on a new one."""
+    team = strict_team(postgres, tmp_path, reviewers=REVIEWERS)
+    with team.open("ana") as ana:
+        ana.screening.decide(1, team["ana"], "include")
+        with superuser(postgres) as su:
+            ended = su.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = %s AND usename = %s", (team.database, team["ana"])).fetchall()
+        assert ended and all(ok for (ok,) in ended)
+        ana.screening.decide(2, team["ana"], "exclude")  # no error: a new connection
+        assert [d.decision for d in ana.screening.decisions_of(2)] == ["exclude"]
