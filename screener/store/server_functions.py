@@ -36,10 +36,15 @@ def status_function(s: str) -> str:
     path = _path(s)
     return f"""
 CREATE OR REPLACE FUNCTION {s}.screener_refresh_status(p_ids integer[], p_stage text)
-RETURNS void LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER {path} SET plan_cache_mode = auto AS $fn$
 DECLARE
   req integer;
 BEGIN
+  -- For a few records (a decision: one) the plan made once is right, and planning the
+  -- statement below again at every call took five times as long as running it; for many
+  -- (a change of the project's settings) a plan for the records at hand is better.
+  PERFORM pg_catalog.set_config('plan_cache_mode', CASE WHEN pg_catalog.cardinality(p_ids) <= 16
+    THEN 'force_generic_plan' ELSE 'force_custom_plan' END, true);
   SELECT CASE WHEN p_stage = 'title_abstract' THEN reviewers_per_record_ta
               ELSE reviewers_per_record_ft END INTO req FROM {s}.project WHERE id = 1;
   req := greatest(1, coalesce(req, 1));
