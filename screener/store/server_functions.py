@@ -24,7 +24,11 @@ change here reaches every project with the next migration.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 
 def _path(s: str) -> str:
@@ -164,3 +168,36 @@ def install_functions(conn: Connection) -> None:
     s = conn.dialect.identifier_preparer.quote(schema)
     conn.exec_driver_sql(status_function(s))
     conn.exec_driver_sql(decide_function(s))
+
+
+DECIDE = "SELECT screener_decide(%s, %s, %s, %s)"
+
+
+def call_decide(engine: Engine, record_id: int, reviewer: str, decision: str, note: str) -> datetime | None:
+    """``screener_decide`` in a transaction of its own: one round trip on a pooled connection
+    (checked alive at checkout, store/liveness.py), straight through the driver: SQLAlchemy's
+    statement machinery cost more of the client's CPU than the rest of a decision. Errors
+    come out as SQLAlchemy's (``DBAPIError``), as from any other statement, and a
+    connection that broke is not put back in the pool."""
+    import psycopg
+
+    try:
+        raw = engine.raw_connection()  # connecting fails with the driver's own error
+    except psycopg.Error as e:
+        raise DBAPIError.instance(DECIDE, None, e, psycopg.Error, connection_invalidated=True) from e
+    driver: Any = raw.driver_connection
+    try:
+        driver.autocommit = True
+        try:
+            row = driver.execute(DECIDE, (record_id, reviewer, decision, note), prepare=True).fetchone()
+        finally:
+            if not driver.broken:
+                driver.autocommit = False
+    except psycopg.Error as e:
+        broken = bool(driver.broken)
+        if broken:
+            raw.invalidate(e)
+        raise DBAPIError.instance(DECIDE, None, e, psycopg.Error, connection_invalidated=broken) from e
+    finally:
+        raw.close()
+    return None if row is None else row[0]

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import text
-
 from screener.store.engine import Store
 from screener.store.identity import identity_of
+from screener.store.server_functions import call_decide
 from screener.text import has_controls, strip_controls
 
-DECIDE = text("SELECT screener_decide(:record_id, :reviewer, :decision, :note)")
 ENABLED = True  # tests/bench/bench_team_load.py turns it off to measure the general way
 
 
@@ -42,8 +40,5 @@ def decide_on_server(store: Store, record_id: int, reviewer: str, decision: str,
         return None  # the general way refuses, saying who this login is
     if has_controls(note):  # as the ORM's flush does for every row (store.clean_text)
         note = strip_controls(note)
-    engine = store.WriteSession.kw["bind"]
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        at = conn.execute(DECIDE, {"record_id": record_id, "reviewer": reviewer, "decision": decision,
-                                   "note": note}).scalar()
+    at = call_decide(store.WriteSession.kw["bind"], record_id, reviewer, decision, note)
     return None if at is None else (at, "")
