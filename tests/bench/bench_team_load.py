@@ -73,6 +73,13 @@ def client(url: str, reviewer: str, plan: list[tuple[int, str]], fast: bool, go,
         engine = p.store.WriteSession.kw["bind"]
         event.listen(engine, "before_cursor_execute", lambda *_a: trips.update(["statement"]))
         event.listen(engine, "commit", lambda *_a: trips.update(["begin", "commit"]))
+        real_call = decide_server.call_decide  # the one statement, straight through the driver
+
+        def counted_call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            trips.update(["screener_decide"])
+            return real_call(*args, **kwargs)
+
+        decide_server.call_decide = counted_call  # type: ignore[assignment]
         go.wait()
         times = []
         start, cpu = time.perf_counter(), time.process_time()
