@@ -8,6 +8,7 @@ decision made while the server is stopped is reported as not saved, never lost i
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import psycopg
@@ -162,6 +163,10 @@ def test_a_connection_the_server_closed_is_replaced_before_anything_is_sent(
         with superuser(postgres) as su:
             ended = su.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                "WHERE datname = %s AND usename = %s", (team.database, team["ana"])).fetchall()
-        assert ended and all(ok for (ok,) in ended)
+            assert ended and all(ok for (ok,) in ended)
+            deadline = time.monotonic() + 30  # the backends have gone (their sockets closed)
+            while su.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
+                             (team.database, team["ana"])).fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.01)
         ana.screening.decide(2, team["ana"], "exclude")  # no error: a new connection
         assert [d.decision for d in ana.screening.decisions_of(2)] == ["exclude"]
