@@ -29,6 +29,7 @@ from sqlalchemy.orm import sessionmaker
 
 from screener.paths import path_problem
 from screener.store import revisions
+from screener.store.liveness import check_alive
 from screener.store.sqlite_file import (
     WRITABLE,
     DiskFullError,
@@ -128,7 +129,9 @@ def make_engine(target: str | Path, *, writer: bool = False, password: str | Non
             folder = Path(target).expanduser().resolve().parent
             event.listen(engine, "handle_error", lambda context: _disk_full(context, target, folder))
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url, password))
+    engine = create_engine(url, connect_args=pg_connect_args(url, password))
+    event.listen(engine, "checkout", check_alive)  # instead of pool_pre_ping's round trip (store/liveness.py)
+    return engine
 
 
 def _disk_full(context: ExceptionContext, target: str, folder: Path) -> None:

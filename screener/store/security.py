@@ -14,7 +14,8 @@ Who is who:
 
 ``stage_status`` cannot be computed by a reviewer (it cannot read the others' decisions),
 so on a strict project triggers keep it, running as the owner (SECURITY DEFINER, with a
-fixed ``search_path``) with the same rules as ``core.screening_rules.stage_outcome``.
+fixed ``search_path``) with the same rules as ``core.screening_rules.stage_outcome``
+(``screener_refresh_status``, in store/server_functions.py with the one-statement decision).
 Every statement here is idempotent: ``install`` runs when a project becomes strict and
 again after every migration, so that new tables and functions are covered.
 """
@@ -27,6 +28,7 @@ from sqlalchemy import Connection
 
 from screener.store import policies as stopping  # the rules of the stopping tables
 from screener.store.models import Base
+from screener.store.server_functions import install_functions  # status SQL, screener_decide
 
 # Others' events that every role may read: none carries a decision or a note.
 PUBLIC_EVENT_KINDS = (
@@ -95,61 +97,6 @@ def _functions(s: str) -> list[str]:
     not_owner = (f"NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
                  f"WHERE c.oid = '{s}.project'::regclass), 'MEMBER')")
     return [
-        # The status of records at a stage, by the rules of core.screening_rules.stage_outcome.
-        f"""
-CREATE OR REPLACE FUNCTION {s}.screener_refresh_status(p_ids integer[], p_stage text)
-RETURNS void LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
-DECLARE
-  req integer;
-BEGIN
-  SELECT CASE WHEN p_stage = 'title_abstract' THEN reviewers_per_record_ta
-              ELSE reviewers_per_record_ft END INTO req FROM {s}.project WHERE id = 1;
-  req := greatest(1, coalesce(req, 1));
-  -- Whoever decides on the same record waits here, then counts this decision too.
-  PERFORM 1 FROM {s}.stage_status WHERE stage = p_stage AND record_id = ANY(p_ids)
-    ORDER BY record_id FOR UPDATE;
-  INSERT INTO {s}.stage_status AS ss (record_id, stage, status, reason, n_decisions)
-  SELECT r.id, p_stage,
-         CASE WHEN r.duplicate_of IS NOT NULL THEN 'duplicate'
-              WHEN p_stage = 'full_text' AND rt.retrieved = false THEN 'not_retrieved'
-              WHEN res.decision = 'include' THEN 'included'
-              WHEN res.decision IS NOT NULL THEN 'excluded'
-              WHEN coalesce(v.n, 0) < greatest(req, a.n) THEN 'undecided'
-              WHEN v.n_include = v.n THEN 'included'
-              WHEN v.n_exclude = v.n AND NOT (p_stage = 'full_text' AND v.n_reasons > 1)
-                THEN 'excluded'
-              ELSE 'conflict' END,
-         CASE WHEN r.duplicate_of IS NOT NULL THEN ''
-              WHEN p_stage = 'full_text' AND rt.retrieved = false THEN ''
-              WHEN res.decision = 'include' THEN ''
-              WHEN res.decision IS NOT NULL THEN res.reason
-              WHEN coalesce(v.n, 0) < greatest(req, a.n) THEN ''
-              WHEN v.n_exclude = v.n AND NOT (p_stage = 'full_text' AND v.n_reasons > 1)
-                THEN v.first_reason
-              ELSE '' END,
-         coalesce(v.n, 0)
-  FROM {s}.record r
-  LEFT JOIN {s}.resolution res ON res.record_id = r.id AND res.stage = p_stage
-  LEFT JOIN {s}.retrieval rt ON rt.record_id = r.id
-  LEFT JOIN LATERAL (
-    SELECT count(*) AS n,
-           count(*) FILTER (WHERE d.decision = 'include') AS n_include,
-           count(*) FILTER (WHERE d.decision = 'exclude') AS n_exclude,
-           count(DISTINCT d.reason) AS n_reasons,
-           (array_agg(d.reason ORDER BY rv.name COLLATE "C"))[1] AS first_reason
-    FROM {s}.decision d JOIN {s}.reviewer rv ON rv.id = d.reviewer_id
-    WHERE d.record_id = r.id AND d.stage = p_stage
-  ) v ON true
-  -- a record assigned to more reviewers (the calibration overlap) waits for them all
-  LEFT JOIN LATERAL (
-    SELECT count(*) AS n FROM {s}.assignment a WHERE a.record_id = r.id AND a.stage = p_stage
-  ) a ON true
-  WHERE r.id = ANY(p_ids)
-  ON CONFLICT (record_id, stage) DO UPDATE
-    SET status = EXCLUDED.status, reason = EXCLUDED.reason, n_decisions = EXCLUDED.n_decisions
-    WHERE (ss.status, ss.reason, ss.n_decisions)
-          IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.reason, EXCLUDED.n_decisions);
-END $fn$""",
         # After a decision changes: reopen a resolved conflict whose decision or reason
         # changed (as core.services.screening does), then refresh the status.
         f"""
@@ -410,6 +357,7 @@ def install(conn: Connection) -> list[str]:
     schema = _schema(conn)
     s = _q(conn, schema)
     run = conn.exec_driver_sql
+    install_functions(conn)
     for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_retrieval",
@@ -447,10 +395,12 @@ def install(conn: Connection) -> list[str]:
 
 
 def after_migrate(conn: Connection) -> None:
-    """After migrations on a strict server project: bring its security up to date, so that
-    tables and columns the migrations added are covered (and nothing else is opened)."""
+    """After migrations on a server project: bring its functions up to date and, on a strict
+    one, its security, so that tables and columns the migrations added are covered (and
+    nothing else is opened)."""
     if conn.dialect.name != "postgresql":
         return
+    install_functions(conn)  # every server project's (store/server_functions.py)
     if conn.exec_driver_sql("SELECT to_regclass('project') IS NOT NULL").scalar() and \
             conn.exec_driver_sql("SELECT strict FROM project WHERE id = 1").scalar():
         install(conn)

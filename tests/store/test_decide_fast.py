@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from screener.core.project import Project
-from screener.core.services import screening
+from screener.core.services import decide_server, screening
 from screener.store.models import Decision, Event, Reviewer, StageStatus
 from screener.types import ScreenerError
 from tests.factories import add_batch, make_record, new_project
@@ -47,6 +47,7 @@ def _other_target(target: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 def test_the_fast_decision_leaves_the_rows_the_general_way_leaves(
         project_target: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decide_server, "ENABLED", False)  # on a server, decide_fast is what follows it
     fast = _project(project_target, tmp_path)
     used = []
     real = screening.decide_title_abstract

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from screener.core.services.base import Service, get_reviewer, log_event, now
+from screener.core.services.base import Service, connection_errors, get_reviewer, log_event, now
 from screener.core.services.decide_fast import decide_title_abstract
+from screener.core.services.decide_server import decide_on_server
 from screener.core.services.status import lock_records, recompute
 from screener.core.services.team import check_acting_as
 from screener.core.services.undo_fast import undo_title_abstract
@@ -121,6 +122,11 @@ class ScreeningService(Service):
         """Record one reviewer's decision; committed before this returns."""
         stage = check_stage(stage)
         check_choice(decision)
+        if stage == Stage.TITLE_ABSTRACT.value:  # on a server: one statement (core.services.decide_server)
+            with connection_errors(self.store):
+                done = decide_on_server(self.store, record_id, reviewer, decision, reason, note)
+            if done is not None:
+                return DecisionInfo(record_id, reviewer, stage, decision, done[1], note, done[0].isoformat())
         with self.writing() as s:
             fast = decide_title_abstract(s, record_id, reviewer, decision, reason, note) \
                 if stage == Stage.TITLE_ABSTRACT.value else None
