@@ -31,6 +31,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+# Bumped whenever the vectoriser settings below change what a row holds, so a feature
+# cache saved by an older version (its key includes this) is rebuilt, not misread.
+FEATURES_VERSION = 1
 N_FEATURES = 2**20
 NGRAMS = (1, 2)
 MAX_DF = 0.95
@@ -170,18 +173,26 @@ class RankingFeatures:
         return sub
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
-        """``x_i . weights`` for every normalised TF-IDF row ``x_i``."""
-        v = self.idf * weights.astype(np.float32)
-        raw = np.concatenate([_tf(b) @ v for b in self.blocks]) if self.blocks else np.zeros(0)
-        return np.divide(raw, self.norms, out=np.zeros(self.n, dtype=np.float32),
-                         where=self.norms > 0)
+        """``x_i . weights`` for every normalised TF-IDF row ``x_i``.
+
+        ``weights``: one vector (a score per row) or a column per model (a score per
+        row and model, all in one pass over the stored counts)."""
+        w = weights.astype(np.float32)
+        v = self.idf[:, None] * w if w.ndim == 2 else self.idf * w
+        shape = (self.n, *w.shape[1:])
+        if not self.blocks:
+            return np.zeros(shape, dtype=np.float32)
+        raw = np.concatenate([_tf(b) @ v for b in self.blocks])
+        norms = self.norms[:, None] if w.ndim == 2 else self.norms
+        return np.divide(raw, norms, out=np.zeros(shape, dtype=np.float32), where=norms > 0)
 
     # --- persistence ---------------------------------------------------------------
 
     @staticmethod
     def key(record_ids: Sequence[int] | np.ndarray, texts_digest: str = "") -> str:
         """A digest naming a record set (ids in row order), for a feature cache."""
-        h = hashlib.sha256(np.asarray(record_ids, dtype=np.int64).tobytes())
+        h = hashlib.sha256(f"features v{FEATURES_VERSION};".encode())
+        h.update(np.asarray(record_ids, dtype=np.int64).tobytes())
         h.update(texts_digest.encode())
         return h.hexdigest()
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from screener.core.ranking_features import RankingFeatures
@@ -18,10 +19,12 @@ from screener.core.ranking_features import RankingFeatures
 # weighs as much as RATIO excludes' share, see _svm_weights) ...
 SVM_C = 0.11
 SVM_RATIO = 9.8
-# ENSEMBLE: add a logistic regression with balanced classes and rank-average the two
-# scores. Off: not yet shown by tests/bench/bench_ranking.py to beat the SVM alone.
+# The ensemble: the models whose rank-normalised scores are averaged. "svm" alone is
+# ASReview's ELAS u4; "lr" adds a logistic regression with balanced classes, "cnb" a
+# complement Naive Bayes over the same TF-IDF rows (tests/bench/bench_ranking.py).
 LR_C = 1.0
-ENSEMBLE = False
+CNB_ALPHA = 1.0
+ENSEMBLE: tuple[str, ...] = ("svm",)
 
 
 def _svm_weights(y: np.ndarray) -> np.ndarray:
@@ -51,6 +54,24 @@ def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) ->
     weights = np.zeros(len(features.idf), dtype=np.float32)
     weights[columns] = coef.ravel()
     return weights
+
+
+def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
+    """The weight per column of ``x`` of one model of the ensemble (score = x . w)."""
+    if model == "svm":
+        svm = LinearSVC(C=SVM_C, random_state=0)
+        svm.fit(x, y, sample_weight=_svm_weights(y))
+        return np.asarray(svm.coef_).ravel()
+    if model == "lr":
+        lr = LogisticRegression(C=LR_C, class_weight="balanced", solver="liblinear",
+                                random_state=0)
+        lr.fit(x, y)
+        return np.asarray(lr.coef_).ravel()
+    if model == "cnb":
+        nb = ComplementNB(alpha=CNB_ALPHA)
+        nb.fit(x, y)
+        return np.asarray(nb.feature_log_prob_[1] - nb.feature_log_prob_[0]).ravel()
+    raise ValueError(f"unknown model {model!r}")
 
 
 def _order(scores: np.ndarray, candidates: np.ndarray) -> list[int]:
@@ -92,16 +113,12 @@ class Ranker:
         train = np.asarray(included + excluded, dtype=np.int64)
         y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
         x, columns = _compact(features.rows(train))
-        svm = LinearSVC(C=SVM_C, random_state=0)
-        svm.fit(x, y, sample_weight=_svm_weights(y))
-        scores = features.dot(_spread(svm.coef_, columns, features)).astype(np.float64)
-        if not ENSEMBLE:
-            return scores
-        lr = LogisticRegression(C=LR_C, class_weight="balanced", solver="liblinear",
-                                random_state=0)
-        lr.fit(x, y)
-        s_lr = features.dot(_spread(lr.coef_, columns, features))
-        return _rank_share(scores) + _rank_share(s_lr)
+        weights = np.stack([_spread(_fit(model, x, y), columns, features)
+                            for model in ENSEMBLE], axis=1)
+        scores = features.dot(weights).astype(np.float64)
+        if scores.shape[1] == 1:
+            return scores[:, 0]
+        return sum(_rank_share(scores[:, k]) for k in range(scores.shape[1])) / scores.shape[1]
 
     def scores(
         self, labels: Mapping[int, int], candidates: Sequence[int] | np.ndarray
