@@ -132,14 +132,14 @@ def main() -> None:
     def cache_key(name: str) -> str:
         return f"{name} {json.dumps(priors[name], sort_keys=True)}"
 
-    def start(name: str) -> None:
+    def launch(name: str) -> None:
         if cache_key(name) not in cache:
             asreview[name] = start_asreview(python, folder / f"{name}.csv", priors[name], workdir)
 
     if not args.no_asreview:
         python = asreview_python()
         # one ASReview process at a time beside Screener's replays (2 cores)
-        start(sets[0])
+        launch(sets[0])
 
     print()
     seed_head = " ".join(f"{'s' + str(s):>6}" for s in seeds)
@@ -174,7 +174,7 @@ def main() -> None:
                 reply = cache[cache_key(name)]
                 cached.append(name)
             if k + 1 < len(sets):
-                start(sets[k + 1])
+                launch(sets[k + 1])
             asr_runs = []
             for seed in seeds:
                 order = [int(i) for i in reply["orders"][str(seed)]]
