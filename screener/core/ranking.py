@@ -12,9 +12,10 @@ The model (in :mod:`screener.core.ranking_model`, features in
 * **Classifier.** A linear SVM with the class weights of ASReview LAB's current
   default (ELAS u4: C 0.11, an include weighs 9.8 times an exclude's share), trained on
   the decisions so far. Includes are rare (often 1-5 %), so the classes are weighted
-  rather than learning "looks like an exclude". A rank-average ensemble with a
-  balanced logistic regression is in :mod:`screener.core.ranking_model`
-  (``ENSEMBLE``), off until a benchmark shows it helps.
+  rather than learning "looks like an exclude". A rank-average ensemble (the SVM and a
+  balanced logistic regression; ``ENSEMBLE`` in
+  :mod:`screener.core.ranking_model`) is there, off: on the shared sets it did not
+  beat the SVM alone (``tests/bench/bench_ranking.py``).
 * **Query.** Highest score first (certainty-based sampling).
 
 Training on a few thousand decisions and scoring 100,000 records takes about a

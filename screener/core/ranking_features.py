@@ -172,8 +172,16 @@ class RankingFeatures:
         return sub
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
-        """``x_i . weights`` for every normalised TF-IDF row ``x_i``."""
-        v = self.idf * weights.astype(np.float32)
-        raw = np.concatenate([_tf(b) @ v for b in self.blocks]) if self.blocks else np.zeros(0)
-        return np.divide(raw, self.norms, out=np.zeros(self.n, dtype=np.float32),
-                         where=self.norms > 0)
+        """``x_i . weights`` for every normalised TF-IDF row ``x_i``.
+
+        ``weights``: one vector (a score per row) or a column per model (a score per
+        row and model, all in one pass over the stored counts)."""
+        w = weights.astype(np.float32)
+        v = self.idf[:, None] * w if w.ndim == 2 else self.idf * w
+        shape = (self.n, *w.shape[1:])
+        if not self.blocks:
+            return np.zeros(shape, dtype=np.float32)
+        raw = np.concatenate([_tf(b) @ v for b in self.blocks])
+        norms = self.norms[:, None] if w.ndim == 2 else self.norms
+        return np.divide(raw, norms, out=np.zeros(shape, dtype=np.float32), where=norms > 0)
+

@@ -70,6 +70,7 @@ def simulate(
     prior_included: int = 1,
     prior_excluded: int = 1,
     ranker: Ranker | None = None,
+    retrain_every_until: int | None = RETRAIN_EVERY_UNTIL,
 ) -> SimulationResult:
     """Replay screening of a fully labelled data set with the ranking model.
 
@@ -79,6 +80,8 @@ def simulate(
     after every ``RETRAIN_FRACTION`` more. Once every relevant record is found the
     rest follow in row order (no figure depends on their order). The same inputs and
     seed give the same order. ``ranker``: features already built for ``texts``.
+    ``retrain_every_until``: None retrains after every record to the end, as ASReview's
+    simulation and the workspace do (``tests/bench/bench_ranking.py``); slower.
     """
     if len(texts) != len(labels_true):
         raise ValueError("texts and labels_true differ in length")
@@ -98,7 +101,8 @@ def simulate(
             batch = [int(i) for i in candidates]
         else:
             ranked = _order(ranker.scores(labels, candidates), candidates)
-            size = 1 if len(labels) < RETRAIN_EVERY_UNTIL else int(RETRAIN_FRACTION * len(labels))
+            every = retrain_every_until is None or len(labels) < retrain_every_until
+            size = 1 if every else int(RETRAIN_FRACTION * len(labels))
             batch = ranked[: max(1, size)]
         for i in batch:
             labels[i] = int(truth[i])

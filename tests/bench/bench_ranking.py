@@ -12,8 +12,12 @@ ASReview runs in its own virtual environment, never Screener's: the interpreter 
 ``SCREENER_ASREVIEW_PYTHON``, else ``.bench-venv-asreview`` in the repository, which
 this script creates with ``pip install asreview`` when it is missing. It runs
 ``tests/bench/asreview_runner.py`` there, in the same benchmark run, alongside
-Screener's replays. ASReview retrains after every record; Screener after every record
-until 50 are screened, then after every 2 % more.
+Screener's replays. Both retrain after every record (as the workspace does; ``simulate``
+without ``retrain_every_until=None`` retrains every 2 % after 50, which is faster).
+
+``--asreview-orders FILE``: keep ASReview's screening orders in FILE (JSON, keyed by
+ASReview version, set and priors) and reuse them when the same run is asked again, for
+iterating on Screener's model on a busy machine; without it ASReview runs every time.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-5")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-asreview", action="store_true")
+    parser.add_argument("--asreview-orders", help="JSON file keeping ASReview's orders")
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds)
     sets = args.sets.split(",")
@@ -120,11 +125,21 @@ def main() -> None:
     priors = {name: {s: choose_priors(labels, s) for s in seeds} for name, (_, labels) in data.items()}
     workdir = tempfile.mkdtemp(prefix="bench-asreview-")
     asreview: dict[str, subprocess.Popen[str]] = {}
+    cache_path = Path(args.asreview_orders) if args.asreview_orders else None
+    cache: dict[str, dict] = (json.loads(cache_path.read_text())
+                              if cache_path and cache_path.exists() else {})
+
+    def cache_key(name: str) -> str:
+        return f"{name} {json.dumps(priors[name], sort_keys=True)}"
+
+    def launch(name: str) -> None:
+        if cache_key(name) not in cache:
+            asreview[name] = start_asreview(python, folder / f"{name}.csv", priors[name], workdir)
+
     if not args.no_asreview:
         python = asreview_python()
         # one ASReview process at a time beside Screener's replays (2 cores)
-        first = sets[0]
-        asreview[first] = start_asreview(python, folder / f"{first}.csv", priors[first], workdir)
+        launch(sets[0])
 
     print()
     seed_head = " ".join(f"{'s' + str(s):>6}" for s in seeds)
@@ -132,6 +147,7 @@ def main() -> None:
           f"{'RRF@10':>6}  {'ATD':>6}  {'loss':>6}")
     print(f"{'':26} {'':17} {'WSS@95 per seed':^{7 * len(seeds) - 1}}  {'(means over seeds)':^38}")
     results: dict[str, dict[str, list[dict[str, float]]]] = {}
+    cached: list[str] = []
     seconds: dict[str, dict[str, float]] = {}
     for k, name in enumerate(sets):
         texts, labels = data[name]
@@ -139,20 +155,26 @@ def main() -> None:
         ranker = Ranker(texts)
         runs = []
         for seed in seeds:
-            result = simulate(texts, labels, seed=seed, ranker=ranker)
+            result = simulate(texts, labels, seed=seed, ranker=ranker, retrain_every_until=None)
             assert result.order[:2] == priors[name][seed]
             runs.append(result.figures())
         results[name] = {"Screener": runs}
         seconds[name] = {"Screener": time.perf_counter() - start}
         if not args.no_asreview:
-            start = time.perf_counter()
-            out, err = asreview[name].communicate()
-            if asreview[name].returncode != 0:
-                raise SystemExit(f"ASReview failed on {name}:\n{err}")
+            began = time.perf_counter()
+            if name in asreview:
+                out, err = asreview[name].communicate()
+                if asreview[name].returncode != 0:
+                    raise SystemExit(f"ASReview failed on {name}:\n{err}")
+                reply = json.loads(out)
+                if cache_path:
+                    cache[cache_key(name)] = reply
+                    cache_path.write_text(json.dumps(cache))
+            else:
+                reply = cache[cache_key(name)]
+                cached.append(name)
             if k + 1 < len(sets):
-                nxt = sets[k + 1]
-                asreview[nxt] = start_asreview(python, folder / f"{nxt}.csv", priors[nxt], workdir)
-            reply = json.loads(out)
+                launch(sets[k + 1])
             asr_runs = []
             for seed in seeds:
                 order = [int(i) for i in reply["orders"][str(seed)]]
@@ -160,7 +182,7 @@ def main() -> None:
                 asr_runs.append(metrics(complete(order, len(labels)), labels))
             label = f"ASReview {reply['model']}"
             results[name][label] = asr_runs
-            seconds[name]["ASReview"] = time.perf_counter() - start
+            seconds[name]["ASReview"] = time.perf_counter() - began
             version = reply["version"]
         for model, runs in results[name].items():
             print(row(name, model, runs), flush=True)
@@ -169,8 +191,10 @@ def main() -> None:
 
     models = list(next(iter(results.values())).keys())
     print()
-    if asreview:
+    if not args.no_asreview:
         print(f"ASReview LAB {version}, its default model, retrained after every record")
+    if cached:
+        print(f"ASReview's orders reused from {cache_path} (an earlier run) for: {', '.join(cached)}")
     for model in models:
         means = [statistics.mean(r["wss95"] for r in results[name][model]) for name in sets]
         rrf = [statistics.mean(r["rrf10"] for r in results[name][model]) for name in sets]
