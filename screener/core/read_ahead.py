@@ -38,8 +38,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from screener.core.child_process import exit_with_parent
+from screener.core.gc_pause import gc_paused
 from screener.core.readers import iter_file
-from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
 from screener.store.rows import PreparedRows, prepare_rows
 from screener.types import ImportFormatError, ParsedRecord, ReadResult, ScreenerError

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+from screener.core.gc_pause import gc_paused
 from screener.types import DedupRecord, DedupResult, Progress, Work
 
 from .blocking import block_pairs
@@ -43,26 +42,8 @@ def find_duplicates(
     Progress runs from 0 to ``3 * len(records)``: one third normalising, one third
     blocking, one third comparing.
     """
-    with collector_paused():
+    with gc_paused():  # many records and pairs, no reference cycles
         return (yield from _find(records, known_not_duplicate, merged, only_with))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while records are prepared and pairs compared: many
-    small objects, no reference cycles (as ``screener.core.readers.gc_pause`` does for
-    reading; not imported from there, so that deduplication does not load the readers).
-    Afterwards the survivors move to the oldest generation without a traversal."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _find(

@@ -18,11 +18,11 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 
+from screener.core.gc_pause import gc_paused
 from screener.core.readers.clean import screenable
 from screener.core.readers.csv_reader import read_csv
 from screener.core.readers.decoding import DecodedText, read_text
 from screener.core.readers.detect import DESCRIPTIONS, READABLE, require, sniff
-from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.nbib import read_nbib
 from screener.core.readers.ris import iter_ris_records
 from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece

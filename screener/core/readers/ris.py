@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 
+from screener.core.gc_pause import gc_paused
 from screener.core.readers.decoding import DecodedText
-from screener.core.readers.gc_pause import gc_paused
 from screener.core.readers.ris_fields import to_parsed_record
 from screener.core.readers.ris_parser import MAX_FIELD_CHARS, RawRecord, ScreenerRisParser
 from screener.types import ParsedRecord, SkippedRecord

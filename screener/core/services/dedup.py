@@ -118,9 +118,9 @@ class DedupService(Service):
         against the existing ones)."""
         yield Progress(0, 1, "Loading records")
         from screener.core.dedup import certain_groups, find_duplicates
-        from screener.core.dedup.engine import collector_paused
+        from screener.core.gc_pause import gc_paused
 
-        with collector_paused(), self.reading() as s:  # many records, no reference cycles
+        with gc_paused(), self.reading() as s:  # many records, no reference cycles
             records, groups = dedup_input(s)
             rejected = rejected_pairs(s)
 

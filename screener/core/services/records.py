@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from screener.core.gc_pause import gc_paused
 from screener.core.services.allocation import assigned_to
 from screener.core.services.base import Service, get_reviewer, log_event
 from screener.core.services.facet_counts import facet_counts
@@ -151,18 +151,6 @@ def raw_ids(s: Session, q: Any) -> list[int]:
         result.close()
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """100,000 row tuples, all freed at once: no cycles to look for meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 VIEWER = select(select(Reviewer.id).where(Reviewer.name == bindparam("name")).scalar_subquery(),
                 select(Project.blind).where(Project.id == 1).scalar_subquery())
 SUMMARY_ROWS = (
@@ -258,7 +246,7 @@ class RecordService(Service):
             raise ScreenerError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if sort == "id":
             return sorted(ids, reverse=descending)
-        with self.reading() as s, _no_gc():
+        with self.reading() as s, gc_paused(settle=False):  # 100,000 row tuples, all freed at once
             return in_sort_order(s, ids, sort, descending)
 
     def matching(self, search: str) -> np.ndarray | None:
