@@ -31,11 +31,11 @@ from screener.core.readers.decoding import (
     _BOMS,
     _CONTROL_TEXT,
     _STRIPPED_BYTES,
-    _UTF8_C1,
     _WESTERN,
     SNIFF_BYTES,
     _refuse_binary,
     _utf16_without_bom,
+    has_utf8_c1,
 )
 from screener.core.readers.detect import sniff
 from screener.core.readers.ris import PieceInfo, RisSummary, parse_piece
@@ -178,7 +178,7 @@ def read_piece(file: RisFile, index: int, first_line: int = 1, first_position: i
     text, encoding, replaced, warnings = _decode(data, file.bom, file.legacy)
     if encoding in ("utf-8", "utf-8-sig", "cp1252"):  # as decoding.decode_bytes decides, for a piece
         dirty = len(data.translate(None, _STRIPPED_BYTES)) != len(data) or (
-            encoding != "cp1252" and _UTF8_C1.search(data) is not None)
+            encoding != "cp1252" and has_utf8_c1(data))
     else:
         dirty = _CONTROL_TEXT.search(text) is not None
     del data

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 
 from screener.core.readers.identifiers import (
+    MAX_YEAR,
+    MIN_YEAR,
     doi_from_text,
     doi_from_url,
     join_pages,
@@ -149,7 +151,12 @@ def _loose(text: str) -> str:
 
 
 def _abstract_and_notes(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> tuple[str, str]:
-    found = _in_file_order(pairs, values, "AB", "N2")
+    abstracts, summaries = values.get("AB"), values.get("N2")
+    if (abstracts and summaries and abstracts.count(abstracts[0]) == len(abstracts)
+            and summaries.count(abstracts[0]) == len(summaries)):
+        found = abstracts[:1]  # the same text throughout: file order does not matter
+    else:
+        found = _in_file_order(pairs, values, "AB", "N2")
     if len(found) > 1 and all(value == found[0] for value in found):
         found = found[:1]  # the same text twice (N2 and AB): no need to compare loosely
     if len(found) > 1:  # drop copies (Scopus via Pure writes N2 and AB alike)
@@ -199,8 +206,11 @@ def _pmid(values: dict[str, list[str]]) -> str:
                     return pmid
     if values.keys().isdisjoint(_LABELLED_PMID_TAGS) and "UR" not in values and "L2" not in values:
         return ""
-    for tag in _LABELLED_PMID_TAGS:
-        for value in values.get(tag, ()):
+    labelled = [value for tag in _LABELLED_PMID_TAGS for value in values.get(tag, ())]
+    # A label is "PMID" (its I may be the Turkish İ or ı) or "PUBMED", in any case: without
+    # "pm" or "pubmed" in the lower-cased values there is none to look for.
+    if labelled and ("pm" in (low := "\x1f".join(labelled).lower()) or "pubmed" in low):
+        for value in labelled:
             if pmid := pmid_from_labelled(value):
                 return pmid
     for tag in ("UR", "L2"):
@@ -238,29 +248,68 @@ def _year(values: dict[str, list[str]]) -> int | None:
 
 
 def to_parsed_record(raw: RawRecord) -> ParsedRecord:
+    # The helpers above, with their common cases inlined: a record has 20 to 40 fields,
+    # and a large import reads a few hundred thousand records.
     pairs = raw.pairs
     values = raw.values
-    kind = pairs[0][1].split("\n", 1)[0]  # an untagged line after TY is not part of the type
-    titles = _in_file_order(pairs, values, "TI", "T1")
-    title = one_line(titles[0] if titles else _first(values, "CT", "BT") or _first(values, "ST"))
+    get = values.get
+    kind = pairs[0][1]
+    if "\n" in kind:
+        kind = kind.split("\n", 1)[0]  # an untagged line after TY is not part of the type
+    found = get("TI")
+    if found is None:
+        found = get("T1")
+    elif "T1" in values:
+        found = _in_file_order(pairs, values, "TI", "T1")
+    if found:
+        title = found[0]
+    else:
+        title = _first(values, "CT", "BT") or _first(values, "ST")
+    if "\n" in title or "  " in title or "\t" in title:
+        title = " ".join(title.split())
     title, journal = _title_and_journal(kind, values, title)
     abstract, notes = _abstract_and_notes(pairs, values)
+    found = get("VL") or get("VO")
+    volume = one_line(found[0]) if found else ""
+    found = get("IS")
+    issue = one_line(found[0]) if found else ""
+    found = get("SP")
+    start = found[0] if found else ""
+    found = get("EP")
+    end = found[0] if found else ""
+    if start.isdigit() and (end.isdigit() or not end):  # the usual case, as join_pages decides it
+        pages = f"{start}-{end}" if end and start != end else start
+    else:
+        pages = join_pages(start, end)
+    if not pages:
+        found = get("PG")
+        if found:
+            pages = join_pages(found[0], "")
+    found = get("PY")
+    year = None
+    if found:
+        first = found[0]
+        if len(first) == 4 and first.isdigit() and MIN_YEAR <= int(first) <= MAX_YEAR:
+            year = int(first)
+    if year is None:
+        year = _year(values)
+    found = get("KW")
     return ParsedRecord(
-        position=raw.position,
-        line=raw.line,
-        type=kind,
-        title=title,
-        authors=_authors(pairs, values),
-        year=_year(values),
-        journal=journal,
-        volume=one_line(_first(values, "VL", "VO")),
-        issue=one_line(_first(values, "IS")),
-        pages=join_pages(_first(values, "SP"), _first(values, "EP")) or join_pages(_first(values, "PG"), ""),
-        doi=_doi(values),
-        pmid=_pmid(values),
-        abstract=abstract,
-        keywords=_keywords(values),
-        urls=_urls(values),
-        notes=notes,
-        raw=pairs,
+        raw.position,
+        raw.line,
+        kind,
+        title,
+        _authors(pairs, values),
+        year,
+        journal,
+        volume,
+        issue,
+        pages,
+        _doi(values),
+        _pmid(values),
+        abstract,
+        _keywords(values) if found else [],
+        _urls(values) if "UR" in values or "L2" in values else [],
+        notes,
+        pairs,
     )
