@@ -109,9 +109,10 @@ def _title_and_journal(kind: str, values: dict[str, list[str]], title: str) -> t
     secondary = one_line(_first(values, "T2"))
     full = one_line(_first(values, "JF", "JO"))
     abbreviation = one_line(_first(values, "JA", "J2"))
-    if kind.upper() not in JOURNAL_TYPES:
+    kind = kind.upper()
+    if kind not in JOURNAL_TYPES:
         journal = secondary or full or abbreviation
-        if not journal and kind.upper() != "BOOK":
+        if not journal and kind != "BOOK":
             journal = one_line(_first(values, "BT"))
         return title, journal
     if not full:
@@ -139,9 +140,11 @@ def _authors(pairs: list[tuple[str, str]], values: dict[str, list[str]]) -> list
             names = values.get(tag, [])
             if names:
                 break
-    if _needs_tidying(names):
+    joined = "\x1f".join(names)  # one scan for all names (a consortium paper has hundreds)
+    if "\n" in joined or "\t" in joined or "  " in joined:
         names = [one_line(name) for name in names]
-    if _COMMA_WITHOUT_SPACE.search("\x1f".join(names)):
+        joined = "\x1f".join(names)
+    if "," in joined and _COMMA_WITHOUT_SPACE.search(joined):
         names = [name.replace(",", ", ") if ", " not in name else name for name in names]  # 'Shi,Yu'
     return list(names)
 
