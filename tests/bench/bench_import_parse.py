@@ -10,7 +10,10 @@ sends to the writer (``store.rows.prepare_rows``). Each side runs ``--repeats`` 
 file, alternating; the table shows median wall-clock and CPU seconds of this process (CPU
 is less disturbed by other work on the machine) and the ratios to rispy. rispy is given
 the encoding 'utf-8-sig' so that it does not drop the first record of files with a BOM.
-``--profile`` prints a cProfile of one more "ours" run over all files instead.
+``--profile`` prints a cProfile of one more "ours" run over all files instead;
+``--breakdown`` the CPU of each step of a reading process per variant instead: parsing
+(read_piece), the rows (prepare_rows), pickling them as the pipe does, and the file's
+SHA-256 (read_ahead.sha256_of), each as a multiple of rispy's load.
 
 Without ``--dir`` or ``--variants`` a corpus of ``--n`` records is generated
 (gen_corpus.generate) into a temporary directory.
@@ -22,6 +25,7 @@ import argparse
 import cProfile
 import gc
 import os
+import pickle
 import pstats
 import statistics
 import sys
@@ -37,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_corpus import generate  # noqa: E402
 
+from screener.core.read_ahead import sha256_of  # noqa: E402
 from screener.core.readers import read_file  # noqa: E402
 from screener.core.readers.ris_bytes import open_ris, read_piece  # noqa: E402
 from screener.store.rows import prepare_rows  # noqa: E402
@@ -109,6 +114,47 @@ def _row(name: str, count: int, med: dict[str, tuple[float, float]]) -> None:
           f"{r_wall:>9.2f}{med['ours'][0]:>8.2f}{med['ours'][0] / r_wall:>7.2f}", flush=True)
 
 
+def breakdown(groups: dict[str, list[Path]], repeats: int) -> None:
+    steps = ("rispy", "parse", "rows", "pickle", "sha256")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"{'variant':<16}{'rispy cpu':>10}" + "".join(f"{s:>9}" for s in steps[1:]) + f"{'sum':>9}")
+    for group, files in groups.items():
+        medians = dict.fromkeys(steps, 0.0)
+        for path in files:
+            runs: dict[str, list[float]] = {s: [] for s in steps}
+            for _ in range(repeats):
+                gc.collect()
+                cpu = time.process_time()
+                rispy.load(path, encoding="utf-8-sig")
+                runs["rispy"].append(time.process_time() - cpu)
+                ris = open_ris(str(path), "auto")
+                assert ris is not None
+                spent = dict.fromkeys(steps[1:4], 0.0)
+                for index in range(ris.pieces):
+                    cpu = time.process_time()
+                    records = read_piece(ris, index).records
+                    spent["parse"] += time.process_time() - cpu
+                    cpu = time.process_time()
+                    rows = prepare_rows(records)
+                    spent["rows"] += time.process_time() - cpu
+                    cpu = time.process_time()
+                    pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+                    spent["pickle"] += time.process_time() - cpu
+                    del records, rows
+                for step, value in spent.items():
+                    runs[step].append(value)
+                cpu = time.process_time()
+                sha256_of(str(path))
+                runs["sha256"].append(time.process_time() - cpu)
+            for step in steps:
+                medians[step] += statistics.median(runs[step])
+        base = medians["rispy"]
+        ours = sum(medians[s] for s in steps[1:])
+        print(f"{group:<16}{base:>10.2f}" + "".join(f"{medians[s] / base:>8.2f}x" for s in steps[1:])
+              + f"{ours / base:>8.2f}x", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
 def profile(files: list[Path]) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -126,6 +172,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="existing corpus directory (*.ris)")
     parser.add_argument("--variants", type=Path, help="a folder of corpus_variants.py's variant folders")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the reading side")
+    parser.add_argument("--breakdown", action="store_true", help="the CPU of each step of a reading process")
     args = parser.parse_args()
     if args.variants:
         groups = {d.name: sorted(d.glob("*.ris")) for d in sorted(args.variants.iterdir()) if d.is_dir()}
@@ -137,6 +184,8 @@ def main() -> None:
         groups = {"generated": generate(args.n, tmp, args.seed)}
     if args.profile:
         profile([p for files in groups.values() for p in files])
+    elif args.breakdown:
+        breakdown(groups, args.repeats)
     else:
         bench(groups, args.repeats)
 

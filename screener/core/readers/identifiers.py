@@ -92,7 +92,7 @@ def parse_year(value: str) -> int | None:
     '2025/1/13' → 2025, '2024///' → 2024, 'Start date: 20170812' → 2017,
     '4-8 Aug. 2020' → 2020, 'faulty' → None.
     """
-    if len(value) == 4 and value.isdigit():  # the usual case, without the regex
+    if len(value) == 4 and value.isdecimal():  # the usual case, without the regex ("²" is a digit, not decimal)
         year = int(value)
         return year if MIN_YEAR <= year <= MAX_YEAR else None
     for match in _YEAR.finditer(value):

@@ -289,11 +289,15 @@ def to_parsed_record(raw: RawRecord) -> ParsedRecord:
         if found:
             pages = join_pages(found[0], "")
     found = get("PY")
+    if found is None:
+        found = get("Y1")
     year = None
-    if found:
+    if found:  # the first PY (or, without PY, Y1) value as "2024" or "2024/…": as parse_year reads it
         first = found[0]
-        if len(first) == 4 and first.isdigit() and MIN_YEAR <= int(first) <= MAX_YEAR:
-            year = int(first)
+        head = first[:4]
+        if (len(head) == 4 and head.isdecimal() and (len(first) == 4 or first[4] == "/")
+                and MIN_YEAR <= int(head) <= MAX_YEAR):
+            year = int(head)
     if year is None:
         year = _year(values)
     found = get("KW")
