@@ -108,15 +108,14 @@ def _join_subtitle(title: str, subtitle: str) -> str:
 def _title_and_journal(kind: str, values: dict[str, list[str]], title: str) -> tuple[str, str]:
     secondary = one_line(_first(values, "T2"))
     full = one_line(_first(values, "JF", "JO"))
-    abbreviation = one_line(_first(values, "JA", "J2"))
     kind = kind.upper()
     if kind not in JOURNAL_TYPES:
-        journal = secondary or full or abbreviation
+        journal = secondary or full or one_line(_first(values, "JA", "J2"))
         if not journal and kind != "BOOK":
             journal = one_line(_first(values, "BT"))
         return title, journal
     if not full:
-        return title, secondary or abbreviation
+        return title, secondary or one_line(_first(values, "JA", "J2"))
     if not secondary:
         return title, full
     known = {_key(v) for tag in ("JF", "JO", "JA", "J2") for v in values.get(tag, ())}
