@@ -24,9 +24,9 @@ from screener.core.services.status import lock_records
 from screener.store.identity import status_kept_by_database
 from screener.store.models import Decision, Event
 
-# decisions and undos, newest first: a few numbers a row (the JSON of an undo read for the
-# one number it holds), the detail read for the one decision found
-LAST_EVENTS = (select(Event.id, Event.kind, Event.stage, Event.record_id, Event.detail["undoes"].as_integer())
+# decisions and undos, newest first: a few columns a row (of an undo's JSON only the value
+# it undoes, no CAST that odd JSON could break), the detail read for the one decision found
+LAST_EVENTS = (select(Event.id, Event.kind, Event.stage, Event.record_id, Event.detail["undoes"])
                .where(Event.reviewer == bindparam("name"), Event.kind.in_(("decision", "undo")),
                       Event.id < bindparam("before"))
                .order_by(Event.id.desc()).limit(bindparam("n")))
@@ -43,7 +43,7 @@ def last_decision_event(s: Session, reviewer: str) -> tuple[int, str, int | None
     """(event id, stage, record id, detail) of the reviewer's latest decision not undone,
     read a few events at a time, newest first (as ``screening.last_decision_in_force``)."""
     conn = s.connection()
-    undone: set[int | None] = set()
+    undone: set[int] = set()
     seen, before, n = 0, 2**31 - 1, 8  # above any event id (an INTEGER column); most undos look 1 back
     while seen < WITHIN:
         rows = conn.execute(LAST_EVENTS, {"name": reviewer, "before": before, "n": n}).all()
@@ -52,8 +52,8 @@ def last_decision_event(s: Session, reviewer: str) -> tuple[int, str, int | None
         for event_id, kind, stage, record_id, undoes in rows[: WITHIN - seen]:
             if kind == "decision" and event_id not in undone:
                 detail = conn.execute(EVENT_DETAIL, {"event_id": event_id}).scalar_one()
-                return event_id, stage, record_id, detail or {}
-            if kind == "undo":
+                return event_id, stage, record_id, detail if isinstance(detail, dict) else {}
+            if kind == "undo" and type(undoes) is int:  # anything else undoes no event here
                 undone.add(undoes)
         seen += len(rows)
         before, n = rows[-1][0], 64
