@@ -321,9 +321,9 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
 
     gc.callbacks.append(on_gc)
     profiler = None
-    if profile:
-        import cProfile
+    import cProfile
 
+    if profile:
         profiler = cProfile.Profile()
     frame: list[float] = []
     lat = run_keys(keys, 40.0, profiler, frame)
@@ -345,10 +345,7 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
     undo, undo_frame, undo_cpu = [], [], []  # type: ignore[var-annotated]
     row_undo, row_frame, row_cpu = [], [], []  # type: ignore[var-annotated]
     undone_ok = True
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
+    profiler = cProfile.Profile() if profile else None
     for i in range(undos):
         probe.reset()
         QTest.keyClick(view.table, keys_cycle[i % len(keys_cycle)])
@@ -374,8 +371,6 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
         print(f"\nprofile of {undos} undos (Ctrl+Z to the record back and shown), by cumulative time:", file=sys.stderr)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
-        import cProfile
-
         profiler = cProfile.Profile()
         profiler.enable()
     t, c = time.perf_counter(), time.thread_time()
