@@ -293,16 +293,23 @@ class ReadingPane(QWidget):
             if shown in self._behind:
                 self._behind.pop(shown)[1].deleteLater()
             self._behind[shown] = (self._shown, old)
-            while len(self._behind) > BEHIND:
-                self._behind.popitem(last=False)[1][1].deleteLater()
+            self._trim_behind(2 * BEHIND)  # down to BEHIND while the reviewer reads (prepare)
         self._shown = key
 
     def prepare(self, detail: RecordDetail) -> None:
         """Lay out a record ahead of time (the next one in the list), so that showing that
-        same ``detail`` after a decision costs almost nothing."""
-        self._drop_prepared()
+        same ``detail`` after a decision costs almost nothing. The documents kept for steps
+        back stay: an undo after some reading shows its record at once too."""
+        if self._prepared is not None:
+            self._prepared[1].deleteLater()
+            self._prepared = None
+        self._trim_behind(BEHIND)  # the oldest go now, not in the next key's frame
         width = self.browser.viewport().width()
         self._prepared = ((detail, width), self.browser.make_document(self.record_html(detail)))
+
+    def _trim_behind(self, keep: int) -> None:
+        while len(self._behind) > keep:
+            self._behind.popitem(last=False)[1][1].deleteLater()
 
     def record_html(self, d: RecordDetail) -> str:
         pal = self.palette()

@@ -140,15 +140,16 @@ class ScreenActions:
         if info.stage != self.workspace.stage:
             self._after_change()
             return
-        row = self.model.row_of(rid)
-        if self.filters.view() == "my_queue":
-            # the undo says what is left of the reviewer's decision there: no query to ask it
-            if not getattr(info, "restored", "") and row < 0:  # back in my queue
-                if self.model.sort_key == "id":
-                    row = self.model.insert_id(rid)  # no query of the whole list
-                else:
-                    self.model.reload()
-                    row = self.model.row_of(rid)
+        back = self.filters.view() == "my_queue" and not getattr(info, "restored", "")
+        if back and self.model.sort_key == "id":
+            # the undo says what is left of the reviewer's decision there (none: it is back in
+            # my queue), and the list's order says where: no query, no search of 100,000 ids
+            row = self.model.insert_id(rid)
+        else:
+            row = self.model.row_of(rid)
+            if back and row < 0:
+                self.model.reload()
+                row = self.model.row_of(rid)
         self.model.refresh_id(rid, row)
         self.select_row(row if row >= 0 else self.table.currentIndex().row(), force=True)
         self._after_change()

@@ -272,12 +272,17 @@ class ScreenView(RefreshWhenVisible, QWidget, ScreenActions, ScreenLive, ScreenW
             return
         row = min(max(row, 0), self.model.rowCount() - 1)
         index = self.model.index(row, 1)
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         if index != self.table.currentIndex():
             # this row alone, whatever keys are held (a Ctrl still down after Ctrl+Z would add it)
-            self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                                        | QItemSelectionModel.SelectionFlag.Rows)
-        elif force or self.pane.record_id != self.model.id_at(row):
-            self._show(self.model.id_at(row))
+            selection.setCurrentIndex(index, flags)
+        else:
+            if not selection.isRowSelected(row, QModelIndex()):
+                # the row that took the place of a decided one: Qt made it current, not selected
+                selection.select(index, flags)
+            if force or self.pane.record_id != self.model.id_at(row):
+                self._show(self.model.id_at(row))
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

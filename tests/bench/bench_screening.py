@@ -2,7 +2,7 @@
 
 Run by hand (pytest does not collect it):
 
-    .venv/bin/python tests/bench/bench_screening.py [--records 100000] [--keys 500] [--runs 3] [--no-filters]
+    .venv/bin/python tests/bench/bench_screening.py [--records 100000] [--keys 500] [--undos 60] [--runs 3] [--no-filters]
 
 Builds the project once (records with ~1,500-character abstracts, stored through
 ``imports.store_batch``) and caches it in /tmp/screener-bench/; each run works on a fresh copy
@@ -12,7 +12,12 @@ in a new process, so the numbers are not coloured by the build. Measures, as UX.
 * key → next record: a QElapsedTimer started on the decision KeyPress (event filter on the
   application) and stopped at the reading pane's first paintEvent after the new record's
   text is set, over ``--keys`` records by QTest.keyClick, beside a baseline measured in the
-  same run (an empty event-loop round trip);
+  same run (an empty event-loop round trip); also to the whole frame painted (the list, the
+  scroll bars and labels are painted after the pane in the same pass), and the GUI thread's
+  CPU time per key (what a quiet machine would wait; wall times swell with the load);
+* Ctrl+Z: ``--undos`` times a decision, a moment, Ctrl+Z (clock from the key to the undone
+  record painted, and to the frame done), then 20 undos in a row; each checked: the record
+  is back in the list, current and shown, and its decision is gone from the project;
 * scrolling the whole list page by page (rows built stay bounded);
 * search latency (type, query, list and first record shown);
 * resident memory.
@@ -136,8 +141,9 @@ def _guard_immortals() -> None:
 
 
 def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
-            scroll: bool = True) -> dict[str, object]:
+            scroll: bool = True, undos: int = 60) -> dict[str, object]:
     _guard_immortals()
+    load0 = os.getloadavg()[0]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
@@ -149,7 +155,10 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
     from screener.gui.screen_view import ScreenView
 
     class PaintProbe(QObject):
-        """Starts on a decision key press, stops at the pane's first paint of a new record."""
+        """Starts on a decision key press (or Ctrl+Z), stops at the pane's first paint of
+        another record (``painted_ms``) and, for the whole frame (the list, the scroll bars and
+        the labels are painted after the pane in the same pass), at the first event other
+        than a paint after it (``frame_ms``; a queued call makes sure there is one)."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -158,14 +167,29 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
             self.start_record: int | None = None
             self.view: ScreenView | None = None
             self.painted_ms: float | None = None
+            self.frame_ms: float | None = None
+            self.frame_cpu = 0.0  # the GUI thread's CPU clock when the frame was done
+            self.keys = (Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_M)
+
+        def reset(self) -> None:
+            self.painted_ms = self.frame_ms = None
+            self.running = False
+
+        def _frame_done(self) -> None:
+            if self.frame_ms is None:
+                self.frame_ms, self.frame_cpu = self.timer.nsecsElapsed() / 1e6, time.thread_time()
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             t = event.type()
+            if self.painted_ms is not None and self.frame_ms is None and t != QEvent.Type.Paint:
+                # the paint pass sends nothing but Paint events: any other one comes after it
+                # (a timer due meanwhile, e.g. the read-ahead on a loaded machine, is not counted)
+                self.frame_ms, self.frame_cpu = self.timer.nsecsElapsed() / 1e6, time.thread_time()
             # The key press reaches a shortcut as ShortcutOverride (a KeyPress is delivered only
             # when no shortcut takes the key), so the clock starts on whichever comes first.
             if t in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self.running \
-                    and self.view is not None:
-                if event.key() in (Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_M):  # type: ignore[attr-defined]
+                    and self.view is not None and self.painted_ms is None:
+                if event.key() in self.keys:  # type: ignore[attr-defined]
                     self.running = True
                     self.start_record = self.view.pane.record_id
                     self.timer.start()
@@ -174,6 +198,7 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
                     and self.view.pane.record_id != self.start_record:
                 self.painted_ms = self.timer.nsecsElapsed() / 1e6
                 self.running = False
+                QTimer.singleShot(0, self._frame_done)  # queued: runs once this paint pass is over
             return False
 
     probe = PaintProbe()
@@ -242,27 +267,46 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
 
     cpu: list[float] = []  # the GUI thread's own CPU time per key: what a quiet machine would wait
 
-    def run_keys(n: int, reading_ms: float, profiler=None) -> list[float]:  # type: ignore[no-untyped-def]
+    def run_keys(n: int, reading_ms: float, profiler=None, frames=None) -> list[float]:  # type: ignore[no-untyped-def]
         out = []
         for i in range(n):
-            probe.painted_ms = None
-            probe.running = False
+            probe.reset()
             if profiler is not None:
                 profiler.enable()
             c0 = time.thread_time()
             QTest.keyClick(view.table, keys_cycle[i % len(keys_cycle)])
-            until(lambda: probe.painted_ms is not None, 2)
-            c1 = time.thread_time()
+            until(lambda: probe.frame_ms is not None, 2)
+            c1 = probe.frame_cpu if probe.frame_ms is not None else time.thread_time()
             if profiler is not None:
                 profiler.disable()
             if probe.painted_ms is not None:
                 out.append(probe.painted_ms)
+                if frames is not None and probe.frame_ms is not None:
+                    frames.append(probe.frame_ms)
                 if reading_ms:
                     cpu.append((c1 - c0) * 1000)
-            end = time.perf_counter() + reading_ms / 1000
-            while time.perf_counter() < end:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            read(reading_ms)
         return out
+
+    def read(ms: float) -> None:
+        end = time.perf_counter() + ms / 1000
+        while time.perf_counter() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    def undo_once(painted: list[float], frames: list[float], cpus: list[float]) -> None:
+        """Ctrl+Z to the undone record painted in the pane and the frame done (its row back in
+        the list), and the GUI thread's CPU time meanwhile."""
+        probe.reset()
+        probe.keys = (Qt.Key.Key_Z,)
+        c0 = time.thread_time()
+        QTest.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        until(lambda: probe.frame_ms is not None, 2)
+        c1 = probe.frame_cpu  # not what ran after the frame (a read-ahead due meanwhile)
+        probe.keys = (Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_M)
+        if probe.painted_ms is not None and probe.frame_ms is not None:
+            painted.append(probe.painted_ms)
+            frames.append(probe.frame_ms)
+            cpus.append((c1 - c0) * 1000)
 
     import gc
 
@@ -277,11 +321,12 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
 
     gc.callbacks.append(on_gc)
     profiler = None
-    if profile:
-        import cProfile
+    import cProfile
 
+    if profile:
         profiler = cProfile.Profile()
-    lat = run_keys(keys, 40.0, profiler)
+    frame: list[float] = []
+    lat = run_keys(keys, 40.0, profiler, frame)
     gc.callbacks.remove(on_gc)
     if profiler is not None:
         import pstats
@@ -294,30 +339,38 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
     burst = run_keys(min(100, keys), 0.0)
     decided_ok = view.model.rowCount() == queue - keys - min(100, keys)
 
-    # undo (Ctrl+Z brings the record back into My queue) and a sort by header click
-    undo, undo_cpu = [], []
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-    for _ in range(20):
+    # undo (Ctrl+Z brings the record back into My queue): first as a reviewer does it, a
+    # decision, a moment, Ctrl+Z (the wrong key noticed); then undos in a row, each after a
+    # moment (the last decisions taken back one by one)
+    undo, undo_frame, undo_cpu = [], [], []  # type: ignore[var-annotated]
+    row_undo, row_frame, row_cpu = [], [], []  # type: ignore[var-annotated]
+    undone_ok = True
+    profiler = cProfile.Profile() if profile else None
+    for i in range(undos):
+        probe.reset()
+        QTest.keyClick(view.table, keys_cycle[i % len(keys_cycle)])
+        until(lambda: probe.frame_ms is not None, 2)
+        gone = probe.start_record
+        left = gone is not None and view.model.row_of(gone) < 0  # the decided record left My queue
+        read(40.0)
         if profiler is not None:
             profiler.enable()
-        t, c = time.perf_counter(), time.thread_time()
-        QTest.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-        app.processEvents()
-        undo.append((time.perf_counter() - t) * 1000)
-        undo_cpu.append((time.thread_time() - c) * 1000)
+        undo_once(undo, undo_frame, undo_cpu)
         if profiler is not None:
             profiler.disable()
+        # the undone record is back in the list, current and shown, and its decision is gone
+        undone_ok = undone_ok and left and view.pane.record_id == gone and view.current_id() == gone and not [
+            d for d in project.screening.decisions_of(gone, viewer="ana") if d.reviewer == "ana"]
+        read(40.0)
+    for _ in range(min(20, undos)):
+        undo_once(row_undo, row_frame, row_cpu)
+        read(40.0)
     if profiler is not None:
         import pstats
 
-        print("\nprofile of 20 undos (Ctrl+Z to the record back and shown), by cumulative time:", file=sys.stderr)
+        print(f"\nprofile of {undos} undos (Ctrl+Z to the record back and shown), by cumulative time:", file=sys.stderr)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
-        import cProfile
-
         profiler = cProfile.Profile()
         profiler.enable()
     t, c = time.perf_counter(), time.thread_time()
@@ -372,7 +425,8 @@ def measure(path: Path, keys: int, filters: bool = False, profile: bool = False,
     view.workspace.runner.wait()
     project.close()
     return {
-        "open_ms": open_ms, "cpu": cpu, "queue": queue, "baseline": baseline, "lat": lat, "burst": burst, "undo": undo, "undo_cpu": undo_cpu, "sort_ms": sort_ms,
+        "open_ms": open_ms, "cpu": cpu, "queue": queue, "baseline": baseline, "lat": lat, "frame": frame, "burst": burst, "undo": undo, "undo_frame": undo_frame, "undo_cpu": undo_cpu,
+        "row_undo": row_undo, "row_frame": row_frame, "row_cpu": row_cpu, "undone_ok": undone_ok, "load": (load0, os.getloadavg()[0]), "sort_ms": sort_ms,
         "sort_cpu": sort_cpu, "search_cpu": search_cpu, "gc_full": full, "decided_ok": decided_ok,
         "scroll_s": scroll_s, "pages": pages, "rows": model.rowCount(), "rows_built": model.rows_built - built0,
         "fetches": model.fetch_calls - calls0, "largest_cache": largest_cache, "cache_cap": model.cache_rows,
@@ -384,6 +438,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=500)
+    parser.add_argument("--undos", type=int, default=60, help="undos measured, each after a decision (and 20 in a row)")
     parser.add_argument("--runs", type=int, default=3, help="runs, each in a new process on a fresh copy")
     parser.add_argument("--no-filters", dest="filters", action="store_false",
                         help="measure without the combined list filters (they are on by default)")
@@ -398,7 +453,7 @@ def main() -> None:
         build(args.build, args.records)
         return
     if args.measure:
-        r = measure(args.measure, args.keys, args.filters, args.profile, args.scroll)
+        r = measure(args.measure, args.keys, args.filters, args.profile, args.scroll, args.undos)
         report(r, args.records)
         if args.out:
             import json
@@ -431,7 +486,7 @@ def main() -> None:
         out = CACHE / f"run-{run + 1}.json"
         print(f"\n--- run {run + 1} of {args.runs} · {machine()}", flush=True)
         subprocess.run([sys.executable, __file__, "--measure", str(work), "--records", str(args.records),
-                        "--keys", str(args.keys), "--out", str(out), *([] if args.filters else ["--no-filters"]),
+                        "--keys", str(args.keys), "--undos", str(args.undos), "--out", str(out), *([] if args.filters else ["--no-filters"]),
                         *([] if args.scroll else ["--no-scroll"]), *(["--profile"] if args.profile else [])],
                        check=True, env=env)
         runs.append(json.loads(out.read_text()))

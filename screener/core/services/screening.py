@@ -243,8 +243,9 @@ def last_decision_in_force(s: Session, reviewer: str, within: int = 500) -> Even
         for event_id, kind, detail in rows:
             if kind == "decision" and event_id not in undone:
                 return s.get(Event, event_id)
-            if kind == "undo":
-                undone.add((detail or {}).get("undoes"))
+            undoes = (detail if isinstance(detail, dict) else {}).get("undoes")
+            if kind == "undo" and type(undoes) is int:  # anything else undoes no event here
+                undone.add(undoes)
         seen += len(rows)
         before = rows[-1][0]
     return None

@@ -24,10 +24,13 @@ from screener.core.services.status import lock_records
 from screener.store.identity import status_kept_by_database
 from screener.store.models import Decision, Event
 
-LAST_EVENTS = (select(Event.id, Event.kind, Event.stage, Event.record_id, Event.detail)
+# decisions and undos, newest first: a few columns a row (of an undo's JSON only the value
+# it undoes, no CAST that odd JSON could break), the detail read for the one decision found
+LAST_EVENTS = (select(Event.id, Event.kind, Event.stage, Event.record_id, Event.detail["undoes"])
                .where(Event.reviewer == bindparam("name"), Event.kind.in_(("decision", "undo")),
                       Event.id < bindparam("before"))
-               .order_by(Event.id.desc()).limit(64))  # decisions and undos: one read in most cases
+               .order_by(Event.id.desc()).limit(bindparam("n")))
+EVENT_DETAIL = select(Event.detail).where(Event.id == bindparam("event_id"))
 MY_DECISION = select(Decision.id).where(Decision.record_id == bindparam("rid"), Decision.reviewer_id == bindparam("me"),
                                         Decision.stage == TA)
 DROP_DECISION = delete(Decision).where(Decision.id == bindparam("decision_id"))
@@ -40,19 +43,20 @@ def last_decision_event(s: Session, reviewer: str) -> tuple[int, str, int | None
     """(event id, stage, record id, detail) of the reviewer's latest decision not undone,
     read a few events at a time, newest first (as ``screening.last_decision_in_force``)."""
     conn = s.connection()
-    undone: set[Any] = set()
-    seen, before = 0, 2**31 - 1  # above any event id (an INTEGER column)
+    undone: set[int] = set()
+    seen, before, n = 0, 2**31 - 1, 8  # above any event id (an INTEGER column); most undos look 1 back
     while seen < WITHIN:
-        rows = conn.execute(LAST_EVENTS, {"name": reviewer, "before": before}).all()
+        rows = conn.execute(LAST_EVENTS, {"name": reviewer, "before": before, "n": n}).all()
         if not rows:
             return None
-        for event_id, kind, stage, record_id, detail in rows[: WITHIN - seen]:
+        for event_id, kind, stage, record_id, undoes in rows[: WITHIN - seen]:
             if kind == "decision" and event_id not in undone:
-                return event_id, stage, record_id, detail or {}
-            if kind == "undo":
-                undone.add((detail or {}).get("undoes"))
+                detail = conn.execute(EVENT_DETAIL, {"event_id": event_id}).scalar_one()
+                return event_id, stage, record_id, detail if isinstance(detail, dict) else {}
+            if kind == "undo" and type(undoes) is int:  # anything else undoes no event here
+                undone.add(undoes)
         seen += len(rows)
-        before = rows[-1][0]
+        before, n = rows[-1][0], 64
     return None
 
 
