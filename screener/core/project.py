@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from screener.core.connection import explain, without_password
+from screener.core.gc_pause import gc_paused
 from screener.store.engine import Store, is_url, open_store
 from screener.store.identity import bind_identity
 from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
@@ -107,7 +108,8 @@ class Project:
             module, cls = SERVICES[name]
         except KeyError:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        service = getattr(importlib.import_module(module), cls)(self.store)
+        with gc_paused():  # a service's first use may load the ORM and the models: no cycles to find
+            service = getattr(importlib.import_module(module), cls)(self.store)
         setattr(self, name, service)
         return service
 
