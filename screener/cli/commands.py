@@ -235,7 +235,7 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     with opened(args.project) as p:
-        summary = run_with_progress(p.dedup.run())
+        summary = run_with_progress(p.dedup_run.run())
     if args.json:
         emit_json({
             "merged": summary.merged,

@@ -9,9 +9,11 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from screener.core.connection import explain, without_password
+from screener.core.gc_pause import gc_paused
 from screener.store.engine import Store, is_url, open_store
 from screener.store.identity import bind_identity
 from screener.store.sqlite_file import WAITING_FOR_IMPORT, WAITING_FOR_WRITER, OnWait
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from screener.core.services.bulk import BulkService
     from screener.core.services.conflicts import ConflictService
     from screener.core.services.dedup import DedupService
+    from screener.core.services.dedup_run import DedupRunService
     from screener.core.services.export import ExportService
     from screener.core.services.history import HistoryService
     from screener.core.services.importing import ImportService
@@ -47,6 +50,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "screening": ("screener.core.services.screening", "ScreeningService"),
     "conflicts": ("screener.core.services.conflicts", "ConflictService"),
     "dedup": ("screener.core.services.dedup", "DedupService"),
+    "dedup_run": ("screener.core.services.dedup_run", "DedupRunService"),  # no ORM on a file
     "retrieval": ("screener.core.services.retrieval", "RetrievalService"),
     "prisma": ("screener.core.services.prisma", "PrismaService"),
     "history": ("screener.core.services.history", "HistoryService"),
@@ -61,6 +65,14 @@ SERVICES: dict[str, tuple[str, str]] = {
     "stopping": ("screener.core.services.stopping", "StoppingService"),
 }
 
+# The columns and tables ``SettingsService.info`` reads.
+_SETTINGS = text(
+    "SELECT p.title, p.question, p.reviewers_per_record_ta, p.reviewers_per_record_ft, p.blind, "
+    "p.strict, p.resolve_policy, p.ta_reason_required, (SELECT count(*) FROM criterion), "
+    "(SELECT count(*) FROM highlight_term), (SELECT count(*) FROM exclusion_reason) "
+    "FROM project p WHERE p.id = 1"
+)
+
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
 
 
@@ -71,6 +83,7 @@ class Project:
     screening: ScreeningService
     conflicts: ConflictService
     dedup: DedupService
+    dedup_run: DedupRunService
     retrieval: RetrievalService
     prisma: PrismaService
     history: HistoryService
@@ -95,7 +108,8 @@ class Project:
             module, cls = SERVICES[name]
         except KeyError:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        service = getattr(importlib.import_module(module), cls)(self.store)
+        with gc_paused():  # a service's first use may load the ORM and the models: no cycles to find
+            service = getattr(importlib.import_module(module), cls)(self.store)
         setattr(self, name, service)
         return service
 
@@ -129,8 +143,24 @@ class Project:
             if not is_url(str(target)):
                 raise
             raise ScreenerError(explain(e, str(target))) from None
-        project.settings.info()  # refuses a database that is not a Screener project
+        try:
+            project.check_settings()  # refuses a database that is not a Screener project
+        except BaseException:
+            project.close()
+            raise
         return project
+
+    def check_settings(self) -> None:
+        """Refuse a database without the project's settings, or without the tables they
+        are kept in: what ``settings.info()`` reads, read in one Core statement on a project
+        file (no ORM: a command that needs only Core never loads it)."""
+        if not self.store.is_sqlite:
+            self.settings.info()
+            return
+        with self.store.engine.connect() as conn:
+            found = conn.execute(_SETTINGS).first()
+        if found is None:
+            raise ScreenerError(f"{self.store.target}: not a Screener project (no settings)")
 
     @classmethod
     def create(

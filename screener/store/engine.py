@@ -24,8 +24,6 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import sessionmaker
 
 from screener.paths import path_problem
 from screener.store import revisions
@@ -47,9 +45,13 @@ from screener.types import ScreenerError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session as OrmSession
+    from sqlalchemy.orm import sessionmaker
 
 # Alembic is imported only where a schema is created or migrated (see store/revisions.py):
 # opening a project that is already at head never loads it, so every command starts quicker.
+# Nor is SQLAlchemy's ORM: opening a project is Core, and the session factories are made
+# the first time a service asks for one (a command that needs only Core never loads it).
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -225,14 +227,39 @@ def migrate(engine: Engine, target: str | Path) -> None:
 
 @dataclass
 class Store:
-    """An open project: its engine and a session factory."""
+    """An open project: its engines, and session factories made on first use."""
 
     target: str
-    engine: Engine
-    Session: sessionmaker[OrmSession]  # for reads
-    WriteSession: sessionmaker[OrmSession]  # for units of work that write
+    engine: Engine  # for reads
+    write_engine: Engine  # for units of work that write (on a project file, BEGIN takes the lock)
     read_only: str = ""  # why nothing can be written ("" when it can)
     on_wait: OnWait = field(default=lambda _message: None)  # told while a write waits for the lock
+    identity: object = None  # who this connection is (store.identity), handed to every session
+    _makers: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def Session(self) -> sessionmaker[OrmSession]:  # noqa: N802 - a factory, named as one
+        """Sessions for reads."""
+        return self._maker("read", self.engine)
+
+    @property
+    def WriteSession(self) -> sessionmaker[OrmSession]:  # noqa: N802
+        """Sessions for units of work that write."""
+        return self._maker("write", self.write_engine)
+
+    def _maker(self, kind: str, engine: Engine) -> sessionmaker[OrmSession]:
+        maker = self._makers.get(kind)
+        if maker is None:
+            from sqlalchemy.orm import sessionmaker
+
+            info = {} if self.identity is None else {"identity": self.identity}
+            maker = self._makers[kind] = sessionmaker(engine, expire_on_commit=False, info=info)
+        return maker  # type: ignore[no-any-return]
+
+    def set_identity(self, identity: object) -> None:
+        self.identity = identity
+        for maker in self._makers.values():
+            maker.configure(info={"identity": identity})
 
     @property
     def is_sqlite(self) -> bool:
@@ -268,7 +295,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-        self.WriteSession.kw["bind"].dispose()
+        self.write_engine.dispose()
 
     def _begin_write(self, conn: Any) -> None:
         if self.read_only:
@@ -316,15 +343,11 @@ def _check_path(target: str, create: bool) -> None:
 
 def _connect(target: str, access: FileAccess, on_wait: OnWait | None, password: str | None = None) -> Store:
     engine = make_engine(target, password=password, access=access)
-    store = Store(target, engine, sessionmaker(engine, expire_on_commit=False), sessionmaker(),
-                  read_only=access.read_only)
+    store = Store(target, engine, engine, read_only=access.read_only)
     if on_wait is not None:
         store.on_wait = on_wait
     if engine.dialect.name == "sqlite":
-        writer = make_engine(target, writer=True, access=access, begin=store._begin_write)
-    else:
-        writer = engine
-    store.WriteSession = sessionmaker(writer, expire_on_commit=False)
+        store.write_engine = make_engine(target, writer=True, access=access, begin=store._begin_write)
     return store
 
 
@@ -340,7 +363,7 @@ def _check_schema(store: Store) -> None:
             f"{current}) and needs a migration, which cannot be done: {store.read_only}. "
             "Copy it to a folder you can write to and open it there"
         )
-    migrate(store.WriteSession.kw["bind"], store.target)
+    migrate(store.write_engine, store.target)
 
 
 def open_store(target: str | Path, *, create: bool = False, password: str | None = None,

@@ -8,11 +8,14 @@ without asking the server again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
 
 from screener.store.engine import Store
+
+if TYPE_CHECKING:  # the ORM is loaded by the services that use sessions, not on opening
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,7 @@ def read_identity(engine: Engine) -> Identity:
 def bind_identity(store: Store) -> Identity:
     """Read who this connection is, and hand it to every session of the store."""
     identity = read_identity(store.engine)
-    for maker in (store.Session, store.WriteSession):
-        maker.configure(info={"identity": identity})
+    store.set_identity(identity)
     return identity
 
 

@@ -293,6 +293,7 @@ def benchmark_sets(sets: list[LabelledSet], python: Path | None, runs: int, work
     print("publications of the trap corpus merged together (target 0).")
     for note in notes:
         print(note)
+    print(f"load at the end: {os.getloadavg()[0]:.1f} (one-minute average)")
 
 
 # --- scale run ------------------------------------------------------------------------------
@@ -404,7 +405,7 @@ def main() -> None:
     if not args.no_bib_dedupe:
         python = ensure_bib_dedupe(args.bib_dedupe_venv, install=not args.no_install)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    print(f"Deduplication benchmark ({os.cpu_count()} cores)\n")
+    print(f"Deduplication benchmark ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})\n")
     sets = [asysd_set("haematology", args.workdir), asysd_set("stroke", args.workdir),
             trap_set(args.workdir, args.trap_seed)]
     benchmark_sets(sets, python, args.runs, args.workdir)

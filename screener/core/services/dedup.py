@@ -12,13 +12,14 @@ Matching new records against existing ones (a search update): ``run(only_with=id
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event
+from screener.core.services.dedup_run import DedupSummary, PairInfo, run_on_file
 from screener.core.services.merging import (
     canonical_map,
     canonical_of,
@@ -34,21 +35,6 @@ from screener.core.services.status import recompute
 from screener.store.models import Batch, DuplicatePair, Event, Record
 from screener.store.search import matching_ids_sql
 from screener.types import Progress, ScreenerError, Work
-
-
-@dataclass
-class DedupSummary:
-    merged: int  # records linked to a canonical record by this run
-    candidates: list[tuple[int, int, float]] = field(default_factory=list)  # open for review
-    flagged: list[int] = field(default_factory=list)  # canonical ids whose merged records had different decisions
-
-
-@dataclass(frozen=True)
-class PairInfo:
-    record_a: int
-    record_b: int
-    score: float
-    status: str
 
 
 @dataclass(frozen=True)
@@ -115,7 +101,14 @@ class DedupService(Service):
     def run(self, only_with: set[int] | None = None) -> Work[DedupSummary]:
         """Find duplicates among all records, merge the certain ones, queue the rest.
         ``only_with``: compare only pairs with at least one of these records (new records
-        against the existing ones)."""
+        against the existing ones). On a project file, in Core (``dedup_run``)."""
+        if self.store.is_sqlite:
+            return (yield from run_on_file(self.store, only_with))
+        return (yield from self.run_with_sessions(only_with))
+
+    def run_with_sessions(self, only_with: set[int] | None = None) -> Work[DedupSummary]:
+        """``run`` through the ORM's sessions: on a server (identity and the status
+        triggers of a strict project), and the reference the Core way is tested against."""
         yield Progress(0, 1, "Loading records")
         from screener.core.dedup import certain_groups, find_duplicates
         from screener.core.gc_pause import gc_paused

@@ -7,7 +7,6 @@ itself a duplicate). Every change of a link is an event in the audit trail.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,31 +14,17 @@ from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from screener.core.dedup.clusters import clusters_from_pairs
-from screener.core.dedup.records import TYPE_TAGS, publication_type
 from screener.core.services.base import log_event, now
+from screener.core.services.dedup_run import stored_publication_type
 from screener.core.services.status import STAGES, recompute
 from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
-from screener.store.rows import FIELD, PAIR, decode_tags
 from screener.types import DedupRecord, Stage, Status
 
-# The type tags inside a record's stored original tags ("…\x1eM3\x1fErratum\x1e…").
-_TYPE_TAG = re.compile(f"(?:^|{PAIR})({'|'.join(sorted(TYPE_TAGS))}){FIELD}([^{PAIR}]*)")
 _COLUMNS = (
     Record.id, Record.title, Record.authors, Record.year, Record.journal, Record.volume,
     Record.issue, Record.pages, Record.doi, Record.pmid, Record.type, Record.urls, Record.notes,
     Record.source_tags, Record.duplicate_of,
 )
-
-
-def stored_publication_type(source_tags: str | None) -> str:
-    """The document/publication types among a record's stored original tags."""
-    if not source_tags:
-        return ""
-    if source_tags.startswith("["):  # the JSON form (see store.rows)
-        return publication_type(decode_tags(source_tags, ""))
-    if not any(f"{tag}{FIELD}" in source_tags for tag in TYPE_TAGS):
-        return ""
-    return publication_type(_TYPE_TAG.findall(source_tags))
 
 
 def dedup_input(

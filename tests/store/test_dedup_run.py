@@ -1,0 +1,119 @@
+"""A deduplication run on a project file, in Core (core/services/dedup_run.py), leaves
+exactly the rows the ORM way leaves (``DedupService.run_with_sessions``, what a server
+project runs): the links, the pairs and their statuses, the audit trail and every
+record's status, on the same project copied twice. Covered: notices, decisions that
+disagree, a pair a reviewer rejected, a pending pair now certain, groups merged before,
+and a record missing a status row (worked out from its decisions in the same
+transaction)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screener.core.project import Project
+from screener.types import run_work
+from tests.factories import add_batch, make_record, new_project
+from tests.store.test_dedup_service import TITLE, article, erratum_in_embase
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as conn:
+        return {
+            "links": conn.execute("SELECT id, duplicate_of FROM record ORDER BY id").fetchall(),
+            "pairs": conn.execute("SELECT record_a, record_b, score, status FROM duplicate_pair "
+                                  "ORDER BY record_a, record_b").fetchall(),
+            # every column but the time, and how each is stored (text, JSON text)
+            "events": conn.execute("SELECT kind, record_id, reviewer, stage, detail, typeof(at), length(at) "
+                                   "FROM event ORDER BY id").fetchall(),
+            "statuses": conn.execute("SELECT record_id, stage, status, reason FROM stage_status "
+                                     "ORDER BY record_id, stage").fetchall(),
+        }
+
+
+def _edit(path: Path, *statements: str) -> None:
+    """Change a project by hand, everything written into the file itself (not left in its
+    write-ahead log, which a copy of the file would miss)."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            for statement in statements:
+                conn.execute(statement)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _both_ways(path: Path, tmp_path: Path) -> tuple[object, object]:
+    """Run the Core way on ``path`` and the ORM way on a copy; return both summaries."""
+    _edit(path)
+    copy = tmp_path / "orm.screener"
+    shutil.copy(path, copy)
+    with Project.open(path) as p:
+        core = run_work(p.dedup.run())
+    with Project.open(copy) as p:
+        orm = run_work(p.dedup.run_with_sessions())
+    assert _rows(path) == _rows(copy)
+    return core, orm
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    target = tmp_path / "p.screener"
+    project = new_project(str(target), per_record=1)
+    add_batch(project, [
+        article(1, doi="10.1/original"),
+        article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"], pages="1002-10"),
+        article(3, title="Correction to: " + TITLE, pages="1300", issue="12", doi="10.1/erratum"),
+        erratum_in_embase(4),
+        article(5, title=TITLE + " (vol 63, pg 1002, 2012)", pages="1300", issue="12"),
+        make_record(6), make_record(7), make_record(8, title=make_record(7).title), make_record(9),
+        make_record(10, title=make_record(9).title, authors=make_record(9).authors, year=make_record(9).year),
+    ], tmp=tmp_path)
+    project.screening.decide(1, "ana", "include")
+    project.screening.decide(2, "ana", "exclude", reason="Wrong population")
+    project.close()
+    return target
+
+
+def test_a_first_run_writes_the_same_rows_both_ways(path: Path, tmp_path: Path) -> None:
+    core, orm = _both_ways(path, tmp_path)
+    assert core == orm
+    assert core.merged >= 3 and core.flagged == [1]  # 1 and 2 were decided differently
+    assert _rows(path)["links"][1] == (2, 1)
+
+
+def test_later_runs_with_verdicts_merges_and_a_promoted_pair_write_the_same_rows(path: Path, tmp_path: Path) -> None:
+    with Project.open(path) as p:
+        run_work(p.dedup.run())
+        p.dedup.unmerge(2)  # 1 and 2 apart again: their pair now says not_duplicate
+        p.dedup.mark(7, 8, True)  # a reviewer's merge
+    _edit(path,
+          # a pair an earlier run queued, certain now; 4 and 5 apart again (by hand)
+          "UPDATE duplicate_pair SET status = 'pending', score = 0.5 WHERE record_a = 3 AND record_b = 4",
+          "UPDATE record SET duplicate_of = NULL WHERE id IN (4, 5)",
+          # a record about to be merged lost its status row at full text
+          "DELETE FROM stage_status WHERE record_id = 5 AND stage = 'full_text'")
+    core, orm = _both_ways(path, tmp_path)
+    assert core == orm
+    rows = _rows(path)
+    assert (3, 4, 1.0, "auto") in [(a, b, round(s, 4), st) for a, b, s, st in rows["pairs"]]
+    links = dict(rows["links"])
+    assert (links[4], links[5]) == (3, 3)
+    assert links[2] is None  # a rejected pair is never merged again
+    assert (5, "full_text", "duplicate", "") in rows["statuses"]  # made again, in the same run
+
+
+def test_screener_dedup_on_a_file_never_loads_the_orm(path: Path) -> None:
+    script = ("import sys, io, contextlib\nfrom screener.cli.main import main\n"
+              "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['dedup', sys.argv[1], '--json']) == 0\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'screener.store.models'))))")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+    with Project.open(path) as p:  # and it did merge, reviewably
+        assert {m.record_id for m in p.dedup.merged()} >= {2}
