@@ -43,9 +43,10 @@ import numpy as np
 from scipy import sparse
 
 from screener.core import ranking_features as rf
+from screener.core.ranking_blocks import Block
 from screener.types import Progress
 
-FORMAT = 1
+FORMAT = 2  # 2: a column in 3 bytes (ranking_blocks), was an int32 (1)
 MAGIC = b"SCREENER-RANKING-FEATURES\n"
 KEEP_DAYS = 60  # a project's cache not used for this long is removed
 
@@ -165,7 +166,7 @@ def _kept(pf: ProjectFeatures, keep: np.ndarray) -> ProjectFeatures:
         block = old.blocks[b]
         rows = np.flatnonzero(keep[starts[b]:starts[b + 1]])
         if len(rows):
-            out.features._append(sparse.csr_matrix(block[rows], dtype=np.uint8))
+            out.features._append(sparse.csr_matrix(block.csr()[rows], dtype=np.uint8))
         old.blocks[b] = None  # type: ignore[call-overload]
     return out
 
@@ -182,8 +183,8 @@ def save(path: Path, identity: str, pf: ProjectFeatures) -> None:
     # np.asarray: no copies (the features are most of the process's memory)
     arrays: list[np.ndarray] = [np.asarray(pf.ids, dtype="<i8"), np.asarray(pf.signatures, dtype="<u8")]
     for b in blocks:
-        arrays += [np.asarray(b.indptr, dtype="<i4"), np.asarray(b.indices, dtype="<i4"),
-                   np.asarray(b.data, dtype=np.uint8)]
+        arrays += [np.asarray(b.indptr, dtype="<i4"), np.asarray(b.lo, dtype="<u2"),
+                   np.asarray(b.hi, dtype=np.uint8), np.asarray(b.data, dtype=np.uint8)]
     head = json.dumps(header, sort_keys=True).encode()
     digest = hashlib.blake2b(head, digest_size=32)
     for a in arrays:
@@ -260,18 +261,29 @@ def load(path: Path, identity: str) -> ProjectFeatures:
                 raise Stale("made for another project")
             digest = hashlib.blake2b(head, digest_size=32)
             rows = int(header["rows"])
+            blocks = [(int(n), int(nnz)) for n, nnz in header["blocks"]]
+            # the sizes the header gives, against the file's, before anything is allocated
+            body = 16 * rows + sum(4 * (n + 1) + 4 * nnz for n, nnz in blocks)
+            if rows < 0 or any(n < 0 or nnz < 0 for n, nnz in blocks):
+                raise Stale("the header is damaged")
+            size = os.fstat(f.fileno()).st_size
+            if f.tell() + body > size:
+                raise Stale("the file is truncated (or its header is damaged)")
+            if f.tell() + body < size:
+                raise Stale("the file has more data than its header says")
             ids = _read(f, "<i8", rows, digest).astype(np.int64)
             sigs = _read(f, "<u8", rows, digest).astype(np.uint64)
             pf = ProjectFeatures(ids, sigs)
             total = 0
-            for n, nnz in header["blocks"]:
-                indptr = _read(f, "<i4", n + 1, digest)
-                indices = _read(f, "<i4", nnz, digest)
-                data = _read(f, "u1", nnz, digest)
+            for n, nnz in blocks:
+                block = Block(_read(f, "<i4", n + 1, digest).astype(np.int32, copy=False),
+                              _read(f, "<u2", nnz, digest).astype(np.uint16, copy=False),
+                              _read(f, "u1", nnz, digest), _read(f, "u1", nnz, digest), rf.N_FEATURES)
+                indptr = block.indptr
                 if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0) \
-                        or (nnz and (indices.min() < 0 or indices.max() >= rf.N_FEATURES)):
+                        or (nnz and block.indices().max() >= rf.N_FEATURES):
                     raise Stale("a block is damaged")
-                pf.features._append(sparse.csr_matrix((data, indices, indptr), shape=(n, rf.N_FEATURES)))
+                pf.features._append(block)
                 total += n
             if f.read(1):
                 raise Stale("the file has more data than its header says")

@@ -1,0 +1,158 @@
+"""What keeps the ranking process's memory down: term counts held in 4 bytes per term and
+given back whole; a cache file whose header claims more than the file holds is refused
+before anything is allocated; an old-format file is rebuilt; freed memory goes back to
+the system."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from screener.core import ranking_cache as rc
+from screener.core import ranking_features as rf
+from screener.core.ranking_blocks import MAX_COLUMNS, Block
+from screener.core.ranking_process import _libc
+
+IDENTITY = "sqlite:/reviews/peer.screener"
+TEXTS = [f"peer support trial {i} in community mental health, outcome {i % 7} and cost {i % 3}"
+         for i in range(300)]
+
+
+def counts_with_every_column_range() -> sparse.csr_matrix:
+    rng = np.random.default_rng(3)
+    m = sparse.random(40, rf.N_FEATURES, density=0.0005, format="csr", random_state=rng)
+    m.data = rng.integers(1, 256, m.nnz).astype(np.float64)
+    m = sparse.lil_matrix(m)
+    m[0, 0] = 255  # the first and the last column, and either side of 2**16
+    m[1, rf.N_FEATURES - 1] = 1
+    m[2, (1 << 16) - 1] = 3
+    m[2, 1 << 16] = 4
+    return sparse.csr_matrix(m, dtype=np.uint8)
+
+
+def test_a_block_gives_back_exactly_the_counts_it_was_given_in_4_bytes_per_term() -> None:
+    counts = counts_with_every_column_range()
+    block = Block.of(counts)
+    back = block.csr()
+    assert back.shape == counts.shape and back.dtype == np.uint8
+    assert (back != counts).nnz == 0
+    assert (back.indices == counts.indices).all() and (back.indptr == counts.indptr).all()
+    held = block.lo.nbytes + block.hi.nbytes + block.data.nbytes
+    assert held == 4 * counts.nnz
+
+
+def test_a_block_refuses_more_columns_than_3_bytes_hold() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        Block.of(sparse.csr_matrix((1, MAX_COLUMNS + 1), dtype=np.uint8))
+
+
+def test_features_held_in_blocks_score_as_the_whole_matrix_does() -> None:
+    features = rf.RankingFeatures(TEXTS)
+    m = features.matrix()
+    assert m.nnz == features.nnz > 0
+    assert sum(b.lo.nbytes + b.hi.nbytes + b.data.nbytes for b in features.blocks) == 4 * features.nnz
+    w = np.random.default_rng(1).standard_normal(rf.N_FEATURES).astype(np.float32)
+    tf = sparse.csr_matrix((rf._SUBLINEAR[m.data], m.indices, m.indptr), shape=m.shape)
+    expected = (tf @ (features.idf * w)) / np.where(features.norms > 0, features.norms, 1)
+    assert np.allclose(features.dot(w), np.where(features.norms > 0, expected, 0), atol=1e-5)
+
+
+def saved(tmp_path: Path) -> Path:
+    pf = rc.ProjectFeatures(np.arange(1, len(TEXTS) + 1, dtype=np.int64),
+                            np.arange(len(TEXTS), dtype=np.uint64), rf.RankingFeatures(TEXTS))
+    path = tmp_path / "cache.features"
+    rc.save(path, IDENTITY, pf)
+    return path
+
+
+def with_header(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite the file's header through ``change`` (its length updated; checksum left as is)."""
+    data = path.read_bytes()
+    start = len(rc.MAGIC) + 8
+    size = int.from_bytes(data[len(rc.MAGIC):start], "little")
+    header = json.loads(data[start:start + size])
+    change(header)
+    head = json.dumps(header, sort_keys=True).encode()
+    path.write_bytes(rc.MAGIC + len(head).to_bytes(8, "little") + head + data[start + size:])
+
+
+@pytest.mark.parametrize("claim", ["rows", "nnz", "negative"])
+def test_a_header_claiming_more_than_the_file_holds_is_refused_before_reading(tmp_path: Path, claim: str) -> None:
+    path = saved(tmp_path)
+
+    def change(header: dict) -> None:  # type: ignore[type-arg]
+        if claim == "rows":
+            header["rows"] = 10**15
+        elif claim == "nnz":
+            header["blocks"][0][1] = 10**15
+        else:
+            header["blocks"][0][1] = -5
+
+    with_header(path, change)
+    with pytest.raises(rc.Stale, match="truncated|damaged"):
+        rc.load(path, IDENTITY)
+
+
+def test_a_cache_file_in_the_old_format_is_not_believed_and_is_rebuilt(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    assert rc.load(path, IDENTITY).n == len(TEXTS)  # whole, it is believed
+    with_header(path, lambda header: header.update(format=1))
+    with pytest.raises(rc.Stale, match="another format"):
+        rc.load(path, IDENTITY)
+    read: list[int] = []
+
+    def read_texts(ids: list[int]):  # type: ignore[no-untyped-def]
+        read.extend(ids)
+        yield ids, [TEXTS[i - 1] for i in ids]
+
+    out = None
+    for item in rc.prepared(path, IDENTITY, np.arange(1, len(TEXTS) + 1, dtype=np.int64),
+                            np.arange(len(TEXTS), dtype=np.uint64), read_texts):
+        if isinstance(item, rc.ProjectFeatures):
+            out = item
+    assert out is not None and out.built == len(TEXTS) and len(read) == len(TEXTS)
+    assert rc.load(path, IDENTITY).n == len(TEXTS)  # saved again, in this format
+
+
+FREED = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import numpy as np
+    from screener.core.ranking_process import lean_memory
+
+    def rss():
+        return [int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines()
+                if l.startswith("VmRSS:")][0] / 1024
+
+    if sys.argv[1] == "lean":
+        lean_memory()
+    np.ones(8_000_000, dtype=np.uint8)  # a large temporary, freed
+    before = rss()
+    # temporaries of about a MB, freed one by one while objects made between them live on,
+    # as a build's or a training's temporaries are
+    kept, big = [], []
+    for i in range(60):
+        big.append(np.ones(1_000_000 + 10_000 * i, dtype=np.uint8))
+        kept.append(bytes(2000 + i))
+        if len(big) > 3:
+            big.pop(0)
+    big.clear()
+    print(rss() - before)
+""")
+
+
+def test_memory_freed_by_the_ranking_process_goes_back_to_the_system_at_once() -> None:
+    if not sys.platform.startswith("linux"):
+        assert _libc() is None  # elsewhere the system's allocator is left as it is
+        return
+    # MB still held once the temporaries are freed (glibc's default holds some 7 here)
+    grown = {how: float(subprocess.run([sys.executable, "-c", FREED, how], check=True, capture_output=True,
+                                       text=True).stdout) for how in ("lean", "default")}
+    assert grown["lean"] < 1, grown
