@@ -1,4 +1,4 @@
-"""What keeps the ranking process's memory down: term counts held in 4 bytes per term and
+"""What keeps the ranking process's memory down: term counts held in 3 bytes per term and
 given back whole; a cache file whose header claims more than the file holds is refused
 before anything is allocated; an old-format file is rebuilt; freed memory goes back to
 the system."""
@@ -25,27 +25,33 @@ TEXTS = [f"peer support trial {i} in community mental health, outcome {i % 7} an
          for i in range(300)]
 
 
-def counts_with_every_column_range() -> sparse.csr_matrix:
+def counts_with_every_column_range(columns: int = rf.N_FEATURES) -> sparse.csr_matrix:
     rng = np.random.default_rng(3)
-    m = sparse.random(40, rf.N_FEATURES, density=0.0005, format="csr", random_state=rng)
+    m = sparse.random(40, columns, density=min(0.5, 500 / columns), format="csr", random_state=rng)
     m.data = rng.integers(1, 256, m.nnz).astype(np.float64)
+    m.data[::3] = rng.integers(1, 15, len(m.data[::3]))  # most counts small, as in abstracts
     m = sparse.lil_matrix(m)
-    m[0, 0] = 255  # the first and the last column, and either side of 2**16
-    m[1, rf.N_FEATURES - 1] = 1
-    m[2, (1 << 16) - 1] = 3
-    m[2, 1 << 16] = 4
+    m[0, 0] = 255  # the first and the last column, either side of 2**16, the marker's count
+    m[1, columns - 1] = 1
+    m[2, min(columns - 1, (1 << 16) - 1)] = 14
+    m[3, min(columns - 1, 1 << 16)] = 15
     return sparse.csr_matrix(m, dtype=np.uint8)
 
 
-def test_a_block_gives_back_exactly_the_counts_it_was_given_in_4_bytes_per_term() -> None:
-    counts = counts_with_every_column_range()
+@pytest.mark.parametrize("columns", [rf.N_FEATURES, 1000, 1 << 16, 1 << 22, MAX_COLUMNS])
+def test_a_block_gives_back_exactly_the_counts_it_was_given_in_3_bytes_per_term(columns: int) -> None:
+    counts = counts_with_every_column_range(columns)
     block = Block.of(counts)
     back = block.csr()
     assert back.shape == counts.shape and back.dtype == np.uint8
     assert (back != counts).nnz == 0
     assert (back.indices == counts.indices).all() and (back.indptr == counts.indptr).all()
-    held = block.lo.nbytes + block.hi.nbytes + block.data.nbytes
-    assert held == 4 * counts.nnz
+    assert block.lo.nbytes + block.packed.nbytes == 3 * counts.nnz
+    if columns == rf.N_FEATURES:  # counts from 15 up kept apart, 5 bytes each
+        assert len(block.over) == int((counts.data >= 15).sum())
+    local = np.array([5, 0, 39, 5, 17, 2, 3, 1])  # any rows, in any order, repeated
+    assert (block.rows(local) != counts[local]).nnz == 0
+    assert block.rows(np.zeros(0, dtype=np.int64)).shape == (0, columns)
 
 
 def test_a_block_refuses_more_columns_than_3_bytes_hold() -> None:
@@ -57,7 +63,7 @@ def test_features_held_in_blocks_score_as_the_whole_matrix_does() -> None:
     features = rf.RankingFeatures(TEXTS)
     m = features.matrix()
     assert m.nnz == features.nnz > 0
-    assert sum(b.lo.nbytes + b.hi.nbytes + b.data.nbytes for b in features.blocks) == 4 * features.nnz
+    assert sum(b.lo.nbytes + b.packed.nbytes for b in features.blocks) == 3 * features.nnz
     w = np.random.default_rng(1).standard_normal(rf.N_FEATURES).astype(np.float32)
     tf = sparse.csr_matrix((rf._SUBLINEAR[m.data], m.indices, m.indptr), shape=m.shape)
     expected = (tf @ (features.idf * w)) / np.where(features.norms > 0, features.norms, 1)
@@ -156,3 +162,25 @@ def test_memory_freed_by_the_ranking_process_goes_back_to_the_system_at_once() -
     grown = {how: float(subprocess.run([sys.executable, "-c", FREED, how], check=True, capture_output=True,
                                        text=True).stdout) for how in ("lean", "default")}
     assert grown["lean"] < 1, grown
+
+
+def test_large_counts_kept_apart_are_saved_read_back_and_checked(tmp_path: Path) -> None:
+    texts = [("trial " * (10 + i)) + f"peer support {i}" for i in range(30)]  # "trial" 10 to 39 times
+    pf = rc.ProjectFeatures(np.arange(1, 31, dtype=np.int64), np.arange(30, dtype=np.uint64),
+                            rf.RankingFeatures(texts))
+    assert sum(len(b.over) for b in pf.features.blocks) > 0
+    path = tmp_path / "cache.features"
+    rc.save(path, IDENTITY, pf)
+    loaded = rc.load(path, IDENTITY)
+    assert (loaded.features.matrix() != pf.features.matrix()).nnz == 0
+    assert loaded.features.matrix().max() == 39
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x10  # the last large count
+    path.write_bytes(bytes(data))
+    with pytest.raises(rc.Stale, match="damaged|checksum"):
+        rc.load(path, IDENTITY)
+    data[-1] ^= 0x10
+    data[-2 - 4 * 20] ^= 0x01  # somewhere in the places of the large counts
+    path.write_bytes(bytes(data))
+    with pytest.raises(rc.Stale, match="damaged|checksum"):
+        rc.load(path, IDENTITY)
