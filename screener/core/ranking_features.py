@@ -156,7 +156,8 @@ class RankingFeatures:
         self.norms = (np.concatenate(norms) if norms else np.zeros(0)).astype(np.float32)
 
     def rows(self, index: Sequence[int] | np.ndarray) -> sparse.csr_matrix:
-        """The L2-normalised TF-IDF rows ``index`` (for training)."""
+        """The L2-normalised TF-IDF rows ``index`` (for training), computed in float32 and given
+        as float64, the classifiers' type (so they take them without a copy of their own)."""
         index = np.asarray(index, dtype=np.int64)
         which = np.searchsorted(self.starts, index, side="right") - 1
         parts = []
@@ -174,7 +175,7 @@ class RankingFeatures:
         sub.data *= self.idf[sub.indices]
         sub.data *= np.repeat(scale, np.diff(sub.indptr))
         sub.eliminate_zeros()
-        return sub
+        return sparse.csr_matrix((sub.data.astype(np.float64), sub.indices, sub.indptr), shape=sub.shape)
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
         """``x_i . weights`` for every normalised TF-IDF row ``x_i``.

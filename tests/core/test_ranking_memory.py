@@ -184,3 +184,15 @@ def test_large_counts_kept_apart_are_saved_read_back_and_checked(tmp_path: Path)
     path.write_bytes(bytes(data))
     with pytest.raises(rc.Stale, match="damaged|checksum"):
         rc.load(path, IDENTITY)
+
+
+def test_training_rows_come_in_the_classifiers_type_so_it_takes_them_without_a_copy() -> None:
+    from sklearn.utils import check_array
+
+    features = rf.RankingFeatures(TEXTS)
+    x = features.rows([5, 1, 200, 7])
+    assert x.dtype == np.float64 and x.shape == (4, rf.N_FEATURES)
+    assert check_array(x, accept_sparse="csr", dtype=np.float64).data is x.data
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    # still the normalised TF-IDF rows (a row whose terms all weigh nothing stays empty)
+    assert np.allclose(norms, features.norms[[5, 1, 200, 7]] > 0, atol=1e-6) and norms.sum() >= 3
