@@ -23,7 +23,7 @@ shape of each block) and the arrays, with a BLAKE2b digest of all of it. A file 
 truncated, edited or corrupt, made with other feature parameters, or for another project is
 not believed: :func:`load` says why and the features are built again. A file is written to a
 temporary name and renamed, so a crash never leaves half a file under the real name. A
-cache not used for ``KEEP_DAYS`` is removed (a project deleted or moved leaves no 200 MB
+cache not used for ``KEEP_DAYS`` is removed (a project deleted or moved leaves no 140 MB
 file behind for ever).
 """
 
@@ -40,12 +40,12 @@ from io import BufferedReader
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from screener.core import ranking_features as rf
+from screener.core.ranking_blocks import Block
 from screener.types import Progress
 
-FORMAT = 1
+FORMAT = 2  # 2: a term in 3 bytes, column and count packed (ranking_blocks); 1: 5 bytes
 MAGIC = b"SCREENER-RANKING-FEATURES\n"
 KEEP_DAYS = 60  # a project's cache not used for this long is removed
 
@@ -165,7 +165,7 @@ def _kept(pf: ProjectFeatures, keep: np.ndarray) -> ProjectFeatures:
         block = old.blocks[b]
         rows = np.flatnonzero(keep[starts[b]:starts[b + 1]])
         if len(rows):
-            out.features._append(sparse.csr_matrix(block[rows], dtype=np.uint8))
+            out.features._append(block.rows(rows))
         old.blocks[b] = None  # type: ignore[call-overload]
     return out
 
@@ -177,13 +177,13 @@ def save(path: Path, identity: str, pf: ProjectFeatures) -> None:
     blocks = pf.features.blocks
     header = {
         "format": FORMAT, "features": features_version(), "project": identity, "rows": pf.n,
-        "blocks": [[int(b.shape[0]), int(b.nnz)] for b in blocks],
+        "blocks": [[int(b.shape[0]), int(b.nnz), len(b.over)] for b in blocks],
     }
     # np.asarray: no copies (the features are most of the process's memory)
     arrays: list[np.ndarray] = [np.asarray(pf.ids, dtype="<i8"), np.asarray(pf.signatures, dtype="<u8")]
     for b in blocks:
-        arrays += [np.asarray(b.indptr, dtype="<i4"), np.asarray(b.indices, dtype="<i4"),
-                   np.asarray(b.data, dtype=np.uint8)]
+        arrays += [np.asarray(b.indptr, dtype="<i4"), np.asarray(b.lo, dtype="<u2"), b.packed,
+                   np.asarray(b.over_at, dtype="<i4"), b.over]
     head = json.dumps(header, sort_keys=True).encode()
     digest = hashlib.blake2b(head, digest_size=32)
     for a in arrays:
@@ -233,6 +233,18 @@ def _read(f: BufferedReader, dtype: str, count: int, digest: hashlib.blake2b) ->
     return a
 
 
+def _whole(block: Block) -> bool:
+    """Whether a block read from a file is well formed (rows, columns, the large counts)."""
+    indptr, nnz = block.indptr, block.nnz
+    if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0):
+        return False
+    if nnz and block.indices().max() >= rf.N_FEATURES:
+        return False
+    marked = np.flatnonzero((block.packed & np.uint8(block.marker)) == block.marker)
+    return len(marked) == len(block.over_at) and bool(np.all(marked == block.over_at)) \
+        and bool(np.all(block.over >= block.marker))
+
+
 def load(path: Path, identity: str) -> ProjectFeatures:
     """The features cached at ``path`` for the project ``identity``.
 
@@ -260,18 +272,29 @@ def load(path: Path, identity: str) -> ProjectFeatures:
                 raise Stale("made for another project")
             digest = hashlib.blake2b(head, digest_size=32)
             rows = int(header["rows"])
+            blocks = [(int(n), int(nnz), int(over)) for n, nnz, over in header["blocks"]]
+            # the sizes the header gives, against the file's, before anything is allocated
+            body = 16 * rows + sum(4 * (n + 1) + 3 * nnz + 5 * over for n, nnz, over in blocks)
+            if rows < 0 or any(min(n, nnz, over) < 0 for n, nnz, over in blocks):
+                raise Stale("the header is damaged")
+            size = os.fstat(f.fileno()).st_size
+            if f.tell() + body > size:
+                raise Stale("the file is truncated (or its header is damaged)")
+            if f.tell() + body < size:
+                raise Stale("the file has more data than its header says")
             ids = _read(f, "<i8", rows, digest).astype(np.int64)
             sigs = _read(f, "<u8", rows, digest).astype(np.uint64)
             pf = ProjectFeatures(ids, sigs)
             total = 0
-            for n, nnz in header["blocks"]:
-                indptr = _read(f, "<i4", n + 1, digest)
-                indices = _read(f, "<i4", nnz, digest)
-                data = _read(f, "u1", nnz, digest)
-                if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0) \
-                        or (nnz and (indices.min() < 0 or indices.max() >= rf.N_FEATURES)):
+            for n, nnz, over in blocks:
+                block = Block(_read(f, "<i4", n + 1, digest).astype(np.int32, copy=False),
+                              _read(f, "<u2", nnz, digest).astype(np.uint16, copy=False),
+                              _read(f, "u1", nnz, digest),
+                              _read(f, "<i4", over, digest).astype(np.int32, copy=False),
+                              _read(f, "u1", over, digest), rf.N_FEATURES)
+                if not _whole(block):
                     raise Stale("a block is damaged")
-                pf.features._append(sparse.csr_matrix((data, indices, indptr), shape=(n, rf.N_FEATURES)))
+                pf.features._append(block)
                 total += n
             if f.read(1):
                 raise Stale("the file has more data than its header says")

@@ -17,9 +17,10 @@ Terms in a single record cannot link two records and terms in more than
 ``MAX_DF`` of them say nothing, so both get IDF 0 (on a tiny record set where that
 leaves nothing, every term counts).
 
-Memory: one-byte counts with int32 column indices, 5 bytes per distinct term of a
-record (about 400 per record with a 1,500-character abstract): about 200 MB for
-100,000 records, held in blocks of rows so that building never needs that twice.
+Memory: 3 bytes per distinct term of a record, its column and its count packed
+(``core.ranking_blocks``; about 440 terms per record with a 1,500-character abstract):
+about 135 MB for 100,000 records, held in blocks of rows so that building never needs
+that twice.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
+
+from screener.core.ranking_blocks import Block
 
 # Bump FEATURES_VERSION whenever what a row holds changes (tokens, n-grams, hashing,
 # counting): the feature caches (core/ranking_cache.py) made before are then rebuilt.
@@ -94,7 +97,7 @@ class RankingFeatures:
     """
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
-        self.blocks: list[sparse.csr_matrix] = []
+        self.blocks: list[Block] = []
         self.starts = np.zeros(1, dtype=np.int64)  # first row of each block, then n
         self.df = np.zeros(N_FEATURES, dtype=np.int32)
         self.idf = np.zeros(N_FEATURES, dtype=np.float32)
@@ -118,7 +121,7 @@ class RankingFeatures:
         """All term counts as one matrix (a copy; for tests and saving)."""
         if not self.blocks:
             return sparse.csr_matrix((0, N_FEATURES), dtype=np.uint8)
-        return sparse.csr_matrix(sparse.vstack(self.blocks, format="csr"), dtype=np.uint8)
+        return sparse.csr_matrix(sparse.vstack([b.csr() for b in self.blocks], format="csr"), dtype=np.uint8)
 
     def add(self, texts: Iterable[str]) -> None:
         """Append rows for ``texts`` (e.g. records just imported) and reweight."""
@@ -129,8 +132,9 @@ class RankingFeatures:
         if added or not self.blocks:
             self._reweight()
 
-    def _append(self, block: sparse.csr_matrix) -> None:
-        self.df += np.bincount(block.indices, minlength=N_FEATURES).astype(np.int32)
+    def _append(self, block: sparse.csr_matrix | Block) -> None:
+        block = block if isinstance(block, Block) else Block.of(block)
+        self.df += np.bincount(block.indices(), minlength=N_FEATURES).astype(np.int32)
         self.blocks.append(block)
         self.starts = np.r_[self.starts, self.starts[-1] + block.shape[0]]
 
@@ -143,7 +147,8 @@ class RankingFeatures:
         idf[~keep] = 0.0
         self.idf = idf
         norms = []
-        for block in self.blocks:
+        for packed in self.blocks:
+            block = packed.csr()
             values = _SUBLINEAR[block.data] * idf[block.indices]
             values **= 2
             row = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
@@ -151,13 +156,14 @@ class RankingFeatures:
         self.norms = (np.concatenate(norms) if norms else np.zeros(0)).astype(np.float32)
 
     def rows(self, index: Sequence[int] | np.ndarray) -> sparse.csr_matrix:
-        """The L2-normalised TF-IDF rows ``index`` (for training)."""
+        """The L2-normalised TF-IDF rows ``index`` (for training), computed in float32 and given
+        as float64, the classifiers' type (so they take them without a copy of their own)."""
         index = np.asarray(index, dtype=np.int64)
         which = np.searchsorted(self.starts, index, side="right") - 1
         parts = []
         for b in np.unique(which):
             local = index[which == b] - self.starts[b]
-            parts.append((np.flatnonzero(which == b), _tf(self.blocks[b][local])))
+            parts.append((np.flatnonzero(which == b), _tf(self.blocks[b].rows(local))))
         if parts:
             sub = sparse.vstack([p for _, p in parts], format="csr", dtype=np.float32)
             placed = np.concatenate([k for k, _ in parts])
@@ -169,7 +175,7 @@ class RankingFeatures:
         sub.data *= self.idf[sub.indices]
         sub.data *= np.repeat(scale, np.diff(sub.indptr))
         sub.eliminate_zeros()
-        return sub
+        return sparse.csr_matrix((sub.data.astype(np.float64), sub.indices, sub.indptr), shape=sub.shape)
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
         """``x_i . weights`` for every normalised TF-IDF row ``x_i``.
@@ -181,7 +187,7 @@ class RankingFeatures:
         shape = (self.n, *w.shape[1:])
         if not self.blocks:
             return np.zeros(shape, dtype=np.float32)
-        raw = np.concatenate([_tf(b) @ v for b in self.blocks])
+        raw = np.concatenate([_tf(b.csr()) @ v for b in self.blocks])
         norms = self.norms[:, None] if w.ndim == 2 else self.norms
         return np.divide(raw, norms, out=np.zeros(shape, dtype=np.float32), where=norms > 0)
 

@@ -14,8 +14,10 @@ GUI makes them on a worker thread, where waiting on the pipe releases the lock.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -50,12 +52,58 @@ def unpack(data: bytes) -> list[int]:
     return out
 
 
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+# An allocation this size or larger is mapped on its own, and unmapped when freed: a training's
+# and a build's large temporaries. Below it, the temporaries of a block of rows (a few MB,
+# many per retrain) reuse the heap: mapping each anew costs half as much CPU again per retrain.
+_LARGE = 8 * 1024 * 1024
+
+
+def _libc() -> Any:
+    """The process's glibc through ctypes, or None (another system or C library)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def lean_memory() -> None:
+    """Have freed memory go back to the system at once (Linux with glibc; elsewhere nothing).
+
+    The process's peak memory is the features it holds plus the temporaries of a build or a
+    training, which come and go (a few MB per block of rows, tens of MB for a training set).
+    glibc by default raises its threshold for giving an allocation its own mapping each time
+    one such is freed, up to 32 MB, so later large ones come from the heap, which does not
+    shrink while anything lives above them: the process's memory then grows by the
+    temporaries it had at once, and keeps them. A fixed threshold keeps large temporaries in
+    mappings of their own, returned when freed."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _LARGE)
+        libc.mallopt(_M_TRIM_THRESHOLD, _LARGE)
+
+
+def trim() -> None:
+    """Give the heap's free memory back to the system (after a build or a training)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 class _Stop(Exception):
     """The window asked the process to end while it prepared the features."""
 
 
 def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child process
     exit_with_parent("screener-ranking-watch")
+    lean_memory()
     if hasattr(os, "nice"):
         try:
             os.nice(10)  # training yields the processor to the window the reviewer works in
@@ -133,6 +181,8 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
                     conn.send(("cancelled", (pf.built if pf is not None else 0) - before))
                     continue
                 assert pf is not None
+                gc.collect()
+                trim()
                 conn.send(("ready", pf.ids.tobytes(), pf.built - before))
             elif kind == "order":
                 if pf is None:
@@ -140,7 +190,10 @@ def _serve(conn: Connection) -> None:  # pragma: no cover - runs in the child pr
                 label_ids = np.frombuffer(message[1], dtype=np.int64)
                 labels = dict(zip(label_ids.tolist(), message[2], strict=True))
                 order = rank_ids(Ranker.from_features(pf.features), pf.index(), labels, unpack(message[3]))
-                conn.send(("order", pack(order)))
+                answer = pack(order)
+                del order, labels, label_ids
+                trim()
+                conn.send(("order", answer))
             elif kind in ("cancel", "end", "texts"):
                 pass  # late: the work they were for has ended
         except Exception as e:  # said to the window, which keeps its order
