@@ -24,7 +24,8 @@ keep busy, the wall-clock ratio tends to that; and how the in-process import's C
 splits between its own process (storing) and its reading processes. With ``--before``,
 each variant is also measured, interleaved, on another checkout's code. The machine's load
 average is printed before and after. ``--writer`` times the parts of storing one variant
-in one transaction (record rows, search index, status rows, indexes built again, commit, checkpoint).
+in one transaction (record rows, search index, status rows, indexes built again, commit, checkpoint),
+wall-clock and CPU time (the CPU time holds under load).
 """
 
 from __future__ import annotations
@@ -179,23 +180,25 @@ from screener.core.services.base import now
 from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_records
 from screener.store.models import Batch, SourceFile
 chunks = [c for f in sys.argv[1:] for c in read_in_chunks(f) if not isinstance(c, FileHead)]
-clock = {}
+clock = {}  # part: [wall seconds, CPU seconds]
 with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") as p:
     engine = p.store.WriteSession.kw["bind"]
     started = {}
 
     @event.listens_for(engine, "before_cursor_execute")
     def before(conn, cursor, statement, params, context, executemany):
-        started["t"] = time.perf_counter()
+        started["t"], started["cpu"] = time.perf_counter(), time.process_time()
 
     @event.listens_for(engine, "after_cursor_execute")
     def after(conn, cursor, statement, params, context, executemany):
         key = ("search index" if "record_fts" in statement else "indexes" if "INDEX" in statement
                else "status rows" if "stage_status" in statement
                else "record rows" if statement.startswith("INSERT INTO record ") else "other")
-        clock[key] = clock.get(key, 0.0) + time.perf_counter() - started["t"]
+        part = clock.setdefault(key, [0.0, 0.0])
+        part[0] += time.perf_counter() - started["t"]
+        part[1] += time.process_time() - started["cpu"]
 
-    begun = time.perf_counter()
+    begun, cpu = time.perf_counter(), time.process_time()
     with p.store.WriteSession() as s, s.begin():
         batch = Batch(source="w", kind="database", search_string="", created_at=now())
         s.add(batch)
@@ -208,28 +211,30 @@ with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") a
         for c in chunks:
             insert_records(s, batch.id, sf.id, c)
         create_indexes(s, dropped)
-        t = time.perf_counter()
-    clock["commit"] = time.perf_counter() - t
-    t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
+    clock["commit"] = [time.perf_counter() - t, time.process_time() - c]
+    t, c = time.perf_counter(), time.process_time()
     p.store.checkpoint()
-    clock["checkpoint"] = time.perf_counter() - t
-    clock["total"] = time.perf_counter() - begun
+    clock["checkpoint"] = [time.perf_counter() - t, time.process_time() - c]
+    clock["total"] = [time.perf_counter() - begun, time.process_time() - cpu]
 print(json.dumps({"records": sum(len(c) for c in chunks), **clock}))
 """
 
 
-def writer_profile(name: str, corpus: Path) -> None:
+def writer_profile(name: str, corpus: Path, code: Path | None = None) -> None:
     from corpus_variants import build
 
     files = [str(f) for f in build(name, corpus)]
-    _, _, out, _ = run([sys.executable, "-c", WRITER, *files])
+    _, _, out, _ = run([sys.executable, "-c", WRITER, *files], code)
     parts = json.loads(out.strip().splitlines()[-1])
     total = parts.pop("total")
     records = parts.pop("records")
-    print(f"writer, {name} ({records:,} records, one transaction; load average {load_average()}):")
-    for key, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
-        print(f"  {key:<14}{seconds:>7.2f} s {100 * seconds / total:>4.0f}%")
-    print(f"  {'total':<14}{total:>7.2f} s")
+    print(f"writer, {name} ({records:,} records, one transaction; {f'code in {code}; ' if code else ''}"
+          f"load average {load_average()}):")
+    print(f"  {'':<14}{'wall s':>8}{'':>6}{'CPU s':>8}")
+    for key, (seconds, cpu) in sorted(parts.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {key:<14}{seconds:>8.2f}{100 * seconds / total[0]:>5.0f}%{cpu:>8.2f}")
+    print(f"  {'total':<14}{total[0]:>8.2f}{'':>6}{total[1]:>8.2f}")
 
 
 def main() -> None:
@@ -244,7 +249,9 @@ def main() -> None:
                         "with PYTHONPATH), measured in the same run, interleaved: before and after")
     args = parser.parse_args()
     if args.writer:
-        writer_profile(args.variant[0] if args.variant else "databases-lf", args.corpus)
+        for _ in range(args.repeats):
+            for code in ([args.before] if args.before else []) + [None]:
+                writer_profile(args.variant[0] if args.variant else "databases-lf", args.corpus, code)
         return
     bench(args.variant or list(VARIANTS), args.corpus, args.repeats, args.before)
 
