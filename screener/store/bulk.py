@@ -17,6 +17,7 @@ from screener.types import Stage, Status
 
 STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
 BULK_TABLES = ("record", "stage_status")  # the tables an import fills
+_STAGES = " UNION ALL ".join(f"SELECT '{stage}' AS stage" for stage in STAGES)
 DEFER_INDEXES_FROM = 10_000  # records: below this, keeping the indexes up costs less
 
 
@@ -86,8 +87,16 @@ def _insert_sqlite(s: Session, batch_id: int, file_id: int, prepared: PreparedRo
     if last != ids[-1]:
         raise RuntimeError(f"records got ids up to {last}, expected {ids[-1]}")
     conn.exec_driver_sql(
-        "INSERT INTO record_fts(rowid, title, abstract, authors, keywords) VALUES (?, ?, ?, ?, ?)",
-        [(rid, *words) for rid, words in zip(ids, prepared.search, strict=True)],
+        f"INSERT INTO record_fts(rowid, title, abstract, authors, keywords) VALUES (? + {first}, ?, ?, ?, ?)",
+        prepared.search,
+    )
+    # Two status rows a record, made in SQL from the ids alone (the record rows, many
+    # pages of text, are not read back).
+    conn.exec_driver_sql(
+        "WITH RECURSIVE ids(id) AS (SELECT ? UNION ALL SELECT id + 1 FROM ids WHERE id < ?) "
+        "INSERT INTO stage_status (record_id, stage, status, reason, n_decisions) "
+        f"SELECT ids.id, stages.stage, '{Status.UNDECIDED.value}', '', 0 FROM ids CROSS JOIN ({_STAGES}) AS stages",
+        (ids[0], ids[-1]),
     )
     return ids
 
@@ -108,15 +117,13 @@ def insert_records(s: Session, batch_id: int, file_id: int, prepared: PreparedRo
     if not prepared.rows:
         return []
     if s.get_bind().dialect.name == "sqlite":
-        ids: range | list[int] = _insert_sqlite(s, batch_id, file_id, prepared)
-    else:
-        ids = _insert_postgresql(s, batch_id, file_id, prepared)
-    stages = " UNION ALL ".join(f"SELECT '{stage}' AS stage" for stage in STAGES)
+        return _insert_sqlite(s, batch_id, file_id, prepared)
+    ids = _insert_postgresql(s, batch_id, file_id, prepared)
     s.execute(
         text(
             "INSERT INTO stage_status (record_id, stage, status, reason, n_decisions) "
             f"SELECT record.id, stages.stage, '{Status.UNDECIDED.value}', '', 0 "
-            f"FROM record CROSS JOIN ({stages}) AS stages "
+            f"FROM record CROSS JOIN ({_STAGES}) AS stages "
             "WHERE record.file_id = :file_id AND record.id BETWEEN :first AND :last"
         ),
         {"file_id": file_id, "first": min(ids), "last": max(ids)},

@@ -38,17 +38,25 @@ ABSTRACT_TAGS = ("AB", "N2")
 
 
 def encode_tags(pairs: Sequence[Sequence[str]], abstract: str) -> str:
-    text = PAIR.join(map(FIELD.join, pairs))
-    if text.count(FIELD) != len(pairs) or text.count(PAIR) != max(0, len(pairs) - 1) or ABSTRACT_MARK in text:
-        return _encode(_json_pairs(pairs, abstract))
+    items = [p if type(p) is tuple else tuple(p) for p in pairs] if pairs and type(pairs[0]) is not tuple \
+        else list(pairs)
+    marked = 0
     if abstract:
-        text += PAIR  # so that the pattern below also finds the last value whole
+        # The first AB pair holding the abstract, else the first such N2 pair, gives its
+        # value up for the mark. list.index compares in C, the abstract by identity first
+        # (a reader's abstract is the very string of its pair).
         for tag in ABSTRACT_TAGS:
-            marked = text.replace(f"{PAIR}{tag}{FIELD}{abstract}{PAIR}", f"{PAIR}{tag}{FIELD}{ABSTRACT_MARK}{PAIR}", 1)
-            if marked is not text:  # CPython returns the same object when there was nothing to replace
-                text = marked
-                break
-        text = text[:-1]
+            try:
+                where = items.index((tag, abstract))
+            except ValueError:
+                continue
+            items[where] = (tag, ABSTRACT_MARK)
+            marked = 1
+            break
+    text = PAIR.join(map(FIELD.join, items))
+    if (text.count(FIELD) != len(items) or text.count(PAIR) != max(0, len(items) - 1)
+            or text.count(ABSTRACT_MARK) != marked):
+        return _encode(_json_pairs(pairs, abstract))
     return text
 
 
@@ -81,12 +89,13 @@ def _json_pairs(pairs: Sequence[Sequence[str]], abstract: str) -> list[list[str 
 @dataclass
 class PreparedRows:
     """Records turned into insert parameters (JSON already encoded, in ``ROW_COLUMNS``
-    order) and the text for the search index (title, abstract, authors, keywords). Rows
+    order) and the text for the search index (the row's index in ``rows`` from 0, title,
+    abstract, authors, keywords: the importer adds the first row's id in SQL). Rows
     made from a piece of a file read alone number their records and lines from 1: the
     offsets, added when they are stored, number them in the file."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    search: list[tuple[str, str, str, str]] = field(default_factory=list)
+    search: list[tuple[int, str, str, str, str]] = field(default_factory=list)
     position_offset: int = 0
     line_offset: int = 0
 
@@ -110,11 +119,11 @@ def json_strings(items: list[str]) -> str:
 def prepare_rows(records: Iterable[ParsedRecord]) -> PreparedRows:
     encode = json_strings
     out = PreparedRows()
-    for r in records:
+    for i, r in enumerate(records):
         out.rows.append((
             r.position, r.line, r.type, r.title, encode(r.authors), r.authors[0] if r.authors else "",
             r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, r.abstract,
             encode(r.keywords), encode(r.urls), r.notes, encode_tags(r.raw, r.abstract),
         ))
-        out.search.append((r.title, r.abstract, " ; ".join(r.authors), " ; ".join(r.keywords)))
+        out.search.append((i, r.title, r.abstract, " ; ".join(r.authors), " ; ".join(r.keywords)))
     return out

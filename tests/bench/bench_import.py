@@ -4,6 +4,7 @@ rispy's bare ``load`` of the same files, measured in the same run.
 
     .venv/bin/python tests/bench/bench_import.py [--repeats 3] [--variant NAME]... [--corpus DIR]
     .venv/bin/python tests/bench/bench_import.py --writer   # where the writer's time goes
+    .venv/bin/python tests/bench/bench_import.py --before /tmp/old   # /tmp/old: `git archive REV screener | tar -x`
 
 The variants are tests/bench/corpus_variants.py's (written once into --corpus). For each
 variant and repeat, three fresh processes run one after the other (interleaved, so that
@@ -19,9 +20,12 @@ The table gives medians over the repeats, each ratio to rispy's median, the peak
 memory of each command's whole process tree (the importer, its reading processes and
 multiprocessing's tracker; resident sizes summed every 20 ms), and the ratio of the CPU
 time the command used (all its processes) to rispy's: on a machine whose cores others
-keep busy, the wall-clock ratio tends to that. The machine's load
+keep busy, the wall-clock ratio tends to that; and how the in-process import's CPU time
+splits between its own process (storing) and its reading processes. With ``--before``,
+each variant is also measured, interleaved, on another checkout's code. The machine's load
 average is printed before and after. ``--writer`` times the parts of storing one variant
-in one transaction (record rows, search index, status rows, indexes built again, commit, checkpoint).
+in one transaction (record rows, search index, status rows, indexes built again, commit, checkpoint),
+wall-clock and CPU time (the CPU time holds under load).
 """
 
 from __future__ import annotations
@@ -37,7 +41,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 SCREENER = [sys.executable, "-m", "screener"]
 
@@ -51,14 +54,16 @@ print(json.dumps({"seconds": time.perf_counter() - t, "records": n}))
 """
 
 IN_PROCESS = """
-import json, os, sys, tempfile, time
+import json, os, resource, sys, tempfile, time
 from screener.core.project import Project
 from screener.types import run_work
 with Project.create(os.path.join(tempfile.mkdtemp(), "bench.screener"), title="bench") as p:
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = run_work(p.imports.import_files(sys.argv[1:], source="Bench"))
-    seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "records": report.records}))
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+readers = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "records": report.records, "parent_cpu": cpu,
+                  "readers_cpu": readers.ru_utime + readers.ru_stime}))
 """
 
 
@@ -77,11 +82,15 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(command: list[str]) -> tuple[float, float, str, float]:
+def run(command: list[str], code: Path | None = None) -> tuple[float, float, str, float]:
     """(wall seconds, peak MB of the process tree, stdout, CPU seconds of the process and
-    the children it waited for) of a command run to its end."""
+    the children it waited for) of a command run to its end, on Screener's code in
+    ``code`` (a checkout's root) instead of this one if given."""
+    env = dict(os.environ, PYTHONPATH=str(code)) if code else None
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    # Run from a folder without a screener package, so that PYTHONPATH decides which code runs.
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tempfile.gettempdir(), env=env)
     peak = 0.0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -97,15 +106,17 @@ def run(command: list[str]) -> tuple[float, float, str, float]:
     return wall, peak, out, usage.ru_utime + usage.ru_stime
 
 
-def measure(files: list[Path], workdir: Path) -> dict[str, dict[str, float]]:
+def measure(files: list[Path], workdir: Path, code: Path | None = None) -> dict[str, dict[str, float]]:
+    """One run of rispy, the in-process import and the command, in that order (the last two
+    on the code in ``code`` if given)."""
     names = [str(f) for f in files]
     _, peak, out, cpu = run([sys.executable, "-c", RISPY, *names])
     rispy = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
-    _, peak, out, cpu = run([sys.executable, "-c", IN_PROCESS, *names])
+    _, peak, out, cpu = run([sys.executable, "-c", IN_PROCESS, *names], code)
     inside = {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak, "cpu": cpu}
     project = Path(tempfile.mkdtemp(dir=workdir)) / "bench.screener"
-    run([*SCREENER, "new", str(project), "--title", "bench"])
-    wall, peak, out, cpu = run([*SCREENER, "import", str(project), *names, "--source", "Bench", "--json"])
+    run([*SCREENER, "new", str(project), "--title", "bench"], code)
+    wall, peak, out, cpu = run([*SCREENER, "import", str(project), *names, "--source", "Bench", "--json"], code)
     command = {"seconds": wall, "records": json.loads(out)["records"], "peak_mb": peak, "cpu": cpu}
     for suffix in ("", "-wal", "-shm"):
         Path(str(project) + suffix).unlink(missing_ok=True)
@@ -116,35 +127,48 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def bench(variants: list[str], corpus: Path, repeats: int) -> None:
+def bench(variants: list[str], corpus: Path, repeats: int, before: Path | None = None) -> None:
     from corpus_variants import VARIANTS, build
 
     print(f"load average at start: {load_average()} ({os.cpu_count()} cores)")
-    header = (f"{'variant':<16}{'what':<46}{'files':>6}{'MB':>6}{'records':>9}{'rispy s':>9}"
-              f"{'in-proc s':>10}{'ratio':>7}{'command s':>10}{'ratio':>7}{'tree MB':>9}{'CPU ratio':>10}")
-    rows = []
+    header = (f"{'variant':<16}{'code':<8}{'files':>6}{'MB':>6}{'records':>9}{'rispy s':>9}"
+              f"{'in-proc s':>10}{'ratio':>7}{'command s':>10}{'ratio':>7}{'tree MB':>9}{'CPU ratio':>10}"
+              f"{'parent':>8}{'readers':>8}")
+    print(header, flush=True)
+    codes: list[tuple[str, Path | None]] = [("before", before)] if before else []
+    codes.append(("this", None))
     with tempfile.TemporaryDirectory() as work:
         for name in variants:
             files = build(name, corpus)
-            runs = [measure(files, Path(work)) for _ in range(repeats)]
-            med = {kind: statistics.median(r[kind]["seconds"] for r in runs) for kind in runs[0]}
-            records = {int(r[kind]["records"]) for r in runs for kind in ("in-process", "command")}
-            mb = sum(f.stat().st_size for f in files) / 1e6
-            rows.append(
-                f"{name:<16}{VARIANTS[name][0][:45]:<46}{len(files):>6}{mb:>6.0f}{max(records):>9,}"
-                f"{med['rispy']:>9.2f}{med['in-process']:>10.2f}{med['in-process'] / med['rispy']:>7.2f}"
-                f"{med['command']:>10.2f}{med['command'] / med['rispy']:>7.2f}"
-                f"{max(r['command']['peak_mb'] for r in runs):>9.0f}"
-                f"{statistics.median(r['command']['cpu'] / r['rispy']['cpu'] for r in runs):>10.2f}"
-            )
-            print(rows[-1] if len(rows) > 1 else header + "\n" + rows[-1], flush=True)
-            if len(records) != 1:
-                print(f"  note: the imports stored {sorted(records)} records")
+            print(f"{name}: {VARIANTS[name][0]}", flush=True)
+            runs: dict[str, list[dict[str, dict[str, float]]]] = {label: [] for label, _ in codes}
+            for _ in range(repeats):  # interleaved: the load falls on every kind alike
+                for label, code in codes:
+                    runs[label].append(measure(files, Path(work), code))
+            for label, _ in codes:
+                rows = runs[label]
+                med = {kind: statistics.median(r[kind]["seconds"] for r in rows) for kind in rows[0]}
+                records = {int(r[kind]["records"]) for r in rows for kind in ("in-process", "command")}
+                mb = sum(f.stat().st_size for f in files) / 1e6
+                # CPU split of the in-process import, as a share of rispy's CPU: the
+                # importing process (storing) and its reading processes.
+                parent = statistics.median(r["in-process"]["parent_cpu"] / r["rispy"]["cpu"] for r in rows)
+                readers = statistics.median(r["in-process"]["readers_cpu"] / r["rispy"]["cpu"] for r in rows)
+                print(f"{name:<16}{label:<8}{len(files):>6}{mb:>6.0f}{max(records):>9,}"
+                      f"{med['rispy']:>9.2f}{med['in-process']:>10.2f}{med['in-process'] / med['rispy']:>7.2f}"
+                      f"{med['command']:>10.2f}{med['command'] / med['rispy']:>7.2f}"
+                      f"{max(r['command']['peak_mb'] for r in rows):>9.0f}"
+                      f"{statistics.median(r['command']['cpu'] / r['rispy']['cpu'] for r in rows):>10.2f}"
+                      f"{parent:>8.2f}{readers:>8.2f}", flush=True)
+                if len(records) != 1:
+                    print(f"  note: the imports stored {sorted(records)} records")
     print(f"load average at end: {load_average()}; medians of {repeats} interleaved runs; ratio = ours / rispy")
     print("in-proc: the import alone, in a running process; command: `screener import`, start-up included;\n"
           "tree MB: peak resident memory of the command's whole process tree (sampled every 20 ms);\n"
           "CPU ratio: CPU time of the command's processes (importer and reading processes) over rispy's\n"
-          "process: the work done, which the wall-clock ratio approaches when other users fill the cores")
+          "process: the work done, which the wall-clock ratio approaches when other users fill the cores;\n"
+          "parent, readers: CPU time of the in-process import's own process (storing) and of its reading\n"
+          "processes, over rispy's CPU time; code: this checkout, or --before's")
 
 
 WRITER = """
@@ -156,23 +180,25 @@ from screener.core.services.base import now
 from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_records
 from screener.store.models import Batch, SourceFile
 chunks = [c for f in sys.argv[1:] for c in read_in_chunks(f) if not isinstance(c, FileHead)]
-clock = {}
+clock = {}  # part: [wall seconds, CPU seconds]
 with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") as p:
     engine = p.store.WriteSession.kw["bind"]
     started = {}
 
     @event.listens_for(engine, "before_cursor_execute")
     def before(conn, cursor, statement, params, context, executemany):
-        started["t"] = time.perf_counter()
+        started["t"], started["cpu"] = time.perf_counter(), time.process_time()
 
     @event.listens_for(engine, "after_cursor_execute")
     def after(conn, cursor, statement, params, context, executemany):
         key = ("search index" if "record_fts" in statement else "indexes" if "INDEX" in statement
                else "status rows" if "stage_status" in statement
                else "record rows" if statement.startswith("INSERT INTO record ") else "other")
-        clock[key] = clock.get(key, 0.0) + time.perf_counter() - started["t"]
+        part = clock.setdefault(key, [0.0, 0.0])
+        part[0] += time.perf_counter() - started["t"]
+        part[1] += time.process_time() - started["cpu"]
 
-    begun = time.perf_counter()
+    begun, cpu = time.perf_counter(), time.process_time()
     with p.store.WriteSession() as s, s.begin():
         batch = Batch(source="w", kind="database", search_string="", created_at=now())
         s.add(batch)
@@ -185,28 +211,30 @@ with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") a
         for c in chunks:
             insert_records(s, batch.id, sf.id, c)
         create_indexes(s, dropped)
-        t = time.perf_counter()
-    clock["commit"] = time.perf_counter() - t
-    t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
+    clock["commit"] = [time.perf_counter() - t, time.process_time() - c]
+    t, c = time.perf_counter(), time.process_time()
     p.store.checkpoint()
-    clock["checkpoint"] = time.perf_counter() - t
-    clock["total"] = time.perf_counter() - begun
+    clock["checkpoint"] = [time.perf_counter() - t, time.process_time() - c]
+    clock["total"] = [time.perf_counter() - begun, time.process_time() - cpu]
 print(json.dumps({"records": sum(len(c) for c in chunks), **clock}))
 """
 
 
-def writer_profile(name: str, corpus: Path) -> None:
+def writer_profile(name: str, corpus: Path, code: Path | None = None) -> None:
     from corpus_variants import build
 
     files = [str(f) for f in build(name, corpus)]
-    _, _, out, _ = run([sys.executable, "-c", WRITER, *files])
+    _, _, out, _ = run([sys.executable, "-c", WRITER, *files], code)
     parts = json.loads(out.strip().splitlines()[-1])
     total = parts.pop("total")
     records = parts.pop("records")
-    print(f"writer, {name} ({records:,} records, one transaction; load average {load_average()}):")
-    for key, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
-        print(f"  {key:<14}{seconds:>7.2f} s {100 * seconds / total:>4.0f}%")
-    print(f"  {'total':<14}{total:>7.2f} s")
+    print(f"writer, {name} ({records:,} records, one transaction; {f'code in {code}; ' if code else ''}"
+          f"load average {load_average()}):")
+    print(f"  {'':<14}{'wall s':>8}{'':>6}{'CPU s':>8}")
+    for key, (seconds, cpu) in sorted(parts.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {key:<14}{seconds:>8.2f}{100 * seconds / total[0]:>5.0f}%{cpu:>8.2f}")
+    print(f"  {'total':<14}{total[0]:>8.2f}{'':>6}{total[1]:>8.2f}")
 
 
 def main() -> None:
@@ -217,11 +245,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "screener-import-corpus")
     parser.add_argument("--writer", action="store_true", help="profile the writer on databases-lf")
+    parser.add_argument("--before", type=Path, help="the root of another checkout (its screener/ is run "
+                        "with PYTHONPATH), measured in the same run, interleaved: before and after")
     args = parser.parse_args()
     if args.writer:
-        writer_profile(args.variant[0] if args.variant else "databases-lf", args.corpus)
+        for _ in range(args.repeats):
+            for code in ([args.before] if args.before else []) + [None]:
+                writer_profile(args.variant[0] if args.variant else "databases-lf", args.corpus, code)
         return
-    bench(args.variant or list(VARIANTS), args.corpus, args.repeats)
+    bench(args.variant or list(VARIANTS), args.corpus, args.repeats, args.before)
 
 
 if __name__ == "__main__":
