@@ -25,6 +25,12 @@ SVM_RATIO = 9.8
 # Bayes over the TF-IDF rows ranked at chance on ADHD, so it was dropped.
 LR_C = 1.0
 ENSEMBLE: tuple[str, ...] = ("svm",)
+# Presumed negatives (Cormack & Grossman's BMI): this many unlabelled records, drawn
+# at random (seeded by the number of decisions, so the same decisions give the same
+# ranking), are added to the training set as excludes; only while fewer than
+# PRESUMED_WHILE_EXCLUDES_BELOW excludes are known (None: always).
+PRESUMED_NEGATIVES = 0
+PRESUMED_WHILE_EXCLUDES_BELOW: int | None = None
 
 
 def _svm_weights(y: np.ndarray) -> np.ndarray:
@@ -75,6 +81,22 @@ def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown model {model!r}")
 
 
+def _presumed(n: int, labels: Mapping[int, int], n_excluded: int) -> list[int]:
+    """Unlabelled rows to train on as presumed excludes (see PRESUMED_NEGATIVES)."""
+    if PRESUMED_NEGATIVES <= 0:
+        return []
+    if PRESUMED_WHILE_EXCLUDES_BELOW is not None and n_excluded >= PRESUMED_WHILE_EXCLUDES_BELOW:
+        return []
+    mask = np.ones(n, dtype=bool)
+    mask[np.fromiter(labels, dtype=np.int64, count=len(labels))] = False
+    pool = np.flatnonzero(mask)
+    if len(pool) == 0:
+        return []
+    rng = np.random.default_rng(len(labels))
+    drawn = rng.choice(pool, size=min(PRESUMED_NEGATIVES, len(pool)), replace=False)
+    return sorted(int(i) for i in drawn)
+
+
 def _order(scores: np.ndarray, candidates: np.ndarray) -> list[int]:
     """Candidates by descending score, ties in index order."""
     return [int(i) for i in candidates[np.argsort(-scores, kind="stable")]]
@@ -113,6 +135,7 @@ class Ranker:
         if not excluded:
             centroid = np.asarray(features.rows(included).mean(axis=0)).ravel()
             return features.dot(centroid).astype(np.float64)
+        excluded = excluded + _presumed(features.n, labels, len(excluded))
         train = np.asarray(included + excluded, dtype=np.int64)
         y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
         x, columns = _compact(features.rows(train))

@@ -18,6 +18,9 @@ without ``retrain_every_until=None`` retrains every 2 % after 50, which is faste
 ``--asreview-orders FILE``: keep ASReview's screening orders in FILE (JSON, keyed by
 ASReview version, set and priors) and reuse them when the same run is asked again, for
 iterating on Screener's model on a busy machine; without it ASReview runs every time.
+
+``--option NAME=VALUE`` (repeatable): run Screener with a model variant, setting the
+constant NAME of :mod:`screener.core.ranking_model` (e.g. ``PRESUMED_NEGATIVES=100``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from screener.core import ranking_model
 from screener.core.ranking import Ranker, choose_priors, metrics, record_text, simulate
 from tests.bench.machine_info import cpu_model  # noqa: E402
 
@@ -114,7 +118,16 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-asreview", action="store_true")
     parser.add_argument("--asreview-orders", help="JSON file keeping ASReview's orders")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a constant of screener.core.ranking_model, e.g. "
+                             "PRESUMED_NEGATIVES=100")
     args = parser.parse_args()
+    for option in args.option:
+        name, _, value = option.partition("=")
+        if not hasattr(ranking_model, name) or not name.isupper():
+            raise SystemExit(f"no model constant {name!r} in screener.core.ranking_model")
+        setattr(ranking_model, name, json.loads(value))
+        print(f"model option {name} = {value}")
     seeds = parse_seeds(args.seeds)
     sets = args.sets.split(",")
     folder = labelled_dir()
