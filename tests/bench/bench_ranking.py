@@ -18,6 +18,11 @@ without ``retrain_every_until=None`` retrains every 2 % after 50, which is faste
 ``--asreview-orders FILE``: keep ASReview's screening orders in FILE (JSON, keyed by
 ASReview version, set and priors) and reuse them when the same run is asked again, for
 iterating on Screener's model on a busy machine; without it ASReview runs every time.
+
+``--option NAME=VALUE`` (repeatable): run Screener with a model variant, setting the
+constant NAME of :mod:`screener.core.ranking_model` (e.g. ``PRESUMED_NEGATIVES=100``).
+``--title-weight 2``: Screener's text repeats the title (title emphasis), a variant of
+the text only (``record_text`` is unchanged).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from screener.core import ranking_model
 from screener.core.ranking import Ranker, choose_priors, metrics, record_text, simulate
 from tests.bench.machine_info import cpu_model  # noqa: E402
 
@@ -58,11 +64,12 @@ def labelled_dir() -> Path:
     raise SystemExit("labelled fixtures not found; set SCREENER_LABELLED")
 
 
-def load(path: Path) -> tuple[list[str], list[int]]:
+def load(path: Path, title_weight: int = 1) -> tuple[list[str], list[int]]:
     with open(path, newline="", encoding="utf-8") as fp:
         rows = list(csv.DictReader(fp))
     return (
-        [record_text(r.get("title"), r.get("abstract")) for r in rows],
+        [record_text(" ".join([r.get("title") or ""] * title_weight), r.get("abstract"))
+         for r in rows],
         [int(r["label_included"]) for r in rows],
     )
 
@@ -114,14 +121,28 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-asreview", action="store_true")
     parser.add_argument("--asreview-orders", help="JSON file keeping ASReview's orders")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a constant of screener.core.ranking_model, e.g. "
+                             "PRESUMED_NEGATIVES=100")
+    parser.add_argument("--title-weight", type=int, default=1,
+                        help="Screener reads each title this many times (title emphasis; "
+                             "ASReview always reads it once)")
     args = parser.parse_args()
+    if args.title_weight != 1:
+        print(f"Screener reads each title {args.title_weight} times")
+    for option in args.option:
+        name, _, value = option.partition("=")
+        if not hasattr(ranking_model, name) or not name.isupper():
+            raise SystemExit(f"no model constant {name!r} in screener.core.ranking_model")
+        setattr(ranking_model, name, json.loads(value))
+        print(f"model option {name} = {value}")
     seeds = parse_seeds(args.seeds)
     sets = args.sets.split(",")
     folder = labelled_dir()
     print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; load average at start "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    data = {name: load(folder / f"{name}.csv") for name in sets}
+    data = {name: load(folder / f"{name}.csv", args.title_weight) for name in sets}
     priors = {name: {s: choose_priors(labels, s) for s in seeds} for name, (_, labels) in data.items()}
     workdir = tempfile.mkdtemp(prefix="bench-asreview-")
     asreview: dict[str, subprocess.Popen[str]] = {}

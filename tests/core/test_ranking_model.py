@@ -83,3 +83,21 @@ def test_a_replay_retraining_after_every_record_is_a_deterministic_permutation()
     # the includes share words the excludes never use: all found before any exclude
     remaining = sum(labels) - sum(a.labels[: a.priors])
     assert all(a.labels[a.priors : a.priors + remaining])
+
+
+def test_presumed_excludes_are_unlabelled_rows_drawn_alike_for_the_same_decisions(
+    adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranker, labels = adhd
+    decisions = decided(labels, 5)
+    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 100)
+    drawn = ranking_model._presumed(ranker.n, decisions, 150)
+    assert len(drawn) == len(set(drawn)) == 100
+    assert not set(drawn) & set(decisions)
+    assert drawn == ranking_model._presumed(ranker.n, dict(reversed(decisions.items())), 150)
+    # with the presumed excludes the includes left still come far ahead of chance
+    assert mean_rank_share_of_includes(ranker.rank(decisions), labels) < 0.2
+    # only while few excludes are known, when asked
+    monkeypatch.setattr(ranking_model, "PRESUMED_WHILE_EXCLUDES_BELOW", 100)
+    assert ranking_model._presumed(ranker.n, decisions, 150) == []
+    assert len(ranking_model._presumed(ranker.n, decisions, 99)) == 100
