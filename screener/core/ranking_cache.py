@@ -261,7 +261,7 @@ def load(path: Path, identity: str) -> ProjectFeatures:
             head = f.read(size)
             expected = f.read(32)
             try:
-                header = json.loads(head)
+                header = json.loads(head, parse_constant=_no_constant)
             except ValueError:
                 raise Stale("the header is damaged") from None
             if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -306,7 +306,7 @@ def load(path: Path, identity: str) -> ProjectFeatures:
         raise Stale("no cache yet") from None
     except OSError as e:
         raise Stale(f"unreadable ({e.strerror or e})") from None
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
         raise Stale(f"the header is damaged ({e})") from None
     _finish(pf)
     try:
@@ -314,6 +314,11 @@ def load(path: Path, identity: str) -> ProjectFeatures:
     except OSError:
         pass
     return pf
+
+
+def _no_constant(name: str) -> object:
+    """Refuses ``Infinity``/``NaN`` in a header: no size or count is ever infinite."""
+    raise ValueError(f"{name} in the header")
 
 
 def prepared(path: Path, identity: str, ids: np.ndarray, sigs: np.ndarray,

@@ -172,3 +172,32 @@ def test_without_a_writable_cache_folder_the_features_are_still_prepared(
     out = list(rc.prepared(blocked / "cache.features", IDENTITY, np.arange(1, 31),
                            np.arange(30, dtype=np.uint64), texts_of(texts)[0]))
     assert isinstance(out[-1], rc.ProjectFeatures) and out[-1].n == 30
+
+
+@pytest.mark.parametrize("edit", ["rows", "blocks"])
+def test_a_header_with_infinity_is_refused_and_the_cache_rebuilt(sample, tmp_path: Path, edit: str) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    import json
+    texts, _ = sample
+    sigs = np.arange(30, dtype=np.uint64)
+    pf = synced(None, range(1, 31), sigs, texts_of(texts)[0])
+    path = tmp_path / "cache.features"
+    rc.save(path, IDENTITY, pf)
+    data = path.read_bytes()
+    start = len(rc.MAGIC)
+    size = int.from_bytes(data[start:start + 8], "little")
+    header = json.loads(data[start + 8:start + 8 + size])
+    if edit == "rows":
+        header["rows"] = float("inf")
+    else:
+        header["blocks"] = [[float("inf"), 0, 0]] + header["blocks"][1:]
+    head = json.dumps(header, sort_keys=True).encode()
+    assert b"Infinity" in head
+    path.write_bytes(rc.MAGIC + len(head).to_bytes(8, "little") + head + data[start + 8 + size:])
+    with pytest.raises(rc.Stale, match="damaged"):
+        rc.load(path, IDENTITY)
+    # preparing the ranking does not fail: the features are rebuilt and the cache rewritten
+    read_texts, read = texts_of(texts)
+    items = list(rc.prepared(path, IDENTITY, np.arange(1, 31), sigs, read_texts))
+    assert isinstance(items[-1], rc.ProjectFeatures) and items[-1].n == 30
+    assert read == list(range(1, 31))
+    same(rc.load(path, IDENTITY), pf)
