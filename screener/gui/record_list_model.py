@@ -299,6 +299,11 @@ class RecordListModel(QAbstractTableModel):
             row = bisect.bisect_left(keys, -record_id if self.descending else record_id)
         if row < len(self._ids) and self._ids[row] == record_id:
             return row
+        # the list may be out of its order (apply_order kept the current record at its row,
+        # or a new order is not applied yet): a record still listed is not listed twice
+        listed = self.row_of(record_id)
+        if listed >= 0:
+            return listed
         self.forget_base()
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, record_id)

@@ -94,3 +94,19 @@ def test_remove_refresh_and_sort(make_screen_project):
     m.sort(0, Qt.SortOrder.DescendingOrder)
     m.remove_id(2)
     assert m.insert_id(2) == 1 and m.ids == [3, 2, 1]
+
+
+def test_an_undo_does_not_list_twice_a_record_kept_out_of_its_ranked_place(qapp):  # type: ignore[no-untyped-def]
+    m = RecordListModel(lambda sort, desc: [10, 20, 30, 40], lambda ids: [])
+    place = {10: 0, 20: 1, 30: 2, 40: 3}
+    m.order_key = place.__getitem__
+    m.reload()
+    assert m.ids == [10, 20, 30, 40]
+    # a new ranking puts 40 (the record being read) first; it is kept at its row meanwhile
+    place.update({40: 0, 10: 1, 20: 2, 30: 3})
+    m.apply_order([40, 10, 20, 30], keep=40)
+    assert m.ids == [10, 20, 30, 40]
+    assert m.insert_id(40) == 3  # undone while still listed: found, not added again
+    assert m.ids == [10, 20, 30, 40] and m.rowCount() == 4
+    m.remove_id(20)
+    assert m.insert_id(20) == 1 and m.ids == [10, 20, 30, 40]  # one that left comes back once
