@@ -117,3 +117,39 @@ def test_screener_dedup_on_a_file_never_loads_the_orm(path: Path) -> None:
     assert out.stdout.strip() == "[]", out.stdout
     with Project.open(path) as p:  # and it did merge, reviewably
         assert {m.record_id for m in p.dedup.merged()} >= {2}
+
+
+def _finish(work, meanwhile):  # type: ignore[no-untyped-def]
+    """Run a dedup ``work``; once it has read the project and found its groups (its
+    "Merging" progress), ``meanwhile`` happens (another window), then the run writes."""
+    from screener.types import Progress
+
+    while True:
+        try:
+            message = next(work)
+        except StopIteration as stop:
+            return stop.value
+        if isinstance(message, Progress) and message.message == "Merging":
+            meanwhile()
+
+
+@pytest.mark.parametrize("way", ["core", "orm"])
+def test_a_batch_deleted_while_dedup_runs_is_left_out_and_the_rest_merged(tmp_path: Path, way: str) -> None:
+    target = tmp_path / "p.screener"
+    project = new_project(str(target), per_record=1)
+    add_batch(project, [article(1, doi="10.1/original"),
+                        article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"],
+                                pages="1002-10"),
+                        make_record(7)], tmp=tmp_path)
+    second = add_batch(project, [article(4, doi="10.1/original"), make_record(8, title=make_record(7).title)],
+                       source="Embase", file_name="second.ris", tmp=tmp_path)
+    project.close()
+    with Project.open(target) as a, Project.open(target) as b:
+        work = a.dedup.run() if way == "core" else a.dedup.run_with_sessions()
+        summary = _finish(work, lambda: b.imports.delete_batch(second))
+    rows = _rows(target)
+    assert [i for i, _ in rows["links"]] == [1, 2, 3]  # the second search's records are gone
+    assert dict(rows["links"])[2] == 1  # and the first search's duplicates are merged still
+    assert summary.merged == 1
+    assert all(a in (1, 2, 3) and b in (1, 2, 3) for a, b, *_ in rows["pairs"])
+    assert all(a in (1, 2, 3) and b in (1, 2, 3) for a, b, _ in summary.candidates)

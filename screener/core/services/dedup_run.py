@@ -257,7 +257,9 @@ def _with_current_groups(conn: Connection, clusters: list[list[int]]) -> list[li
                 members[canonical].add(rid)
     edges = []
     for cluster in clusters:
-        nodes = sorted({m for i in cluster for m in members[root.get(i, i)]} | set(cluster))
+        # a record deleted meanwhile (its batch removed) is gone: the rest still merge
+        here = [i for i in cluster if i in root]
+        nodes = sorted({m for i in here for m in members[root[i]]} | set(here))
         edges += [(nodes[0], other) for other in nodes[1:]]
     return clusters_from_pairs(edges)
 
@@ -267,6 +269,11 @@ def store_pairs(conn: Connection, certain: list[tuple[int, int, float]],
     """Remember the pairs of a run: certain ones as "auto", the others as "pending" (a
     reviewer's verdict on a pair is never overwritten; a pending pair now certain becomes
     "auto" with its new score)."""
+    alive: set[int] = set()  # a record deleted meanwhile (its batch removed) has no pairs
+    for chunk in _chunks(x for pairs in (certain, candidates) for a, b, _ in pairs for x in (a, b)):
+        alive.update(conn.scalars(select(RECORD.c.id).where(RECORD.c.id.in_(chunk))))
+    certain = [p for p in certain if p[0] in alive and p[1] in alive]
+    candidates = [p for p in candidates if p[0] in alive and p[1] in alive]
     existing = {(a, b): status for a, b, status in conn.execute(
         select(PAIRS.c.record_a, PAIRS.c.record_b, PAIRS.c.status))}
     new_rows = []

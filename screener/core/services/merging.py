@@ -211,7 +211,9 @@ def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int
                 members[canonical].add(rid)
     edges = []
     for cluster in clusters:
-        nodes = sorted({m for i in cluster for m in members[root.get(i, i)]} | set(cluster))
+        # a record deleted meanwhile (its batch removed) is gone: the rest still merge
+        here = [i for i in cluster if i in root]
+        nodes = sorted({m for i in here for m in members[root[i]]} | set(here))
         edges += [(nodes[0], other) for other in nodes[1:]]
     return clusters_from_pairs(edges)
 
@@ -233,6 +235,12 @@ def store_pairs(
 ) -> None:
     """Remember the pairs of a run: certain ones as "auto", the others as "pending"
     (a reviewer's verdict on a pair is never overwritten)."""
+    alive: set[int] = set()  # a record deleted meanwhile (its batch removed) has no pairs
+    ids = sorted({x for pairs in (certain, candidates) for a, b, _ in pairs for x in (a, b)})
+    for start in range(0, len(ids), 500):
+        alive.update(s.scalars(select(Record.id).where(Record.id.in_(ids[start : start + 500]))))
+    certain = [p for p in certain if p[0] in alive and p[1] in alive]
+    candidates = [p for p in candidates if p[0] in alive and p[1] in alive]
     existing = {
         (a, b): status
         for a, b, status in s.execute(
