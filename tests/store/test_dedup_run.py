@@ -153,3 +153,44 @@ def test_a_batch_deleted_while_dedup_runs_is_left_out_and_the_rest_merged(tmp_pa
     assert summary.merged == 1
     assert all(a in (1, 2, 3) and b in (1, 2, 3) for a, b, *_ in rows["pairs"])
     assert all(a in (1, 2, 3) and b in (1, 2, 3) for a, b, _ in summary.candidates)
+
+
+def _pair_project(tmp_path: Path) -> Path:
+    target = tmp_path / "p.screener"
+    project = new_project(str(target), per_record=1)
+    add_batch(project, [article(1, doi="10.1/original"),
+                        article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"],
+                                pages="1002-10"),
+                        make_record(3)], tmp=tmp_path)
+    project.close()
+    return target
+
+
+@pytest.mark.parametrize("way", ["core", "orm"])
+def test_a_pair_said_not_duplicate_while_dedup_runs_is_not_merged(tmp_path: Path, way: str) -> None:
+    target = _pair_project(tmp_path)
+    with Project.open(target) as a, Project.open(target) as b:
+        work = a.dedup.run() if way == "core" else a.dedup.run_with_sessions()
+        summary = _finish(work, lambda: b.dedup.mark(1, 2, False, reviewer="ana"))
+    rows = _rows(target)
+    assert rows["links"] == [(1, None), (2, None), (3, None)]  # the reviewer's verdict holds
+    assert [(a, b, st) for a, b, _, st in rows["pairs"]] == [(1, 2, "not_duplicate")]
+    assert summary.merged == 0 and summary.candidates == []
+
+
+@pytest.mark.parametrize("way", ["core", "orm"])
+def test_an_unmerge_while_dedup_runs_is_not_undone_by_it(tmp_path: Path, way: str) -> None:
+    target = _pair_project(tmp_path)
+    with Project.open(target) as p:
+        run_work(p.dedup.run())
+        assert dict(_rows(target)["links"])[2] == 1
+        add_batch(p, [article(4, doi="10.1/original")], source="Embase", file_name="second.ris", tmp=tmp_path)
+    with Project.open(target) as a, Project.open(target) as b:
+        work = a.dedup.run() if way == "core" else a.dedup.run_with_sessions()
+        summary = _finish(work, lambda: b.dedup.unmerge(2, reviewer="ana"))
+    rows = _rows(target)
+    links = dict(rows["links"])
+    assert links[2] is None  # still apart, as the reviewer left it
+    assert (1, 2, "not_duplicate") in [(a, b, st) for a, b, _, st in rows["pairs"]]
+    # 4 looks like both 1 and 2, which a reviewer keeps apart: that is a reviewer's call
+    assert links[4] is None and (1, 4) in [(a, b) for a, b, _ in summary.candidates]

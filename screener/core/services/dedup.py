@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event
-from screener.core.services.dedup_run import DedupSummary, PairInfo, run_on_file
+from screener.core.services.dedup_run import DedupSummary, PairInfo, recheck, run_on_file
 from screener.core.services.merging import (
     canonical_map,
     canonical_of,
@@ -110,7 +110,7 @@ class DedupService(Service):
         """``run`` through the ORM's sessions: on a server (identity and the status
         triggers of a strict project), and the reference the Core way is tested against."""
         yield Progress(0, 1, "Loading records")
-        from screener.core.dedup import certain_groups, find_duplicates
+        from screener.core.dedup import find_duplicates
         from screener.core.gc_pause import gc_paused
 
         with gc_paused(), self.reading() as s:  # many records, no reference cycles
@@ -122,8 +122,10 @@ class DedupService(Service):
         yield Progress(1, 1, "Merging")
         scores = {(a, b): score for a, b, score in result.certain}
         with self.writing() as s:
-            merged, flagged = merge_groups(s, certain_groups(result.certain, groups), scores)
-            store_pairs(s, result.certain, result.candidates)
+            # reviewers' verdicts and unmerges since the read win over the run's findings
+            clusters, certain, queued = recheck(s.connection(), result.certain, groups, rejected)
+            merged, flagged = merge_groups(s, clusters, scores)
+            store_pairs(s, certain, result.candidates + queued)
             candidates = open_candidates(s)
         return DedupSummary(merged, [(p.record_a, p.record_b, p.score) for p in candidates], flagged)
 

@@ -129,6 +129,40 @@ def rejected(conn: Connection) -> set[tuple[int, int]]:
         select(PAIRS.c.record_a, PAIRS.c.record_b).where(PAIRS.c.status == "not_duplicate"))}
 
 
+def current_groups(conn: Connection) -> list[list[int]]:
+    """The groups merged now (each a canonical record with its duplicates)."""
+    groups: dict[int, list[int]] = {}
+    for rid, canonical in conn.execute(select(RECORD.c.id, RECORD.c.duplicate_of)
+                                       .where(RECORD.c.duplicate_of.is_not(None)).order_by(RECORD.c.id)):
+        groups.setdefault(canonical, [canonical]).append(rid)
+    return list(groups.values())
+
+
+def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: list[list[int]],
+            known_not: set[tuple[int, int]]) -> tuple[list[list[int]], list[tuple[int, int, float]],
+                                                      list[tuple[int, int, float]]]:
+    """What a run found, against what reviewers did since it read the project, in the
+    writing transaction: a pair said to be "not duplicate" meanwhile (an unmerge says so of
+    the pairs it separates) is not merged, and a group that then holds such a pair is not
+    merged either: its pairs go to a reviewer. Returns the groups to merge (with the groups
+    merged now), the certain pairs kept and those queued."""
+    from screener.core.dedup import certain_groups
+
+    fresh = rejected(conn) - known_not
+    if not fresh:
+        return certain_groups(certain, groups), certain, []
+    groups = current_groups(conn)
+    kept = [p for p in certain if (min(p[0], p[1]), max(p[0], p[1])) not in fresh]
+    clusters = certain_groups(kept, groups)
+    where = {i: n for n, cluster in enumerate(clusters) for i in cluster}
+    refused = {where[a] for a, b in fresh if a in where and where[a] == where.get(b)}
+    if not refused:
+        return clusters, kept, []
+    out = {i for n in refused for i in clusters[n]}
+    return ([c for n, c in enumerate(clusters) if n not in refused],
+            [p for p in kept if p[0] not in out], [p for p in kept if p[0] in out])
+
+
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
@@ -139,7 +173,7 @@ def run_on_file(store: Store, only_with: set[int] | None = None) -> Work[DedupSu
     """``DedupService.run`` on a project file: find duplicates among all records, merge the
     certain ones, queue the rest (``only_with``: pairs with at least one of these)."""
     yield Progress(0, 1, "Loading records")
-    from screener.core.dedup import certain_groups, find_duplicates
+    from screener.core.dedup import find_duplicates
     from screener.core.gc_pause import gc_paused
 
     with gc_paused(), store.engine.connect() as conn, conn.begin():  # many records, no cycles
@@ -150,8 +184,9 @@ def run_on_file(store: Store, only_with: set[int] | None = None) -> Work[DedupSu
     yield Progress(1, 1, "Merging")
     scores = {(a, b): score for a, b, score in result.certain}
     with store.write_engine.connect() as conn, conn.begin():
-        merged, flagged = merge_groups(conn, store, certain_groups(result.certain, groups), scores)
-        store_pairs(conn, result.certain, result.candidates)
+        clusters, certain, queued = recheck(conn, result.certain, groups, known_not)
+        merged, flagged = merge_groups(conn, store, clusters, scores)
+        store_pairs(conn, certain, result.candidates + queued)
         candidates = open_candidates(conn)
     return DedupSummary(merged, [(p.record_a, p.record_b, p.score) for p in candidates], flagged)
 
