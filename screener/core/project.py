@@ -9,8 +9,8 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import DateTime, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from screener.core.connection import explain, without_password
 from screener.core.gc_pause import gc_paused
@@ -66,12 +66,13 @@ SERVICES: dict[str, tuple[str, str]] = {
 }
 
 # The columns and tables ``SettingsService.info`` reads.
+# (every column of the project row: the ORM loads them all), the time parsed as it does.
 _SETTINGS = text(
     "SELECT p.title, p.question, p.reviewers_per_record_ta, p.reviewers_per_record_ft, p.blind, "
-    "p.strict, p.resolve_policy, p.ta_reason_required, (SELECT count(*) FROM criterion), "
-    "(SELECT count(*) FROM highlight_term), (SELECT count(*) FROM exclusion_reason) "
-    "FROM project p WHERE p.id = 1"
-)
+    "p.strict, p.resolve_policy, p.ta_reason_required, p.created_at, p.legacy_reason_asked, "
+    "(SELECT count(*) FROM criterion), (SELECT count(*) FROM highlight_term), "
+    "(SELECT count(*) FROM exclusion_reason) FROM project p WHERE p.id = 1"
+).columns(created_at=DateTime)
 
 __all__ = ["WAITING_FOR_IMPORT", "WAITING_FOR_WRITER", "Project"]
 
@@ -157,8 +158,17 @@ class Project:
         if not self.store.is_sqlite:
             self.settings.info()
             return
-        with self.store.engine.connect() as conn:
-            found = conn.execute(_SETTINGS).first()
+        try:
+            with self.store.engine.connect() as conn:
+                found = conn.execute(_SETTINGS).first()
+        except OperationalError as e:
+            if "no such" not in str(e.orig):  # a column or table: anything else (locked) is not damage
+                raise
+            raise ScreenerError(f"{self.store.target}: a damaged Screener project "
+                                f"(its settings cannot be read: {e.orig})") from None
+        except (ValueError, TypeError) as e:
+            raise ScreenerError(f"{self.store.target}: a damaged Screener project "
+                                f"(its settings cannot be read: {e})") from None
         if found is None:
             raise ScreenerError(f"{self.store.target}: not a Screener project (no settings)")
 

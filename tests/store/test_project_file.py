@@ -223,3 +223,23 @@ def test_opening_a_file_that_is_not_a_project_leaves_it_untouched(tmp_path: Path
     if content is None:
         with sqlite3.connect(path) as conn:
             assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["t"]
+
+
+@pytest.mark.parametrize("edit", [
+    "UPDATE project SET created_at = 'garbage'",
+    "UPDATE project SET created_at = '2024-13-45 99:00:00'",
+    "ALTER TABLE project DROP COLUMN created_at",
+    "ALTER TABLE project DROP COLUMN legacy_reason_asked",
+])
+def test_a_project_with_hand_edited_settings_is_refused_at_open_as_damaged(tmp_path: Path, edit: str) -> None:
+    path = tmp_path / "edited.screener"
+    new_project(str(path)).close()
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(edit)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    with pytest.raises(ScreenerError, match=r"edited\.screener: a damaged Screener project"):
+        Project.open(path)
