@@ -5,7 +5,7 @@ reads the records, and writes the merges, the pairs and the audit trail, as Core
 statements on the store's engines: one read, then one unit of work on the writing
 engine (which takes the write lock, waiting as every unit of work does). It writes
 exactly the rows ``merging.merge_groups`` and ``merging.store_pairs`` write
-(tests/core/test_dedup_run.py runs both ways on the same projects and compares every
+(tests/store/test_dedup_run.py runs both ways on the same projects and compares every
 row). The rare cases that need a record's status worked out from its decisions (a
 canonical record that was merged before, a record without a status row) do that with
 ``status.recompute`` in the same transaction.
@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -36,6 +35,7 @@ from sqlalchemy import (
     table,
 )
 
+from screener.core.dedup.merge_plan import plan_merges, regroup, settle
 from screener.core.dedup.records import TYPE_TAGS, publication_type
 from screener.store.engine import Store
 from screener.store.rows import FIELD, PAIR, decode_tags
@@ -142,25 +142,14 @@ def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: lis
             known_not: set[tuple[int, int]]) -> tuple[list[list[int]], list[tuple[int, int, float]],
                                                       list[tuple[int, int, float]]]:
     """What a run found, against what reviewers did since it read the project, in the
-    writing transaction: a pair said to be "not duplicate" meanwhile (an unmerge says so of
-    the pairs it separates) is not merged, and a group that then holds such a pair is not
-    merged either: its pairs go to a reviewer. Returns the groups to merge (with the groups
-    merged now), the certain pairs kept and those queued."""
-    from screener.core.dedup import certain_groups
-
+    writing transaction: a pair said to be "not duplicate"
+    meanwhile (an unmerge says so of the pairs it separates) is not merged, and a group
+    that then holds such a pair is not merged either: its pairs go to a reviewer
+    (``merge_plan.settle``). Returns the groups to merge (with the groups merged now),
+    the certain pairs kept and those queued."""
     fresh = rejected(conn) - known_not
-    if not fresh:
-        return certain_groups(certain, groups), certain, []
-    groups = current_groups(conn)
-    kept = [p for p in certain if (min(p[0], p[1]), max(p[0], p[1])) not in fresh]
-    clusters = certain_groups(kept, groups)
-    where = {i: n for n, cluster in enumerate(clusters) for i in cluster}
-    refused = {where[a] for a, b in fresh if a in where and where[a] == where.get(b)}
-    if not refused:
-        return clusters, kept, []
-    out = {i for n in refused for i in clusters[n]}
-    return ([c for n, c in enumerate(clusters) if n not in refused],
-            [p for p in kept if p[0] not in out], [p for p in kept if p[0] in out])
+    settled = settle(certain, current_groups(conn) if fresh else groups, fresh)
+    return settled.groups, settled.certain, settled.queued
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -211,40 +200,18 @@ def merge_groups(conn: Connection, store: Store, clusters: list[list[int]],
             select(STATUS.c.record_id, STATUS.c.status).where(
                 STATUS.c.record_id.in_(chunk), STATUS.c.stage == TA,
                 STATUS.c.status.in_((Status.INCLUDED.value, Status.EXCLUDED.value)))).all())
-    links: list[dict[str, int]] = []
-    flagged: list[int] = []
-    events: list[dict[str, Any]] = []
-    merged = 0
-    at = now()
-    for cluster in clusters:
-        # Keep a canonical record (one that is not merged itself), the one reviewers
-        # decided on or else the oldest.
-        canonical = min(cluster, key=lambda i: (current.get(i) is not None, i not in decided, i))
-        moved = [i for i in cluster if i != canonical and current.get(i) != canonical]
-        if not moved:
-            continue
-        conflict = len({final[i] for i in cluster if i in final}) > 1
-        if conflict:
-            flagged.append(canonical)
-        merged += sum(1 for i in moved if current.get(i) is None)
-        links += [{"rid": m, "canonical": canonical} for m in moved]
-        for m in moved:
-            score = scores.get((min(m, canonical), max(m, canonical)))
-            events.append({"at": at, "kind": "merge", "record_id": m, "reviewer": "", "stage": "",
-                           "detail": {"into": canonical, "how": "auto", "score": score}})
-        events.append({"at": at, "kind": "merge", "record_id": canonical, "reviewer": "", "stage": "",
-                       "detail": {"merged": moved, "how": "auto", "conflicting_decisions": conflict}})
-    if links:
+    plan = plan_merges(clusters, current, decided, final, scores, now())
+    if plan.links:
         conn.execute(RECORD.update().where(RECORD.c.id == bindparam("rid"))
-                     .values(duplicate_of=bindparam("canonical")), links)
-        conn.execute(EVENT.insert(), events)
-        missing = _mark_duplicates(conn, {link["rid"] for link in links})
+                     .values(duplicate_of=bindparam("canonical")),
+                     [{"rid": rid, "canonical": canonical} for rid, canonical in plan.links])
+        conn.execute(EVENT.insert(), plan.events)
+        missing = _mark_duplicates(conn, {rid for rid, _ in plan.links})
         # A canonical record that was itself merged before (kept because reviewers decided
         # on it) is screened again: its status follows its decisions.
-        again = {c for c in {link["canonical"] for link in links} if current.get(c) is not None}
-        if missing or again:
-            _recompute(conn, store, missing, again)
-    return merged, flagged
+        if missing or plan.rescreened:
+            _recompute(conn, store, missing, set(plan.rescreened))
+    return plan.merged, plan.flagged
 
 
 def _mark_duplicates(conn: Connection, ids: set[int]) -> list[int]:
@@ -276,9 +243,7 @@ def _recompute(conn: Connection, store: Store, missing: list[int], again: set[in
 
 def _with_current_groups(conn: Connection, clusters: list[list[int]]) -> list[list[int]]:
     """Each cluster with the groups its members belong to now, joined where they overlap
-    (another process may have merged some of these records meanwhile)."""
-    from screener.core.dedup.clusters import clusters_from_pairs
-
+    (another process may have merged some of these records meanwhile): ``merge_plan.regroup``."""
     root: dict[int, int] = {}  # record -> its canonical record
     for chunk in _chunks(i for c in clusters for i in c):
         for rid, canonical in conn.execute(select(RECORD.c.id, RECORD.c.duplicate_of).where(RECORD.c.id.in_(chunk))):
@@ -290,13 +255,7 @@ def _with_current_groups(conn: Connection, clusters: list[list[int]]) -> list[li
                 select(RECORD.c.id, RECORD.c.duplicate_of).where(RECORD.c.duplicate_of.in_(chunk))):
             if canonical is not None:
                 members[canonical].add(rid)
-    edges = []
-    for cluster in clusters:
-        # a record deleted meanwhile (its batch removed) is gone: the rest still merge
-        here = [i for i in cluster if i in root]
-        nodes = sorted({m for i in here for m in members[root[i]]} | set(here))
-        edges += [(nodes[0], other) for other in nodes[1:]]
-    return clusters_from_pairs(edges)
+    return regroup(clusters, root, members)
 
 
 def store_pairs(conn: Connection, certain: list[tuple[int, int, float]],

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from screener.core.dedup.clusters import clusters_from_pairs
+from screener.core.dedup.merge_plan import plan_merges, regroup
 from screener.core.services.base import log_event, now
 from screener.core.services.dedup_run import stored_publication_type
 from screener.core.services.status import STAGES, recompute
@@ -133,40 +133,18 @@ def merge_groups(
                 )
             ).all()
         )
-    links: list[dict[str, int]] = []
-    flagged: list[int] = []
-    events = []
-    merged = 0
-    at = now()
-    for cluster in clusters:
-        # Keep a canonical record (one that is not merged itself), the one reviewers
-        # decided on or else the oldest.
-        canonical = min(cluster, key=lambda i: (current.get(i) is not None, i not in decided, i))
-        moved = [i for i in cluster if i != canonical and current.get(i) != canonical]
-        if not moved:
-            continue
-        conflict = len({final[i] for i in cluster if i in final}) > 1
-        if conflict:
-            flagged.append(canonical)
-        merged += sum(1 for i in moved if current.get(i) is None)
-        links += [{"rid": m, "canonical": canonical} for m in moved]
-        for m in moved:
-            score = scores.get((min(m, canonical), max(m, canonical)))
-            events.append({"at": at, "kind": "merge", "record_id": m, "reviewer": "", "stage": "",
-                           "detail": {"into": canonical, "how": "auto", "score": score}})
-        events.append({"at": at, "kind": "merge", "record_id": canonical, "reviewer": "", "stage": "",
-                       "detail": {"merged": moved, "how": "auto", "conflicting_decisions": conflict}})
-    if links:
+    plan = plan_merges(clusters, current, decided, final, scores, now())
+    if plan.links:
         s.connection().execute(
             update(Record).where(Record.id == bindparam("rid")).values(duplicate_of=bindparam("canonical")),
-            links,
+            [{"rid": rid, "canonical": canonical} for rid, canonical in plan.links],
         )
-        s.execute(insert(Event), events)
-        mark_duplicates(s, {link["rid"] for link in links})
+        s.execute(insert(Event), plan.events)
+        mark_duplicates(s, {rid for rid, _ in plan.links})
         # A canonical record that was itself merged before (kept because reviewers decided
         # on it) is screened again: its status follows its decisions.
-        recompute(s, {c for c in {link["canonical"] for link in links} if current.get(c) is not None})
-    return merged, flagged
+        recompute(s, plan.rescreened)
+    return plan.merged, plan.flagged
 
 
 def mark_duplicates(s: Session, ids: set[int]) -> None:
@@ -193,7 +171,7 @@ def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int
 
     Usually a no-op: the groups were read with the records. But another process may have
     merged some of these records meanwhile; a record then stands for its whole group, so
-    that every link still names a canonical record."""
+    that every link still names a canonical record (``merge_plan.regroup``)."""
     ids = sorted({i for c in clusters for i in c})
     root: dict[int, int] = {}  # record -> its canonical record
     for start in range(0, len(ids), 500):
@@ -209,13 +187,7 @@ def _with_current_groups(s: Session, clusters: list[list[int]]) -> list[list[int
         ):
             if canonical is not None:
                 members[canonical].add(rid)
-    edges = []
-    for cluster in clusters:
-        # a record deleted meanwhile (its batch removed) is gone: the rest still merge
-        here = [i for i in cluster if i in root]
-        nodes = sorted({m for i in here for m in members[root[i]]} | set(here))
-        edges += [(nodes[0], other) for other in nodes[1:]]
-    return clusters_from_pairs(edges)
+    return regroup(clusters, root, members)
 
 
 def upsert_pair(s: Session, a: int, b: int, score: float | None, status: str | None) -> None:
