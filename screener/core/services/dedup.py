@@ -12,6 +12,8 @@ Matching new records against existing ones (a search update): ``run(only_with=id
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +21,13 @@ from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from screener.core.services.base import Service, log_event
-from screener.core.services.dedup_run import DedupSummary, PairInfo, recheck, run_on_file
+from screener.core.services.dedup_run import (
+    DedupSummary,
+    PairInfo,
+    lock_merges,
+    recheck,
+    run_on_file,
+)
 from screener.core.services.merging import (
     canonical_map,
     canonical_of,
@@ -121,13 +129,22 @@ class DedupService(Service):
         del records
         yield Progress(1, 1, "Merging")
         scores = {(a, b): score for a, b, score in result.certain}
-        with self.writing() as s:
+        with self._merging() as s:
             # reviewers' verdicts and unmerges since the read win over the run's findings
             clusters, certain, queued = recheck(s.connection(), result.certain, groups, rejected)
             merged, flagged = merge_groups(s, clusters, scores)
             store_pairs(s, certain, result.candidates + queued)
             candidates = open_candidates(s)
         return DedupSummary(merged, [(p.record_a, p.record_b, p.score) for p in candidates], flagged)
+
+    @contextmanager
+    def _merging(self) -> Iterator[Session]:
+        """A unit of work that merges records or gives a verdict on a pair: it first takes
+        the project's lock on merges (``dedup_run.lock_merges``), so that a dedup run and
+        a reviewer's verdict or unmerge never interleave on a server."""
+        with self.writing() as s:
+            lock_merges(s.connection())
+            yield s
 
     def candidates(self) -> list[PairInfo]:
         with self.reading() as s:
@@ -144,7 +161,7 @@ class DedupService(Service):
             raise ScreenerError("a record cannot be a duplicate of itself")
         if keep is not None and keep not in (a, b):
             raise ScreenerError(f"record {keep} is not one of the pair")
-        with self.writing() as s:
+        with self._merging() as s:
             _require(s, a, b)
             if is_duplicate:
                 ca, cb = canonical_of(s, a), canonical_of(s, b)
@@ -165,7 +182,7 @@ class DedupService(Service):
         """Undo a merge: a duplicate leaves its group; for a canonical record, all its
         duplicates leave. The separated pairs are remembered as not duplicates. Returns
         the records separated (``remerge`` puts them back)."""
-        with self.writing() as s:
+        with self._merging() as s:
             r = s.get(Record, record_id)
             if r is None:
                 raise ScreenerError(f"no record {record_id}")
@@ -187,7 +204,7 @@ class DedupService(Service):
     def remerge(self, canonical: int, duplicates: list[int], reviewer: str = "", was: str = "manual") -> None:
         """Merge records into ``canonical`` again (the undo of ``unmerge``); ``was`` says
         how they had been merged ("auto" or "manual"), which the pairs keep."""
-        with self.writing() as s:
+        with self._merging() as s:
             _require(s, canonical, *duplicates)
             if canonical_of(s, canonical) != canonical:
                 raise ScreenerError(f"record {canonical} is now merged into another record")
@@ -204,7 +221,7 @@ class DedupService(Service):
         """Put a pair back among the candidates (undo of a reviewer's verdict). The records
         must not be merged; unmerge first."""
         a, b = sorted((record_a, record_b))
-        with self.writing() as s:
+        with self._merging() as s:
             _require(s, a, b)
             if canonical_of(s, a) == canonical_of(s, b):
                 raise ScreenerError(f"records {a} and {b} are merged; unmerge one of them first")
@@ -216,7 +233,7 @@ class DedupService(Service):
 
     def accept_from(self, threshold: float, reviewer: str = "") -> BulkAction:
         """Every open pair scoring ``threshold`` or more is a duplicate: merged, best first."""
-        with self.writing() as s:
+        with self._merging() as s:
             pairs = [p for p in open_candidates(s) if p.score >= threshold]
             before = _links(s, {x for p in pairs for x in (p.record_a, p.record_b)})
             for p in pairs:
@@ -230,7 +247,7 @@ class DedupService(Service):
 
     def reject_below(self, threshold: float, reviewer: str = "") -> BulkAction:
         """Every open pair scoring below ``threshold`` is not a duplicate."""
-        with self.writing() as s:
+        with self._merging() as s:
             pairs = [p for p in open_candidates(s) if p.score < threshold]
             for p in pairs:
                 upsert_pair(s, p.record_a, p.record_b, None, "not_duplicate")
@@ -241,7 +258,7 @@ class DedupService(Service):
     def undo_bulk(self, action: BulkAction, reviewer: str = "") -> None:
         """Take a bulk verdict back: its pairs are open again and its merges undone. Refused
         when those records' links have changed since."""
-        with self.writing() as s:
+        with self._merging() as s:
             now_links = _links(s, [rid for rid, _ in action.links_after])
             if any(now_links.get(rid) != after for rid, after in action.links_after):
                 raise ScreenerError("those records were merged or separated since; undo that first")

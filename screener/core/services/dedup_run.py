@@ -142,7 +142,7 @@ def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: lis
             known_not: set[tuple[int, int]]) -> tuple[list[list[int]], list[tuple[int, int, float]],
                                                       list[tuple[int, int, float]]]:
     """What a run found, against what reviewers did since it read the project, in the
-    writing transaction: a pair said to be "not duplicate"
+    writing transaction (after ``lock_merges``): a pair said to be "not duplicate"
     meanwhile (an unmerge says so of the pairs it separates) is not merged, and a group
     that then holds such a pair is not merged either: its pairs go to a reviewer
     (``merge_plan.settle``). Returns the groups to merge (with the groups merged now),
@@ -150,6 +150,19 @@ def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: lis
     fresh = rejected(conn) - known_not
     settled = settle(certain, current_groups(conn) if fresh else groups, fresh)
     return settled.groups, settled.certain, settled.queued
+
+
+def lock_merges(conn: Connection) -> None:
+    """Take the project's lock on merges and verdicts about duplicates, until the
+    transaction ends. Every unit of work that merges records or gives a verdict on a
+    pair takes it first, so that a dedup run's writing transaction (which re-reads the
+    verdicts, ``recheck``) and a reviewer's verdict or unmerge follow each other: the
+    verdict commits before the run re-reads, or waits until the run has committed and
+    then reads its merges. On PostgreSQL a transaction-level advisory lock, keyed by the
+    project's schema (advisory locks belong to one database); a project file needs
+    none, as its writing transactions already exclude each other (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('screener merges ' || current_schema()))")
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -173,6 +186,7 @@ def run_on_file(store: Store, only_with: set[int] | None = None) -> Work[DedupSu
     yield Progress(1, 1, "Merging")
     scores = {(a, b): score for a, b, score in result.certain}
     with store.write_engine.connect() as conn, conn.begin():
+        lock_merges(conn)
         clusters, certain, queued = recheck(conn, result.certain, groups, known_not)
         merged, flagged = merge_groups(conn, store, clusters, scores)
         store_pairs(conn, certain, result.candidates + queued)
