@@ -3,8 +3,9 @@ exactly the rows the ORM way leaves (``DedupService.run_with_sessions``, what a 
 project runs): the links, the pairs and their statuses, the audit trail and every
 record's status, on the same project copied twice. Covered: notices, decisions that
 disagree, a pair a reviewer rejected, a pending pair now certain, groups merged before,
-and a record missing a status row (worked out from its decisions in the same
-transaction)."""
+a group moved into a newer record reviewers decided on, and a record missing a status
+row (worked out from its decisions in the same transaction). Both ways write the plan
+of core/dedup/merge_plan.py (tests/core/test_merge_plan.py tests it on its own)."""
 
 from __future__ import annotations
 
@@ -194,3 +195,16 @@ def test_an_unmerge_while_dedup_runs_is_not_undone_by_it(tmp_path: Path, way: st
     assert (1, 2, "not_duplicate") in [(a, b, st) for a, b, _, st in rows["pairs"]]
     # 4 looks like both 1 and 2, which a reviewer keeps apart: that is a reviewer's call
     assert links[4] is None and (1, 4) in [(a, b) for a, b, _ in summary.candidates]
+
+
+def test_a_group_moved_into_a_new_record_reviewers_decided_on_writes_the_same_rows_both_ways(
+        tmp_path: Path) -> None:
+    target = _pair_project(tmp_path)
+    with Project.open(target) as p:
+        run_work(p.dedup.run())  # 2 into 1
+        add_batch(p, [article(4, doi="10.1/original")], source="Embase", file_name="second.ris", tmp=tmp_path)
+        p.screening.decide(4, "ana", "include")  # 4 is screened first: the group keeps it
+    core, orm = _both_ways(target, tmp_path)
+    assert core == orm
+    assert dict(_rows(target)["links"]) == {1: 4, 2: 4, 3: None, 4: None}
+    assert core.merged == 1  # 1 newly merged; 2 only moved with its group
