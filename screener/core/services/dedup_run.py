@@ -154,13 +154,18 @@ def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: lis
 
 def lock_merges(conn: Connection) -> None:
     """Take the project's lock on merges and verdicts about duplicates, until the
-    transaction ends. Every unit of work that merges records or gives a verdict on a
-    pair takes it first, so that a dedup run's writing transaction (which re-reads the
-    verdicts, ``recheck``) and a reviewer's verdict or unmerge follow each other: the
-    verdict commits before the run re-reads, or waits until the run has committed and
-    then reads its merges. On PostgreSQL a transaction-level advisory lock, keyed by the
-    project's schema (advisory locks belong to one database); a project file needs
-    none, as its writing transactions already exclude each other (BEGIN IMMEDIATE)."""
+    transaction ends. A dedup run's writing transaction and every verdict, unmerge or
+    merge a reviewer makes (``DedupService._merging``) take it first, so that the two
+    follow each other: the verdict commits before the run re-reads the verdicts
+    (``recheck``), or waits until the run has committed and then reads its merges.
+
+    On PostgreSQL a transaction-level advisory lock, keyed by the project's schema
+    (advisory locks belong to one database). Not row locks (``SELECT … FOR UPDATE``):
+    a verdict on a pair that has no row yet is an INSERT, which no row lock makes wait,
+    and a reviewer's transaction must wait before it reads, not at its first write;
+    one lock taken first by both sides cannot deadlock. Screening and reading never
+    take it. A project file needs none: its writing transactions already exclude each
+    other (BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('screener merges ' || current_schema()))")
 
