@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import select
 
+from screener.core.ranking_subsample import training_labels
 from screener.core.services.base import Service, get_reviewer
 from screener.core.services.screening import check_stage
 from screener.store.models import Decision, Project, Record, SourceFile, StageStatus
@@ -218,7 +219,8 @@ def rank_ids(ranker, index: dict[int, int], labels: dict[int, int],  # type: ign
     known = [rid for rid in candidates if rid in index]
     unknown = [rid for rid in candidates if rid not in index]
     cand = np.fromiter((index[rid] for rid in known), dtype=np.int64, count=len(known))
-    train = {index[rid]: y for rid, y in labels.items() if rid in index}
+    # past ranking_subsample.CAP decisions: every include and a fixed share of the excludes
+    train = {index[rid]: y for rid, y in training_labels(labels).items() if rid in index}
     scores = ranker.scores(train, cand)
     ranked = np.asarray(known, dtype=np.int64)[np.argsort(-np.asarray(scores), kind="stable")]
     return ranked.tolist() + unknown  # type: ignore[no-any-return]
