@@ -144,3 +144,23 @@ def test_past_the_cap_a_retrains_memory_stops_growing_with_the_decisions(
     uncapped = peak_of_a_retrain(ranker, 2_400) - fixed
     assert at_cap > 0 and past < 1.5 * at_cap, (fixed, at_cap, past)
     assert uncapped > 3 * past, (fixed, past, uncapped)
+
+
+def test_past_the_cap_each_row_weighs_what_it_stands_for(ranker: Ranker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sample of 400 of 1,600 decisions is trained with each row weighing 4: the same model as
+    the SVM with four times its C on that sample (the objective of all 1,600, in expectation)."""
+    from screener.core import ranking_model as rm
+
+    monkeypatch.setattr(rs, "CAP", 400)
+    monkeypatch.setattr(rs, "MIN_EXCLUDES", 100)
+    ids = list(range(ranker.n))
+    labels = decisions(ids, 1_600)
+    sample = rs.training_labels(labels)
+    candidates = [i for i in ids if i not in labels]
+    weighted = rank_ids(ranker, {i: i for i in ids}, labels, candidates)
+    unweighted = [int(i) for i in np.asarray(candidates)[np.argsort(-ranker.scores(sample, candidates),
+                                                                     kind="stable")]]
+    monkeypatch.setattr(rm, "SVM_C", rm.SVM_C * 4)
+    scaled = ranker.scores(sample, candidates)
+    assert weighted == [int(i) for i in np.asarray(candidates)[np.argsort(-scaled, kind="stable")]]
+    assert weighted != unweighted

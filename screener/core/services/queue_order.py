@@ -219,8 +219,11 @@ def rank_ids(ranker, index: dict[int, int], labels: dict[int, int],  # type: ign
     known = [rid for rid in candidates if rid in index]
     unknown = [rid for rid in candidates if rid not in index]
     cand = np.fromiter((index[rid] for rid in known), dtype=np.int64, count=len(known))
-    # past ranking_subsample.CAP decisions: every include and a fixed share of the excludes
-    train = {index[rid]: y for rid, y in training_labels(labels).items() if rid in index}
-    scores = ranker.scores(train, cand)
+    # past ranking_subsample.CAP decisions: every include and a fixed share of the excludes, each
+    # row weighing what it stands for (the objective as on every decision, in expectation)
+    known_labels = {rid: y for rid, y in labels.items() if rid in index}
+    sample = training_labels(known_labels)
+    train = {index[rid]: y for rid, y in sample.items()}
+    scores = ranker.scores(train, cand, len(known_labels) / max(1, len(sample)))
     ranked = np.asarray(known, dtype=np.int64)[np.argsort(-np.asarray(scores), kind="stable")]
     return ranked.tolist() + unknown  # type: ignore[no-any-return]
