@@ -78,17 +78,18 @@ def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) ->
     return weights
 
 
-def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
-    """The weight per column of ``x`` of one model of the ensemble (score = x . w)."""
+def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray, weight: float = 1.0) -> np.ndarray:
+    """The weight per column of ``x`` of one model of the ensemble (score = x . w); ``weight``:
+    what each row stands for (more than 1 when trained on a sample, ``core.ranking_subsample``)."""
     if model == "svm":
         svm = LinearSVC(C=SVM_C, random_state=0)
-        svm.fit(x, y, sample_weight=_svm_weights(y))
+        svm.fit(x, y, sample_weight=_svm_weights(y) * weight)
         return np.asarray(svm.coef_).ravel()
     if model == "lr":
         # the dual problem: far fewer rows than columns, 10x faster than the primal
         lr = LogisticRegression(C=LR_C, class_weight="balanced", solver="liblinear",
                                 dual=True, random_state=0)
-        lr.fit(x, y)
+        lr.fit(x, y, sample_weight=np.full(len(y), weight))
         return np.asarray(lr.coef_).ravel()
     raise ValueError(f"unknown model {model!r}")
 
@@ -134,9 +135,9 @@ class Ranker:
     def n(self) -> int:
         return self.features.n
 
-    def all_scores(self, labels: Mapping[int, int]) -> np.ndarray | None:
+    def all_scores(self, labels: Mapping[int, int], weight: float = 1.0) -> np.ndarray | None:
         """Scores of every record (higher = more likely relevant), or None when the
-        labels carry no signal (see the module docstring)."""
+        labels carry no signal (see the module docstring). ``weight``: see ``_fit``."""
         # in row order: the same decisions give the same ranking whatever order they
         # came in (liblinear's result depends slightly on the order of its rows)
         included = sorted(i for i, y in labels.items() if y)
@@ -151,14 +152,14 @@ class Ranker:
         train = np.asarray(included + excluded, dtype=np.int64)
         y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
         x, columns = _compact(features.rows(train))
-        weights = [_spread(_fit(model, x, y), columns, features) for model in ENSEMBLE]
+        weights = [_spread(_fit(model, x, y, weight), columns, features) for model in ENSEMBLE]
         if len(weights) == 1:
             return features.dot(weights[0]).astype(np.float64)
         scores = features.dot(np.stack(weights, axis=1)).astype(np.float64)
         return sum(_rank_share(scores[:, k]) for k in range(scores.shape[1])) / scores.shape[1]
 
     def scores(
-        self, labels: Mapping[int, int], candidates: Sequence[int] | np.ndarray
+        self, labels: Mapping[int, int], candidates: Sequence[int] | np.ndarray, weight: float = 1.0
     ) -> np.ndarray:
         """Relevance scores (higher = more likely relevant) of ``candidates``.
 
@@ -167,7 +168,7 @@ class Ranker:
         cand = np.asarray(candidates, dtype=np.int64)
         if len(cand) == 0:
             return np.zeros(0)
-        every = self.all_scores(labels)
+        every = self.all_scores(labels, weight)
         if every is None:
             return np.zeros(len(cand))
         return every[cand]

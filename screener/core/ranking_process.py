@@ -8,7 +8,9 @@ imported since (only their texts are read, from the project file by the process 
 sent by the window for a server project), or built the first time, with progress, and
 cancellable. Each ``order`` call then sends the labels and the candidates as packed 64-bit
 ids and gets the candidates back, most likely relevant first: a training on the labelled
-rows and one sparse product over the held features. Every call blocks until answered; the
+rows (past ``ranking_subsample.CAP`` decisions, every include and a fixed share of the
+excludes, so that a retrain's time and memory stop growing with the decisions) and one sparse
+product over the held features. Every call blocks until answered; the
 GUI makes them on a worker thread, where waiting on the pipe releases the lock.
 """
 

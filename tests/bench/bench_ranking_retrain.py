@@ -4,6 +4,7 @@
 Run by hand (pytest does not collect it):
 
     .venv/bin/python tests/bench/bench_ranking_retrain.py [--records 100000] [--repeats 5]
+        [--before DIR] [--table] [--decisions 1000,5000,20000,50000]
 
 Measured, in one run, wall time as the window waits for it (worker thread: pack the labels
 and candidates, the process trains and re-ranks, the order comes back and is indexed):
@@ -15,12 +16,16 @@ and candidates, the process trains and re-ranks, the order comes back and is ind
 * the first ranking of a new process (the project opened again): the cache file read and checked;
 * then an import of 1,000 records: only they are read and appended (and the file saved);
 * the ranking process's peak RSS (VmHWM) on each path (the first build; retrains; loading the
-  cache file in a new process; an import; a retrain after it; once each, retrains on 10,000 and
-  20,000 decisions, whose temporaries grow with the decisions), VmHWM reset between them, and
-  each against the 500 MB target; and the RSS of a process that only imports what it needs;
+  cache file in a new process; an import; a retrain after it; once each, retrains on 10,000,
+  20,000 and 50,000 decisions), VmHWM reset between them, and each against the 500 MB target;
+  and the RSS of a process that only imports what it needs;
 * reference, same run: the same model in this process on the same features (no process, no
   pipe, no ids), so the ratio is what the process costs; and the CPU's time for a fixed
-  numpy sort, to compare runs on a shared machine.
+  numpy sort, to compare runs on a shared machine;
+* then the table (``retrain_table.py``; alone with ``--table``): retrain + re-rank time and
+  the process's peak RSS against the decisions (1,000 to 50,000), for this code and, measured
+  in the same run, the tree given by ``--before`` (main's code: ``git archive main | tar -x -C
+  DIR``), each in a process of its own.
 
 Prints the CPU model, the load average at the start and at the end.
 """
@@ -38,6 +43,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+if os.environ.get("SCREENER_BENCH_CODE"):  # --table-measure of the reference tree: its code first
+    sys.path.insert(0, os.environ["SCREENER_BENCH_CODE"])
 from tests.bench.machine_info import cpu_model  # noqa: E402
 
 CACHE = Path(os.environ.get("SCREENER_BENCH_CACHE", "/tmp/screener-bench"))
@@ -183,17 +190,19 @@ def measure(path: Path, repeats: int) -> None:  # noqa: PLR0915
     fresh_peak(again)
     again.order(labelled[5000], [rid for rid in ids if rid not in labelled[5000]])
     peak_of(again, "retrain + re-rank, 5,000 decisions, after the import")
-    for decided in (10_000, 20_000):  # a training's temporaries grow with its decisions
+    for decided in [d for d in (10_000, 20_000, 50_000) if d < len(ids)]:  # the cap bounds a training
         labels = {rid: int(k % 20 == 0) for k, rid in enumerate(rng.sample(ids, decided))}
         fresh_peak(again)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_s(again._process.pid) + time.process_time()
         again.order(labels, [rid for rid in ids if rid not in labels])
-        rows.append((f"retrain + re-rank, {decided:,} decisions (once)", f"{time.perf_counter() - t:.2f} s", "< 2 s"))
+        rows.append((f"retrain + re-rank, {decided:,} decisions (once)",
+                     f"{time.perf_counter() - t:.2f} s · CPU {cpu_s(again._process.pid) + time.process_time() - c:.2f} s",
+                     "< 2 s"))
         peak_of(again, f"retrain + re-rank, {decided:,} decisions (once)")
     again.close()
     imports_only, ranking_imports = baseline_mb()
-    peak = max(mb for name, mb in peaks if "(once)" not in name)
-    rows.append(("ranking process peak RSS (VmHWM), every path up to 5,000 decisions", f"{peak:.0f} MB",
+    peak = max(mb for _, mb in peaks)
+    rows.append(("ranking process peak RSS (VmHWM), every path up to 50,000 decisions", f"{peak:.0f} MB",
                  f"< {TARGET_MB} MB: {'met' if peak < TARGET_MB else 'MISSED'}"))
 
     # reference: the same model in this process on the same features
@@ -236,15 +245,66 @@ def measure(path: Path, repeats: int) -> None:  # noqa: PLR0915
     print(f"\nload average at the end {load()}")
 
 
+def measure_table(path: Path, decisions: list[int], repeats: int) -> None:
+    """(retrain_table.py) Run in the tree's own process: prints one JSON line per number of decisions."""
+    import json
+
+    import screener
+    from screener.core.project import Project
+    from screener.core.ranking_process import RankingProcess, places
+
+    project = Project.open(path)
+    service = project.queue_order
+    ids = service.feature_ids()
+    process = RankingProcess()
+    for _ in process.prepare(service, str(path)):
+        pass
+    pid = process._process.pid
+    print(json.dumps({"code": str(Path(screener.__file__).parents[1]), "records": len(ids)}), flush=True)
+    for decided in decisions:
+        rng = random.Random(decided)
+        labels = {rid: int(k % 20 == 0) for k, rid in enumerate(rng.sample(ids, decided))}
+        candidates = [rid for rid in ids if rid not in labels]
+        reset_hwm(pid)
+        walls, cpus = [], []
+        for _ in range(repeats):
+            t, c = time.perf_counter(), cpu_s(pid) + time.process_time()
+            order = process.order(labels, candidates)
+            places(order)
+            walls.append(time.perf_counter() - t)
+            cpus.append(cpu_s(pid) + time.process_time() - c)
+        assert len(order) == len(candidates)
+        print(json.dumps({"decisions": decided, "wall": walls, "cpu": cpus, "peak_mb": vm_hwm_mb(pid)}),
+              flush=True)
+    process.close()
+    project.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--table", action="store_true",
+                        help="only the table of retrain + re-rank against the decisions")
+    parser.add_argument("--before", type=Path,
+                        help="a reference tree (e.g. git archive main | tar -x -C DIR) measured in the table too")
+    parser.add_argument("--decisions", default="1000,5000,20000,50000",
+                        help="the table's numbers of decisions, comma-separated")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--table-measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    decisions = [int(d) for d in args.decisions.split(",")]
     if args.measure:
         measure(args.measure, args.repeats)
         return
+    if args.table_measure:
+        measure_table(args.table_measure, decisions, args.repeats)
+        return
+    # (imported here, not in --table-measure: there the reference tree's tests come first)
+    from tests.bench import retrain_table
+
+    if args.before is not None and not (args.before / "screener" / "core").is_dir():
+        raise SystemExit(f"--before {args.before}: no screener/core there")
     cached = CACHE / f"bench-{args.records}.screener"
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -257,8 +317,11 @@ def main() -> None:
             if Path(str(cached) + suffix).exists():
                 shutil.copy2(str(cached) + suffix, str(work) + suffix)
         env = {**os.environ, "SCREENER_CACHE_DIR": str(work.parent / "features")}
-        subprocess.run([sys.executable, __file__, "--measure", str(work), "--repeats", str(args.repeats)],
-                       check=True, env=env)
+        if not args.table:
+            subprocess.run([sys.executable, __file__, "--measure", str(work), "--repeats", str(args.repeats)],
+                           check=True, env=env)
+        retrain_table.table(Path(__file__).resolve(), Path(__file__).resolve().parents[2], args.before, work,
+                            env, decisions, args.repeats)
     finally:
         shutil.rmtree(work.parent, ignore_errors=True)
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import select
 
+from screener.core.ranking_subsample import training_labels
 from screener.core.services.base import Service, get_reviewer
 from screener.core.services.screening import check_stage
 from screener.store.models import Decision, Project, Record, SourceFile, StageStatus
@@ -218,7 +219,11 @@ def rank_ids(ranker, index: dict[int, int], labels: dict[int, int],  # type: ign
     known = [rid for rid in candidates if rid in index]
     unknown = [rid for rid in candidates if rid not in index]
     cand = np.fromiter((index[rid] for rid in known), dtype=np.int64, count=len(known))
-    train = {index[rid]: y for rid, y in labels.items() if rid in index}
-    scores = ranker.scores(train, cand)
+    # past ranking_subsample.CAP decisions: every include and a fixed share of the excludes, each
+    # row weighing what it stands for (the objective as on every decision, in expectation)
+    known_labels = {rid: y for rid, y in labels.items() if rid in index}
+    sample = training_labels(known_labels)
+    train = {index[rid]: y for rid, y in sample.items()}
+    scores = ranker.scores(train, cand, len(known_labels) / max(1, len(sample)))
     ranked = np.asarray(known, dtype=np.int64)[np.argsort(-np.asarray(scores), kind="stable")]
     return ranked.tolist() + unknown  # type: ignore[no-any-return]
