@@ -43,12 +43,20 @@ ENSEMBLE: tuple[str, ...] = ("svm",)
 # always: ADHD 0.558, Antihistamines 0.009, BetaBlockers 0.554, Kitchenham 0.681.
 PRESUMED_NEGATIVES = 0
 PRESUMED_WHILE_EXCLUDES_BELOW: int | None = None
+# At most this share of the unlabelled records are drawn (None: no cap), so a small
+# set is not swamped; and each presumed exclude weighs PRESUMED_WEIGHT of a real one.
+PRESUMED_SHARE: float | None = None
+PRESUMED_WEIGHT = 1.0
 
 
-def _svm_weights(y: np.ndarray) -> np.ndarray:
+def _svm_weights(y: np.ndarray, presumed: int = 0) -> np.ndarray:
+    """Sample weights: the excludes together weigh 1 / SVM_RATIO of the includes; the
+    last ``presumed`` rows (presumed excludes) each weigh PRESUMED_WEIGHT of a real one."""
     n_inc = float(y.sum())
-    n_exc = float(len(y) - n_inc)
+    n_exc = float(len(y) - n_inc) - presumed * (1.0 - PRESUMED_WEIGHT)
     w = np.where(y == 1, 1.0, n_inc / (SVM_RATIO * n_exc))
+    if presumed:
+        w[len(y) - presumed:] *= PRESUMED_WEIGHT
     return w * (len(y) / w.sum())
 
 
@@ -78,11 +86,15 @@ def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) ->
     return weights
 
 
-def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
-    """The weight per column of ``x`` of one model of the ensemble (score = x . w)."""
+def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray, presumed: int = 0) -> np.ndarray:
+    """The weight per column of ``x`` of one model of the ensemble (score = x . w);
+    the last ``presumed`` rows of ``x`` are presumed excludes."""
+    if model == "svm_real":  # the SVM on the reviewer's decisions alone
+        keep = len(y) - presumed
+        return _fit("svm", x[:keep], y[:keep])
     if model == "svm":
         svm = LinearSVC(C=SVM_C, random_state=0)
-        svm.fit(x, y, sample_weight=_svm_weights(y))
+        svm.fit(x, y, sample_weight=_svm_weights(y, presumed))
         return np.asarray(svm.coef_).ravel()
     if model == "lr":
         # the dual problem: far fewer rows than columns, 10x faster than the primal
@@ -104,8 +116,13 @@ def _presumed(n: int, labels: Mapping[int, int], n_excluded: int) -> list[int]:
     pool = np.flatnonzero(mask)
     if len(pool) == 0:
         return []
+    size = min(PRESUMED_NEGATIVES, len(pool))
+    if PRESUMED_SHARE is not None:
+        size = min(size, int(PRESUMED_SHARE * len(pool)))
+    if size <= 0:
+        return []
     rng = np.random.default_rng(len(labels))
-    drawn = rng.choice(pool, size=min(PRESUMED_NEGATIVES, len(pool)), replace=False)
+    drawn = rng.choice(pool, size=size, replace=False)
     return sorted(int(i) for i in drawn)
 
 
@@ -147,11 +164,13 @@ class Ranker:
         if not excluded:
             centroid = np.asarray(features.rows(included).mean(axis=0)).ravel()
             return features.dot(centroid).astype(np.float64)
-        excluded = excluded + _presumed(features.n, labels, len(excluded))
+        presumed = _presumed(features.n, labels, len(excluded))
+        excluded = excluded + presumed
         train = np.asarray(included + excluded, dtype=np.int64)
         y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
         x, columns = _compact(features.rows(train))
-        weights = [_spread(_fit(model, x, y), columns, features) for model in ENSEMBLE]
+        weights = [_spread(_fit(model, x, y, len(presumed)), columns, features)
+                   for model in ENSEMBLE]
         if len(weights) == 1:
             return features.dot(weights[0]).astype(np.float64)
         scores = features.dot(np.stack(weights, axis=1)).astype(np.float64)
