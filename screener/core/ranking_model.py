@@ -16,13 +16,22 @@ from screener.core.ranking_features import RankingFeatures
 
 # Linear SVM as in ASReview's ELAS u4 (C and the class weight ratio: an include
 # weighs as much as RATIO excludes' share, see _svm_weights) ...
+# SVM_C=0.5 (retrained after every record, mean WSS@95 against this default's): better
+# on BetaBlockers (seeds 1-3: 0.600 0.590 0.590, mean 0.593; ASReview 0.560) but worse
+# on ADHD (seeds 4-5: 0.502 0.496; default 0.539) and Antihistamines (seeds 1-5: 0.163
+# -0.021 -0.021 -0.024 -0.021, mean 0.015; default 0.022), so not the default. It also
+# costs time: liblinear converges slower, 1.9 s CPU against 0.56 s to train on 4,000
+# decisions (0.58 against 0.17 s on 2,000; the same at 1,000 and fewer).
 SVM_C = 0.11
 SVM_RATIO = 9.8
 # The ensemble: the models whose rank-normalised scores are averaged. "svm" alone is
 # ASReview's ELAS u4; "lr" adds a logistic regression with balanced classes. The pair
 # did worse than the SVM alone (retrained after every record, seeds 2-3: WSS@95 on ADHD
 # 0.514 against 0.540, on Antihistamines -0.021 against -0.015); a complement Naive
-# Bayes over the TF-IDF rows ranked at chance on ADHD, so it was dropped.
+# Bayes over the TF-IDF rows ranked at chance on ADHD, so it was dropped. "svm_real" is
+# the SVM trained on the reviewer's decisions alone, without the presumed excludes
+# below, to pair with "svm" when PRESUMED_NEGATIVES is on (not measured to the end: the
+# run on the shared sets did not finish in time on the loaded machine).
 LR_C = 1.0
 ENSEMBLE: tuple[str, ...] = ("svm",)
 # Presumed negatives (Cormack & Grossman's BMI): this many unlabelled records, drawn
@@ -44,7 +53,11 @@ ENSEMBLE: tuple[str, ...] = ("svm",)
 PRESUMED_NEGATIVES = 0
 PRESUMED_WHILE_EXCLUDES_BELOW: int | None = None
 # At most this share of the unlabelled records are drawn (None: no cap), so a small
-# set is not swamped; and each presumed exclude weighs PRESUMED_WEIGHT of a real one.
+# set is not swamped; and each presumed exclude weighs PRESUMED_WEIGHT of a real one
+# (the excludes together still weigh 1 / SVM_RATIO of the includes). Lighter presumed
+# excludes lose the gain on ADHD (seeds 1-5, WSS@95): PRESUMED_NEGATIVES=100 with
+# PRESUMED_WEIGHT=0.3: ADHD 0.547 (0.572 at weight 1), Antihistamines 0.017; 200 capped
+# at PRESUMED_SHARE=0.1 with weight 0.5: ADHD 0.545, Antihistamines 0.020. Not the default.
 PRESUMED_SHARE: float | None = None
 PRESUMED_WEIGHT = 1.0
 
