@@ -17,9 +17,11 @@ from screener.core.ranking_features import RankingFeatures
 # Linear SVM as in ASReview's ELAS u4 (C and the class weight ratio: an include
 # weighs as much as RATIO excludes' share, see _svm_weights) ...
 # SVM_C=0.5 (retrained after every record, mean WSS@95 against this default's): better
-# on BetaBlockers (seeds 1-3: 0.600 0.590 0.590, mean 0.593; ASReview 0.560) but worse
-# on ADHD (seeds 4-5: 0.502 0.496; default 0.539) and Antihistamines (seeds 1-5: 0.163
-# -0.021 -0.021 -0.024 -0.021, mean 0.015; default 0.022), so not the default. It also
+# on BetaBlockers (seeds 1-3: 0.600 0.590 0.590, mean 0.593; default 0.554, ASReview
+# 0.560) but worse on ADHD (seeds 1-5: 0.499 0.502 0.502 0.502 0.496, mean 0.500;
+# default 0.539), Kitchenham (seeds 1-3: 0.651 0.655 0.649, mean 0.652; default 0.667)
+# and Antihistamines (seeds 1-5: 0.163 -0.021 -0.021 -0.024 -0.021, mean 0.015;
+# default 0.022), so not the default. It also
 # costs time: liblinear converges slower, 1.9 s CPU against 0.56 s to train on 4,000
 # decisions (0.58 against 0.17 s on 2,000; the same at 1,000 and fewer).
 SVM_C = 0.11
