@@ -16,13 +16,24 @@ from screener.core.ranking_features import RankingFeatures
 
 # Linear SVM as in ASReview's ELAS u4 (C and the class weight ratio: an include
 # weighs as much as RATIO excludes' share, see _svm_weights) ...
+# SVM_C=0.5 (retrained after every record, mean WSS@95 against this default's): better
+# on BetaBlockers (seeds 1-3: 0.600 0.590 0.590, mean 0.593; default 0.554, ASReview
+# 0.560) but worse on ADHD (seeds 1-5: 0.499 0.502 0.502 0.502 0.496, mean 0.500;
+# default 0.539), Kitchenham (seeds 1-3: 0.651 0.655 0.649, mean 0.652; default 0.667)
+# and Antihistamines (seeds 1-5: 0.163 -0.021 -0.021 -0.024 -0.021, mean 0.015;
+# default 0.022), so not the default. It also
+# costs time: liblinear converges slower, 1.9 s CPU against 0.56 s to train on 4,000
+# decisions (0.58 against 0.17 s on 2,000; the same at 1,000 and fewer).
 SVM_C = 0.11
 SVM_RATIO = 9.8
 # The ensemble: the models whose rank-normalised scores are averaged. "svm" alone is
 # ASReview's ELAS u4; "lr" adds a logistic regression with balanced classes. The pair
 # did worse than the SVM alone (retrained after every record, seeds 2-3: WSS@95 on ADHD
 # 0.514 against 0.540, on Antihistamines -0.021 against -0.015); a complement Naive
-# Bayes over the TF-IDF rows ranked at chance on ADHD, so it was dropped.
+# Bayes over the TF-IDF rows ranked at chance on ADHD, so it was dropped. "svm_real" is
+# the SVM trained on the reviewer's decisions alone, without the presumed excludes
+# below, to pair with "svm" when PRESUMED_NEGATIVES is on (not measured to the end: the
+# run on the shared sets did not finish in time on the loaded machine).
 LR_C = 1.0
 ENSEMBLE: tuple[str, ...] = ("svm",)
 # Presumed negatives (Cormack & Grossman's BMI): this many unlabelled records, drawn
@@ -43,12 +54,24 @@ ENSEMBLE: tuple[str, ...] = ("svm",)
 # always: ADHD 0.558, Antihistamines 0.009, BetaBlockers 0.554, Kitchenham 0.681.
 PRESUMED_NEGATIVES = 0
 PRESUMED_WHILE_EXCLUDES_BELOW: int | None = None
+# At most this share of the unlabelled records are drawn (None: no cap), so a small
+# set is not swamped; and each presumed exclude weighs PRESUMED_WEIGHT of a real one
+# (the excludes together still weigh 1 / SVM_RATIO of the includes). Lighter presumed
+# excludes lose the gain on ADHD (seeds 1-5, WSS@95): PRESUMED_NEGATIVES=100 with
+# PRESUMED_WEIGHT=0.3: ADHD 0.547 (0.572 at weight 1), Antihistamines 0.017; 200 capped
+# at PRESUMED_SHARE=0.1 with weight 0.5: ADHD 0.545, Antihistamines 0.020. Not the default.
+PRESUMED_SHARE: float | None = None
+PRESUMED_WEIGHT = 1.0
 
 
-def _svm_weights(y: np.ndarray) -> np.ndarray:
+def _svm_weights(y: np.ndarray, presumed: int = 0) -> np.ndarray:
+    """Sample weights: the excludes together weigh 1 / SVM_RATIO of the includes; the
+    last ``presumed`` rows (presumed excludes) each weigh PRESUMED_WEIGHT of a real one."""
     n_inc = float(y.sum())
-    n_exc = float(len(y) - n_inc)
+    n_exc = float(len(y) - n_inc) - presumed * (1.0 - PRESUMED_WEIGHT)
     w = np.where(y == 1, 1.0, n_inc / (SVM_RATIO * n_exc))
+    if presumed:
+        w[len(y) - presumed:] *= PRESUMED_WEIGHT
     return w * (len(y) / w.sum())
 
 
@@ -78,12 +101,17 @@ def _spread(coef: np.ndarray, columns: np.ndarray, features: RankingFeatures) ->
     return weights
 
 
-def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray, weight: float = 1.0) -> np.ndarray:
-    """The weight per column of ``x`` of one model of the ensemble (score = x . w); ``weight``:
-    what each row stands for (more than 1 when trained on a sample, ``core.ranking_subsample``)."""
+def _fit(model: str, x: sparse.csr_matrix, y: np.ndarray, presumed: int = 0,
+         weight: float = 1.0) -> np.ndarray:
+    """The weight per column of ``x`` of one model of the ensemble (score = x . w);
+    the last ``presumed`` rows of ``x`` are presumed excludes; ``weight``: what each row
+    stands for (more than 1 when trained on a sample, ``core.ranking_subsample``)."""
+    if model == "svm_real":  # the SVM on the reviewer's decisions alone
+        keep = len(y) - presumed
+        return _fit("svm", x[:keep], y[:keep], weight=weight)
     if model == "svm":
         svm = LinearSVC(C=SVM_C, random_state=0)
-        svm.fit(x, y, sample_weight=_svm_weights(y) * weight)
+        svm.fit(x, y, sample_weight=_svm_weights(y, presumed) * weight)
         return np.asarray(svm.coef_).ravel()
     if model == "lr":
         # the dual problem: far fewer rows than columns, 10x faster than the primal
@@ -105,8 +133,13 @@ def _presumed(n: int, labels: Mapping[int, int], n_excluded: int) -> list[int]:
     pool = np.flatnonzero(mask)
     if len(pool) == 0:
         return []
+    size = min(PRESUMED_NEGATIVES, len(pool))
+    if PRESUMED_SHARE is not None:
+        size = min(size, int(PRESUMED_SHARE * len(pool)))
+    if size <= 0:
+        return []
     rng = np.random.default_rng(len(labels))
-    drawn = rng.choice(pool, size=min(PRESUMED_NEGATIVES, len(pool)), replace=False)
+    drawn = rng.choice(pool, size=size, replace=False)
     return sorted(int(i) for i in drawn)
 
 
@@ -148,11 +181,13 @@ class Ranker:
         if not excluded:
             centroid = np.asarray(features.rows(included).mean(axis=0)).ravel()
             return features.dot(centroid).astype(np.float64)
-        excluded = excluded + _presumed(features.n, labels, len(excluded))
+        presumed = _presumed(features.n, labels, len(excluded))
+        excluded = excluded + presumed
         train = np.asarray(included + excluded, dtype=np.int64)
         y = np.r_[np.ones(len(included)), np.zeros(len(excluded))]
         x, columns = _compact(features.rows(train))
-        weights = [_spread(_fit(model, x, y, weight), columns, features) for model in ENSEMBLE]
+        weights = [_spread(_fit(model, x, y, len(presumed), weight), columns, features)
+                   for model in ENSEMBLE]
         if len(weights) == 1:
             return features.dot(weights[0]).astype(np.float64)
         scores = features.dot(np.stack(weights, axis=1)).astype(np.float64)

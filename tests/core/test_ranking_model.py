@@ -101,3 +101,48 @@ def test_presumed_excludes_are_unlabelled_rows_drawn_alike_for_the_same_decision
     monkeypatch.setattr(ranking_model, "PRESUMED_WHILE_EXCLUDES_BELOW", 100)
     assert ranking_model._presumed(ranker.n, decisions, 150) == []
     assert len(ranking_model._presumed(ranker.n, decisions, 99)) == 100
+
+
+def test_presumed_excludes_stay_in_the_queue_and_are_never_counted_as_decisions(
+    adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranker, labels = adhd
+    decisions = decided(labels, 6)
+    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 100)
+    monkeypatch.setattr(ranking_model, "PRESUMED_WEIGHT", 0.5)
+    drawn = ranking_model._presumed(ranker.n, decisions, 150)
+    order = ranker.rank(decisions)
+    # every record not decided is still to be screened, the presumed ones too, once each
+    assert sorted(order) == sorted(set(range(ranker.n)) - set(decisions))
+    assert set(drawn) <= set(order)
+    # and the caller's decisions are not touched
+    assert decisions == decided(labels, 6)
+
+
+def test_presumed_excludes_are_capped_at_a_share_of_the_records_left(
+    adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranker, labels = adhd
+    decisions = decided(labels, 7)
+    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 500)
+    monkeypatch.setattr(ranking_model, "PRESUMED_SHARE", 0.1)
+    left = ranker.n - len(decisions)
+    assert len(ranking_model._presumed(ranker.n, decisions, 150)) == int(0.1 * left)
+    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 20)
+    assert len(ranking_model._presumed(ranker.n, decisions, 150)) == 20
+
+
+def test_a_presumed_exclude_weighs_less_than_a_real_one_and_the_classes_keep_their_ratio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    y = np.r_[np.ones(4), np.zeros(20 + 10)]  # 4 includes, 20 excludes, 10 presumed last
+    monkeypatch.setattr(ranking_model, "PRESUMED_WEIGHT", 0.25)
+    w = ranking_model._svm_weights(y, presumed=10)
+    assert np.allclose(w[24:], 0.25 * w[4])
+    assert np.allclose(w[4:24], w[4])
+    # all excludes together weigh 1/SVM_RATIO of the includes, presumed or not
+    ratio = w[:4].sum() / w[4:].sum()
+    assert ratio == pytest.approx(ranking_model.SVM_RATIO)
+    assert np.allclose(ranking_model._svm_weights(y, presumed=0)[:4].sum()
+                       / ranking_model._svm_weights(y, presumed=0)[4:].sum(),
+                       ranking_model.SVM_RATIO)
