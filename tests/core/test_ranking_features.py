@@ -115,3 +115,24 @@ def test_a_cache_made_with_other_fields_is_rebuilt_and_one_with_the_same_read_ba
     monkeypatch.setattr(rf, "CHAR_NGRAMS", (3, 4))
     with pytest.raises(rc.Stale, match="other feature parameters"):
         rc.load(path, IDENTITY)
+
+
+@pytest.mark.parametrize("tf", ["bm25", "binary"])
+def test_a_cache_made_under_another_term_frequency_is_believed_and_weighted_anew(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tf: str) -> None:
+    # a cache holds term counts only; the weights are worked out again when it is read
+    ids = np.arange(1, len(TEXTS) + 1)
+    sigs = np.arange(len(TEXTS), dtype=np.uint64)
+    built = None
+    for item in rc.sync(None, ids, sigs, lambda part: iter([(part, [TEXTS[i - 1] for i in part])])):
+        if isinstance(item, rc.ProjectFeatures):
+            built = item
+    assert built is not None
+    path = tmp_path / "cache.features"
+    rc.save(path, IDENTITY, built)
+    monkeypatch.setattr(rf, "TF", tf)
+    back = rc.load(path, IDENTITY).features
+    fresh = rf.RankingFeatures(TEXTS)
+    assert np.allclose(back.norms, fresh.norms) and not np.allclose(back.norms, built.features.norms)
+    labels = {5: 1, 0: 0, 1: 0}
+    assert Ranker.from_features(back).rank(labels) == Ranker.from_features(fresh).rank(labels)
