@@ -65,7 +65,7 @@ CHAR_WEIGHT = 1.0
 # the default; more saturated term frequencies help Antihistamines and hurt ADHD, the
 # title field the other way round:
 #   TF "bm25": ADHD 0.521, Antihistamines 0.038 (seeds 0.227 -0.008 -0.008 -0.011 -0.008),
-#     Kitchenham and BetaBlockers not finished by the deadline (a machine at load 15-20).
+#     BetaBlockers 0.575 (seeds 0.653 0.523 0.524 0.524 0.649), Kitchenham 0.663; mean 0.449.
 #   TF "binary": ADHD 0.472, Antihistamines 0.058.
 #   TITLE_WEIGHT 1: ADHD 0.565, Antihistamines 0.005 (seed 1 0.098).
 #   TF "bm25" with TITLE_WEIGHT 1: ADHD 0.558, Antihistamines 0.019 (seed 1 0.131); with
