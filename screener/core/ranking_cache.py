@@ -56,6 +56,7 @@ def features_version() -> str:
     params.pop("dtype", None)
     described = json.dumps({k: repr(v) for k, v in sorted(params.items())}, sort_keys=True)
     return (f"{rf.FEATURES_VERSION}|{rf.N_FEATURES}|{rf.NGRAMS}|{rf.MIN_DF}|{rf.MAX_DF}|"
+            f"{rf.layout() + '|' if rf.layout() else ''}"
             f"{hashlib.sha256(described.encode()).hexdigest()[:16]}")
 
 
@@ -238,7 +239,7 @@ def _whole(block: Block) -> bool:
     indptr, nnz = block.indptr, block.nnz
     if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0):
         return False
-    if nnz and block.indices().max() >= rf.N_FEATURES:
+    if nnz and block.indices().max() >= rf.n_columns():
         return False
     marked = np.flatnonzero((block.packed & np.uint8(block.marker)) == block.marker)
     return len(marked) == len(block.over_at) and bool(np.all(marked == block.over_at)) \
@@ -291,7 +292,7 @@ def load(path: Path, identity: str) -> ProjectFeatures:
                               _read(f, "<u2", nnz, digest).astype(np.uint16, copy=False),
                               _read(f, "u1", nnz, digest),
                               _read(f, "<i4", over, digest).astype(np.int32, copy=False),
-                              _read(f, "u1", over, digest), rf.N_FEATURES)
+                              _read(f, "u1", over, digest), rf.n_columns())
                 if not _whole(block):
                     raise Stale("a block is damaged")
                 pf.features._append(block)

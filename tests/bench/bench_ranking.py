@@ -21,6 +21,9 @@ iterating on Screener's model on a busy machine; without it ASReview runs every 
 
 ``--option NAME=VALUE`` (repeatable): run Screener with a model variant, setting the
 constant NAME of :mod:`screener.core.ranking_model` (e.g. ``PRESUMED_NEGATIVES=100``).
+``--feature NAME=VALUE`` (repeatable): likewise a constant of
+:mod:`screener.core.ranking_features` (e.g. ``TF='"bm25"'``, ``CHAR_NGRAMS=[3,5]``,
+``TITLE_WEIGHT=1``: the title's words as a field of their own, see ``TITLE_MARK``).
 ``--title-weight 2``: Screener's text repeats the title (title emphasis), a variant of
 the text only (``record_text`` is unchanged).
 """
@@ -36,10 +39,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from screener.core import ranking_model
+from screener.core import ranking_features, ranking_model
 from screener.core.ranking import Ranker, choose_priors, metrics, record_text, simulate
 from tests.bench.machine_info import cpu_model  # noqa: E402
 
@@ -67,11 +71,24 @@ def labelled_dir() -> Path:
 def load(path: Path, title_weight: int = 1) -> tuple[list[str], list[int]]:
     with open(path, newline="", encoding="utf-8") as fp:
         rows = list(csv.DictReader(fp))
-    return (
-        [record_text(" ".join([r.get("title") or ""] * title_weight), r.get("abstract"))
-         for r in rows],
-        [int(r["label_included"]) for r in rows],
-    )
+    texts = []
+    for r in rows:
+        title = " ".join([r.get("title") or ""] * title_weight)
+        if ranking_features.TITLE_WEIGHT > 0 and ranking_features.TITLE_MARK not in record_text("a", "b"):
+            title += ranking_features.TITLE_MARK  # the title as a field of its own (a variant)
+        texts.append(record_text(title, r.get("abstract")))
+    return texts, [int(r["label_included"]) for r in rows]
+
+
+def set_constants(module: types.ModuleType, options: list[str], what: str) -> None:
+    """``--option`` / ``--feature``: set the upper-case constants NAME of ``module``."""
+    for option in options:
+        name, _, value = option.partition("=")
+        if not hasattr(module, name) or not name.isupper():
+            raise SystemExit(f"no {what} constant {name!r} in {module.__name__}")
+        parsed = json.loads(value)
+        setattr(module, name, tuple(parsed) if isinstance(parsed, list) else parsed)
+        print(f"{what} option {name} = {value}")
 
 
 def asreview_python() -> Path:
@@ -124,18 +141,17 @@ def main() -> None:
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="a constant of screener.core.ranking_model, e.g. "
                              "PRESUMED_NEGATIVES=100")
+    parser.add_argument("--feature", action="append", default=[], metavar="NAME=VALUE",
+                        help="a constant of screener.core.ranking_features, e.g. "
+                             'TF=\\"bm25\\" or CHAR_NGRAMS=[3,5] (JSON values)')
     parser.add_argument("--title-weight", type=int, default=1,
                         help="Screener reads each title this many times (title emphasis; "
                              "ASReview always reads it once)")
     args = parser.parse_args()
     if args.title_weight != 1:
         print(f"Screener reads each title {args.title_weight} times")
-    for option in args.option:
-        name, _, value = option.partition("=")
-        if not hasattr(ranking_model, name) or not name.isupper():
-            raise SystemExit(f"no model constant {name!r} in screener.core.ranking_model")
-        setattr(ranking_model, name, json.loads(value))
-        print(f"model option {name} = {value}")
+    set_constants(ranking_model, args.option, "model")
+    set_constants(ranking_features, args.feature, "feature")
     seeds = parse_seeds(args.seeds)
     sets = args.sets.split(",")
     folder = labelled_dir()
