@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from screener.core.project import Project
 from screener.core.read_ahead import CHUNK
@@ -73,3 +73,28 @@ def test_pairs_given_as_lists_are_stored_as_tuples_are() -> None:
     as_lists = [["TY", "JOUR"], ["AB", abstract], ["TI", "A title"]]
     assert encode_tags(as_lists, abstract) == encode_tags([tuple(p) for p in as_lists], abstract)
     assert ABSTRACT_MARK in encode_tags(as_lists, abstract)
+
+
+def test_a_large_import_into_a_batch_beside_merged_records_keeps_every_index_whole(
+        project: Project, tmp_path: Path) -> None:
+    """The indexes an import keeps up while it stores (batch, duplicate_of, type, the
+    status list) and those it builds again at the end agree with the rows, whatever the
+    project held before: other batches, other types, merged records."""
+    first = add_batch(project, [make_record(i, type="BOOK" if i % 2 else "JOUR") for i in range(1, 301)],
+                      file_name="one.ris", tmp=tmp_path)
+    with project.store.Session() as s:
+        old = list(s.scalars(select(Record.id).where(Record.batch_id == first).order_by(Record.id)))
+    with project.store.WriteSession() as s, s.begin():  # two records merged into a third
+        s.execute(update(Record).where(Record.id.in_(old[1:3])).values(duplicate_of=old[0]))
+    second = add_batch(project, _records(N, "two"), file_name="two.ris", tmp=tmp_path)
+    with project.store.Session() as s:
+        if project.store.is_sqlite:  # every row in every index, and nothing more
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert s.scalar(select(func.count()).where(Record.batch_id == second)) == N
+        assert s.scalar(select(func.count()).where(Record.batch_id == first)) == 300
+        assert sorted(s.scalars(select(Record.id).where(Record.duplicate_of == old[0]))) == old[1:3]
+        assert s.scalar(select(func.count()).where(Record.type == "BOOK")) == 150
+        undecided = s.scalar(select(func.count()).select_from(StageStatus).where(
+            StageStatus.status == "undecided", StageStatus.stage == "title_abstract"))
+    assert undecided == 300 + N
+    assert project.records.ids(search="twot7z") == [old[-1] + 7]  # found under its own id

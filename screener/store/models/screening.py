@@ -33,7 +33,7 @@ class StageStatus(Base):
         ForeignKey("record.id", ondelete="CASCADE"), primary_key=True
     )
     stage: Mapped[str] = mapped_column(String(20), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # (ix_stage_status_list leads with it)
     reason: Mapped[str] = mapped_column(Text, default="")  # final full-text exclusion reason
     n_decisions: Mapped[int] = mapped_column(Integer, default=0)
     # every list reads its rows from this index alone, in record order
