@@ -8,9 +8,12 @@ then its ``head`` (how many records, which were skipped, warnings, checksum).
 For large imports the pieces are read in worker processes (``READERS`` of them, even for
 a single file) while the main process stores the pieces that have arrived, in order, so
 that every core works. The main process reads the first piece itself while the workers
-start, so the first rows are written as soon as in a small import. Each worker is given at most ``AHEAD`` tasks (a piece, or a whole file) beyond
-those the importer has taken, which bounds the memory held. A piece parsed alone numbers
-its records and lines from 1; the importer, taking pieces in order, shifts them.
+start, so the first rows are written as soon as in a small import; or, better, the
+command starts the workers before it opens the project (``reading_started``), and they
+have read the first pieces by the time it can store them. Each worker is given at most
+``AHEAD`` tasks (a piece, or a whole file) beyond those the importer has taken, which
+bounds the memory held. A piece parsed alone numbers its records and lines from 1; the
+importer, taking pieces in order, shifts them.
 
 Workers never outlive the import: closing the stream (the user cancelled, or storing
 failed) stops them at once, and a worker whose importer dies (``kill -9``) notices at
@@ -120,25 +123,64 @@ def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[Pre
     yield FileHead(result, count, sha256_of(path))
 
 
+_started: _Readers | None = None  # reading begun by ``reading_started``, for the next read_files
+
+
 def read_files(
     paths: Sequence[str | os.PathLike[str]], fmt: str = "auto"
 ) -> Generator[FileRead, None, None]:
-    """Every file, in order, read in worker processes when the import is large."""
+    """Every file, in order, read in worker processes when the import is large (taking
+    over the workers ``reading_started`` started for these files, if any)."""
+    global _started
     names = [os.fspath(p) for p in paths]
-    if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
-        for name in names:
-            yield FileRead(name, read_in_chunks(name, fmt))
-        return
+    pool, _started = _started, None
+    if pool is not None and pool.planned != (names, fmt):
+        pool.stop()
+        pool = None
+    if pool is None:
+        if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
+            for name in names:
+                yield FileRead(name, read_in_chunks(name, fmt))
+            return
+        try:
+            pool = _Readers(READERS)
+        except OSError:  # no processes here (an embedded interpreter, a locked-down system)
+            for name in names:
+                yield FileRead(name, read_in_chunks(name, fmt))
+            return
+        pool.plan(names, fmt, first_here=True)
     try:
-        pool = _Readers(READERS)
-    except OSError:  # no processes here (an embedded interpreter, a locked-down system)
-        for name in names:
-            yield FileRead(name, read_in_chunks(name, fmt))
-        return
-    try:
-        yield from pool.read(names, fmt)
+        yield from pool.read()
     finally:
         pool.stop()
+
+
+@contextmanager
+def reading_started(paths: Sequence[str | os.PathLike[str]], fmt: str = "auto") -> Iterator[None]:
+    """Start reading a large import's files now, in worker processes, while the caller
+    gets ready to store them (opens the project: imports, schema check); the next
+    ``read_files`` of the same files, inside the block, takes over what they read
+    meanwhile. Workers nobody took over (the project could not be opened) are stopped on
+    leaving. Files that cannot be read are left for ``read_files`` to complain about."""
+    global _started
+    names = [os.fspath(p) for p in paths]
+    pool: _Readers | None = None
+    try:
+        if names and sum(os.path.getsize(p) for p in names) >= READ_AHEAD_BYTES:
+            pool = _Readers(READERS)
+            pool.plan(names, fmt, first_here=False)
+    except (OSError, ScreenerError):
+        if pool is not None:
+            pool.stop()
+        pool = None
+    _started = pool
+    try:
+        yield
+    finally:
+        if _started is pool:
+            _started = None
+        if pool is not None:
+            pool.stop()
 
 
 # -- worker processes ---------------------------------------------------------------------
@@ -248,6 +290,8 @@ class _Readers:
         self.held: list[deque[int]] = [deque() for _ in range(n)]  # tasks given, not yet taken
         self.tasks: list[_Task] = []
         self.given = 0
+        self.planned: tuple[list[str], str] | None = None
+        self.spans: list[tuple[int, int]] = []
         try:
             for i in range(n):
                 task_r, task_w = context.Pipe(duplex=False)
@@ -265,7 +309,11 @@ class _Readers:
             self.stop()
             raise
 
-    def read(self, names: Sequence[str], fmt: str) -> Iterator[FileRead]:
+    def plan(self, names: Sequence[str], fmt: str, first_here: bool) -> None:
+        """Make the tasks of reading ``names`` and give the first out; with
+        ``first_here``, the first piece is read in this process (by ``read``), while the
+        workers start."""
+        self.planned = (list(names), fmt)
         spans = []
         for name in names:
             try:
@@ -278,10 +326,16 @@ class _Readers:
             else:
                 self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)] + [_Task(name, fmt, ris, HASH)]
             spans.append((first, len(self.tasks)))
-        if self.tasks[0].ris is not None:
+        self.spans = spans
+        if first_here and self.tasks[0].ris is not None:
             self.given = 1  # the first piece is read here, while the workers start
         self._give()
-        for name, (first, end) in zip(names, spans, strict=True):
+
+    def read(self) -> Iterator[FileRead]:
+        """The files planned, in order, as their rows arrive."""
+        assert self.planned is not None, "plan() first"
+        names, _ = self.planned
+        for name, (first, end) in zip(names, self.spans, strict=True):
             ris = self.tasks[first].ris
             stream = self._whole(first) if ris is None else self._pieces(ris, first, end)
             yield FileRead(name, stream)
