@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
 from screener.core.child_process import exit_with_parent
@@ -276,16 +276,25 @@ def _stdio_to_devnull() -> Iterator[None]:
             os.close(fd)
 
 
+_CLOSED = ("closed",)  # what a receiving thread hands on when its worker's pipe ends
+
+
 class _Readers:
     """Reading processes, each with a pipe for its tasks and a pipe for what it has read.
     A worker holds the only writing end of its results pipe, so if it dies (killed for
-    memory, say) the importer reads the end of the pipe instead of waiting for ever."""
+    memory, say) the importer reads the end of the pipe instead of waiting for ever.
+
+    A thread of the importer per worker receives (unpickles) what the worker sends as it
+    comes, while the importer stores earlier rows (SQLite lets go of the interpreter while
+    it writes); it holds no more than before, as a worker has at most ``AHEAD`` + 1 tasks."""
 
     def __init__(self, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
         self.processes: list[Any] = []
         self.task_pipes: list[Connection] = []
         self.result_pipes: list[Connection] = []
+        self.inboxes: list[queue.SimpleQueue[tuple[Any, ...]]] = []
+        self.receivers: list[threading.Thread] = []
         self.owner: dict[int, int] = {}  # task index → worker
         self.held: list[deque[int]] = [deque() for _ in range(n)]  # tasks given, not yet taken
         self.tasks: list[_Task] = []
@@ -305,6 +314,11 @@ class _Readers:
                     process.start()
                 task_r.close()
                 result_w.close()
+                self.inboxes.append(queue.SimpleQueue())
+                receiver = threading.Thread(target=self._receive, args=(i,), daemon=True,
+                                            name=f"screener-reader-{i + 1}-receive")
+                self.receivers.append(receiver)
+                receiver.start()
         except BaseException:
             self.stop()
             raise
@@ -396,19 +410,30 @@ class _Readers:
             return ("piece", rows, piece)
         worker = self.owner[index]
         assert self.held[worker][0] == index
-        pipe = self.result_pipes[worker]
-        while not wait([pipe], timeout=POLL_SECONDS):
-            self._check_alive()
-        try:
-            with gc_paused():  # thousands of tuples at once, no cycles
-                message = pipe.recv()
-        except (EOFError, OSError):
+        while True:
+            try:
+                message = self.inboxes[worker].get(timeout=POLL_SECONDS)
+                break
+            except queue.Empty:
+                self._check_alive()
+        if message is _CLOSED:
             self._check_alive(stopped=True)
-            raise
+            raise EOFError(f"{self.processes[worker].name} closed its pipe")
         if message[0] == "error":
             payload = message[1]
             raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
         return message  # type: ignore[no-any-return]
+
+    def _receive(self, worker: int) -> None:
+        """A receiving thread: hand on what worker ``worker`` sends, until its pipe ends."""
+        pipe, inbox = self.result_pipes[worker], self.inboxes[worker]
+        try:
+            while True:
+                inbox.put(pipe.recv())
+        except (EOFError, OSError):
+            inbox.put(_CLOSED)
+        except Exception as error:  # a message that cannot be unpickled: the stream is lost
+            inbox.put(("error", error))
 
     def _taken(self, index: int) -> None:
         if index in self.owner:
@@ -432,5 +457,7 @@ class _Readers:
         for process in self.processes:
             if process.pid is not None:
                 process.join(timeout=5)
+        for receiver in self.receivers:  # their pipes have ended with their workers
+            receiver.join(timeout=5)
         for pipe in self.task_pipes + self.result_pipes:
             pipe.close()

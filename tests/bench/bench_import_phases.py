@@ -10,8 +10,8 @@ with wall-clock times, to a file; the table gives, from the command's launch:
 
 * the importer: interpreter and imports ready, project open (import begins), reading
   processes started, first rows stored, last rows stored, indexes made, event logged
-  (then: commit, close), exit; and how its time splits: waiting for rows, receiving
-  (unpickling) them, storing them;
+  (then: commit, close), exit; and how its time splits: taking rows (waiting for them;
+  unpickling them, where no receiving thread does it meanwhile), storing them;
 * each reading process: started, ready (imports done), first task, last task done;
   its CPU split (parse, rows, checksum) and the time its sending thread was blocked
   on the pipe (the importer not taking rows) and its loop waited for tasks.
@@ -91,30 +91,20 @@ def _importer_patches() -> None:
     """In the importer: mark the phases and time waiting, receiving and storing. Only
     ``read_ahead`` is loaded here (the importing service is wrapped once loaded), so
     that the command starts as it does without these wrappers."""
-    from multiprocessing.connection import Connection
-
     from screener.core import read_ahead
 
     _event("start", start=_T0)
-    spent = {"wait": 0.0, "recv": 0.0, "store": 0.0, "chunks": 0}
-    real_wait, real_recv = read_ahead.wait, Connection.recv
+    spent = {"take": 0.0, "store": 0.0, "chunks": 0}
+    real_take = read_ahead._Readers._take
 
-    def wait(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def take(self, index):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         try:
-            return real_wait(*args, **kwargs)
+            return real_take(self, index)
         finally:
-            spent["wait"] += time.perf_counter() - t
+            spent["take"] += time.perf_counter() - t
 
-    def recv(self):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
-        try:
-            return real_recv(self)
-        finally:
-            spent["recv"] += time.perf_counter() - t
-
-    read_ahead.wait = wait
-    Connection.recv = recv  # type: ignore[method-assign]
+    read_ahead._Readers._take = take  # type: ignore[method-assign]
     readers_init = read_ahead._Readers.__init__
 
     def readers(self, n):  # type: ignore[no-untyped-def]
@@ -237,7 +227,7 @@ def main() -> None:
                     "logged", "cli_done"):
             row[key] = imp[key]["t"] - launched if key in imp else float("nan")
         last = imp["last_stored"]
-        row.update(wait=last["wait"], recv=last["recv"], store=last["store"], importer_cpu=imp["cli_done"]["cpu"])
+        row.update(take=last["take"], store=last["store"], importer_cpu=imp["cli_done"]["cpu"])
         for i, r in enumerate(sorted(rd, key=lambda r: r["ready"]["t"])):
             done = r.get("task_done", {})
             row.update({f"r{i}_ready": r["ready"]["t"] - launched,
@@ -253,8 +243,8 @@ def main() -> None:
     for key in ("python", "start", "import_begins", "readers_started", "first_stored", "last_stored",
                 "indexes_made", "logged", "cli_done", "total"):
         print(f"  importer {key:<16}{med[key]:>7.2f}")
-    print(f"  importer: waiting for rows {med['wait']:.2f} s, receiving {med['recv']:.2f} s, storing "
-          f"{med['store']:.2f} s, CPU {med['importer_cpu']:.2f} s")
+    print(f"  importer: taking rows (waiting, and receiving them where no thread of its own has) "
+          f"{med['take']:.2f} s, storing {med['store']:.2f} s, CPU {med['importer_cpu']:.2f} s")
     i = 0
     while f"r{i}_ready" in med:
         print(f"  reader {i + 1}: ready {med[f'r{i}_ready']:.2f}, first task {med[f'r{i}_first']:.2f}, last done "
