@@ -117,12 +117,14 @@ def cmd_reviewer_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from screener.core.read_ahead import reading_started
     from screener.paths import path_problem
 
     for f in args.files:
         if problem := path_problem(f):
             raise ScreenerError(f"{f}: {problem}")
-    with opened(args.project) as p:
+    # A large import's reading begins while the project opens, on the other core.
+    with reading_started(args.files, args.format), opened(args.project) as p:
         report = run_with_progress(
             p.imports.import_files(
                 args.files,

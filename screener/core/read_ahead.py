@@ -8,9 +8,12 @@ then its ``head`` (how many records, which were skipped, warnings, checksum).
 For large imports the pieces are read in worker processes (``READERS`` of them, even for
 a single file) while the main process stores the pieces that have arrived, in order, so
 that every core works. The main process reads the first piece itself while the workers
-start, so the first rows are written as soon as in a small import. Each worker is given at most ``AHEAD`` tasks (a piece, or a whole file) beyond
-those the importer has taken, which bounds the memory held. A piece parsed alone numbers
-its records and lines from 1; the importer, taking pieces in order, shifts them.
+start, so the first rows are written as soon as in a small import; or, better, the
+command starts the workers before it opens the project (``reading_started``), and they
+have read the first pieces by the time it can store them. Each worker is given at most
+``AHEAD`` tasks (a piece, or a whole file) beyond those the importer has taken, which
+bounds the memory held. A piece parsed alone numbers its records and lines from 1; the
+importer, taking pieces in order, shifts them.
 
 Workers never outlive the import: closing the stream (the user cancelled, or storing
 failed) stops them at once, and a worker whose importer dies (``kill -9``) notices at
@@ -34,7 +37,7 @@ from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
 from screener.core.child_process import exit_with_parent
@@ -120,25 +123,64 @@ def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[Pre
     yield FileHead(result, count, sha256_of(path))
 
 
+_started: _Readers | None = None  # reading begun by ``reading_started``, for the next read_files
+
+
 def read_files(
     paths: Sequence[str | os.PathLike[str]], fmt: str = "auto"
 ) -> Generator[FileRead, None, None]:
-    """Every file, in order, read in worker processes when the import is large."""
+    """Every file, in order, read in worker processes when the import is large (taking
+    over the workers ``reading_started`` started for these files, if any)."""
+    global _started
     names = [os.fspath(p) for p in paths]
-    if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
-        for name in names:
-            yield FileRead(name, read_in_chunks(name, fmt))
-        return
+    pool, _started = _started, None
+    if pool is not None and pool.planned != (names, fmt):
+        pool.stop()
+        pool = None
+    if pool is None:
+        if sum(os.path.getsize(p) for p in names) < READ_AHEAD_BYTES:
+            for name in names:
+                yield FileRead(name, read_in_chunks(name, fmt))
+            return
+        try:
+            pool = _Readers(READERS)
+        except OSError:  # no processes here (an embedded interpreter, a locked-down system)
+            for name in names:
+                yield FileRead(name, read_in_chunks(name, fmt))
+            return
+        pool.plan(names, fmt, first_here=True)
     try:
-        pool = _Readers(READERS)
-    except OSError:  # no processes here (an embedded interpreter, a locked-down system)
-        for name in names:
-            yield FileRead(name, read_in_chunks(name, fmt))
-        return
-    try:
-        yield from pool.read(names, fmt)
+        yield from pool.read()
     finally:
         pool.stop()
+
+
+@contextmanager
+def reading_started(paths: Sequence[str | os.PathLike[str]], fmt: str = "auto") -> Iterator[None]:
+    """Start reading a large import's files now, in worker processes, while the caller
+    gets ready to store them (opens the project: imports, schema check); the next
+    ``read_files`` of the same files, inside the block, takes over what they read
+    meanwhile. Workers nobody took over (the project could not be opened) are stopped on
+    leaving. Files that cannot be read are left for ``read_files`` to complain about."""
+    global _started
+    names = [os.fspath(p) for p in paths]
+    pool: _Readers | None = None
+    try:
+        if names and sum(os.path.getsize(p) for p in names) >= READ_AHEAD_BYTES:
+            pool = _Readers(READERS)
+            pool.plan(names, fmt, first_here=False)
+    except (OSError, ScreenerError):
+        if pool is not None:
+            pool.stop()
+        pool = None
+    _started = pool
+    try:
+        yield
+    finally:
+        if _started is pool:
+            _started = None
+        if pool is not None:
+            pool.stop()
 
 
 # -- worker processes ---------------------------------------------------------------------
@@ -234,20 +276,31 @@ def _stdio_to_devnull() -> Iterator[None]:
             os.close(fd)
 
 
+_CLOSED = ("closed",)  # what a receiving thread hands on when its worker's pipe ends
+
+
 class _Readers:
     """Reading processes, each with a pipe for its tasks and a pipe for what it has read.
     A worker holds the only writing end of its results pipe, so if it dies (killed for
-    memory, say) the importer reads the end of the pipe instead of waiting for ever."""
+    memory, say) the importer reads the end of the pipe instead of waiting for ever.
+
+    A thread of the importer per worker receives (unpickles) what the worker sends as it
+    comes, while the importer stores earlier rows (SQLite lets go of the interpreter while
+    it writes); it holds no more than before, as a worker has at most ``AHEAD`` + 1 tasks."""
 
     def __init__(self, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
         self.processes: list[Any] = []
         self.task_pipes: list[Connection] = []
         self.result_pipes: list[Connection] = []
+        self.inboxes: list[queue.SimpleQueue[tuple[Any, ...]]] = []
+        self.receivers: list[threading.Thread] = []
         self.owner: dict[int, int] = {}  # task index → worker
         self.held: list[deque[int]] = [deque() for _ in range(n)]  # tasks given, not yet taken
         self.tasks: list[_Task] = []
         self.given = 0
+        self.planned: tuple[list[str], str] | None = None
+        self.spans: list[tuple[int, int]] = []
         try:
             for i in range(n):
                 task_r, task_w = context.Pipe(duplex=False)
@@ -261,11 +314,20 @@ class _Readers:
                     process.start()
                 task_r.close()
                 result_w.close()
+                self.inboxes.append(queue.SimpleQueue())
+                receiver = threading.Thread(target=self._receive, args=(i,), daemon=True,
+                                            name=f"screener-reader-{i + 1}-receive")
+                self.receivers.append(receiver)
+                receiver.start()
         except BaseException:
             self.stop()
             raise
 
-    def read(self, names: Sequence[str], fmt: str) -> Iterator[FileRead]:
+    def plan(self, names: Sequence[str], fmt: str, first_here: bool) -> None:
+        """Make the tasks of reading ``names`` and give the first out; with
+        ``first_here``, the first piece is read in this process (by ``read``), while the
+        workers start."""
+        self.planned = (list(names), fmt)
         spans = []
         for name in names:
             try:
@@ -278,10 +340,16 @@ class _Readers:
             else:
                 self.tasks += [_Task(name, fmt, ris, k) for k in range(ris.pieces)] + [_Task(name, fmt, ris, HASH)]
             spans.append((first, len(self.tasks)))
-        if self.tasks[0].ris is not None:
+        self.spans = spans
+        if first_here and self.tasks[0].ris is not None:
             self.given = 1  # the first piece is read here, while the workers start
         self._give()
-        for name, (first, end) in zip(names, spans, strict=True):
+
+    def read(self) -> Iterator[FileRead]:
+        """The files planned, in order, as their rows arrive."""
+        assert self.planned is not None, "plan() first"
+        names, _ = self.planned
+        for name, (first, end) in zip(names, self.spans, strict=True):
             ris = self.tasks[first].ris
             stream = self._whole(first) if ris is None else self._pieces(ris, first, end)
             yield FileRead(name, stream)
@@ -342,19 +410,30 @@ class _Readers:
             return ("piece", rows, piece)
         worker = self.owner[index]
         assert self.held[worker][0] == index
-        pipe = self.result_pipes[worker]
-        while not wait([pipe], timeout=POLL_SECONDS):
-            self._check_alive()
-        try:
-            with gc_paused():  # thousands of tuples at once, no cycles
-                message = pipe.recv()
-        except (EOFError, OSError):
+        while True:
+            try:
+                message = self.inboxes[worker].get(timeout=POLL_SECONDS)
+                break
+            except queue.Empty:
+                self._check_alive()
+        if message is _CLOSED:
             self._check_alive(stopped=True)
-            raise
+            raise EOFError(f"{self.processes[worker].name} closed its pipe")
         if message[0] == "error":
             payload = message[1]
             raise payload if isinstance(payload, BaseException) else ScreenerError(str(payload))
         return message  # type: ignore[no-any-return]
+
+    def _receive(self, worker: int) -> None:
+        """A receiving thread: hand on what worker ``worker`` sends, until its pipe ends."""
+        pipe, inbox = self.result_pipes[worker], self.inboxes[worker]
+        try:
+            while True:
+                inbox.put(pipe.recv())
+        except (EOFError, OSError):
+            inbox.put(_CLOSED)
+        except Exception as error:  # a message that cannot be unpickled: the stream is lost
+            inbox.put(("error", error))
 
     def _taken(self, index: int) -> None:
         if index in self.owner:
@@ -378,5 +457,7 @@ class _Readers:
         for process in self.processes:
             if process.pid is not None:
                 process.join(timeout=5)
+        for receiver in self.receivers:  # their pipes have ended with their workers
+            receiver.join(timeout=5)
         for pipe in self.task_pipes + self.result_pipes:
             pipe.close()

@@ -38,21 +38,22 @@ ABSTRACT_TAGS = ("AB", "N2")
 
 
 def encode_tags(pairs: Sequence[Sequence[str]], abstract: str) -> str:
-    items = [p if type(p) is tuple else tuple(p) for p in pairs] if pairs and type(pairs[0]) is not tuple \
-        else list(pairs)
+    items: Sequence[Sequence[str]] = [p if type(p) is tuple else tuple(p) for p in pairs] \
+        if pairs and type(pairs[0]) is not tuple else pairs  # copied below if the abstract is marked in it
     marked = 0
     if abstract:
         # The first AB pair holding the abstract, else the first such N2 pair, gives its
-        # value up for the mark. list.index compares in C, the abstract by identity first
-        # (a reader's abstract is the very string of its pair).
+        # value up for the mark. ``in`` and list.index compare in C, the abstract by
+        # identity first (a reader's abstract is the very string of its pair); ``in``
+        # first, as a tag often absent would cost an exception a record.
         for tag in ABSTRACT_TAGS:
-            try:
-                where = items.index((tag, abstract))
-            except ValueError:
-                continue
-            items[where] = (tag, ABSTRACT_MARK)
-            marked = 1
-            break
+            pair = (tag, abstract)
+            if pair in items:
+                marking = list(items)
+                marking[marking.index(pair)] = (tag, ABSTRACT_MARK)
+                items = marking
+                marked = 1
+                break
     text = PAIR.join(map(FIELD.join, items))
     if (text.count(FIELD) != len(items) or text.count(PAIR) != max(0, len(items) - 1)
             or text.count(ABSTRACT_MARK) != marked):
