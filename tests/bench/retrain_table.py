@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +26,13 @@ TARGET_MB = 500
 
 def run_tree(script: Path, code: Path, path: Path, env: dict[str, str], decisions: list[int],
              repeats: int) -> tuple[str, dict[int, dict[str, object]]]:
-    """Measure the tree at ``code`` in a process of its own."""
+    """Measure the tree at ``code`` in a process of its own, on a copy of the project of its
+    own (a newer tree upgrades the schema, which an older one then refuses to open)."""
+    own = path.with_name(f"{code.name or 'tree'}-{abs(hash(str(code)))}-{path.name}")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(path) + suffix).exists():
+            shutil.copy2(str(path) + suffix, str(own) + suffix)
+    path = own
     env = {**env, "SCREENER_BENCH_CODE": str(code), "PYTHONPATH": str(code)}
     done = subprocess.run([sys.executable, str(script), "--table-measure", str(path), "--repeats", str(repeats),
                            "--decisions", ",".join(map(str, decisions))],
@@ -39,9 +46,9 @@ def table(script: Path, here: Path, before: Path | None, path: Path, env: dict[s
     """Measure this tree (and ``before``), then print the table."""
     trees = [("this code", here)] + ([("reference (--before)", before)] if before is not None else [])
     results = []
-    for name, code in trees:
+    for name, code in reversed(trees):  # the reference first, on the schema it knows
         used, rows = run_tree(script, code, path, env, decisions, repeats)
-        results.append((name, used, rows))
+        results.insert(0, (name, used, rows))
     print(f"\nretrain + re-rank vs decisions (5 % includes), median of {repeats}; load average now "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for name, used, _ in results:
