@@ -124,6 +124,33 @@ def test_deleting_the_batch_an_update_links_to_waits_for_the_update_and_then_ref
     assert [dup for rid, (dup, _bid) in records.items() if rid > 2] == [1]  # the update's record, linked to 1
 
 
+def test_an_update_added_to_a_batch_being_deleted_and_the_deletion_follow_each_other(
+        postgres: PostgresServer, tmp_path: Path) -> None:
+    """Adding an update's files to batch A locks A's row (its new records name it) and then
+    takes the lock on merges to link them; deleting A takes that lock and then A's row. In
+    two orders they would deadlock: the update takes the lock on merges first."""
+    url, a, _b = _two_batches(postgres, tmp_path)
+    (tmp_path / "update.ris").write_text("placeholder\n", encoding="utf-8")
+    again = ReadResult(str(tmp_path / "update.ris"), "ris", "utf-8", [article(4, doi="10.1/original")])
+    with Project.open(url) as importer, Project.open(url) as other:
+        hold = Hold(importer.store.write_engine, "importer", "INSERT INTO record")
+        update = Worker("importer", lambda: run_work(
+            importer.imports.store_batch([again], "A", batch_id=a, update=True)))
+        update.start()
+        assert hold.reached.wait(WAIT)  # the update is storing its record in batch A
+        deleter = Worker("deleter", lambda: other.imports.delete_batch(a))
+        deleter.start()
+        waited = waits_for_merge_lock(url, deleter)
+        hold.go.set()
+        report = update.outcome()
+        hold.remove()
+        deleted = deleter.outcome()  # then batch A goes, the update's record with it
+        records, _pairs = _rows(importer)
+    assert waited
+    assert report.update is not None and report.update.linked == 1
+    assert deleted == 2 and list(records) == [2]
+
+
 def test_a_role_with_a_schema_of_its_own_waits_for_the_owners_merge_lock(
         postgres: PostgresServer) -> None:
     """PostgreSQL 15's advice: a schema per user, first on its search path ("$user",

@@ -198,6 +198,14 @@ class ImportService(Service):
         skipped = 0
         new_ids: list[int] = []
         with self.writing(importing=True) as s:
+            if update and batch_id is not None:
+                # An update's links are merges (``updates.link_update`` takes the lock on
+                # merges). Adding to an existing batch, take it before the inserts lock that
+                # batch's row, as ``delete_batch`` takes it before deleting the row: in one
+                # order on both sides, the two wait for each other instead of deadlocking.
+                from screener.core.services.dedup_run import lock_merges
+
+                lock_merges(s.connection())
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             previous_source = True
             if update and batch_id is None:
