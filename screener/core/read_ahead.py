@@ -81,6 +81,29 @@ class FileRead:
         raise RuntimeError(f"{self.path}: the reading ended without its summary")
 
 
+CHANGED = ("the file changed while it was read (is it still being written, a download not yet "
+           "finished?); nothing was imported: import it again once it is complete")
+
+
+def file_state(path: str) -> tuple[int, int] | None:
+    """The file's size and modification time (None if it cannot be looked at: the reading
+    says what is wrong with it)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def check_unchanged(path: str, before: tuple[int, int] | None) -> None:
+    """Raise ImportFormatError if the file is not as it was ``before`` its reading began
+    (as ``file_state`` gave it): what was read, how it was cut into pieces and the
+    checksum taken afterwards would not be of one file. Called once its checksum is
+    taken, so that the records stored and the checksum kept are of the same bytes."""
+    if before is not None and file_state(path) != before:
+        raise ImportFormatError(path, CHANGED)
+
+
 def sha256_of(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -103,6 +126,7 @@ def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[Pre
     """Read one file: its rows chunk by chunk as the file is parsed, then its FileHead.
     Raises ImportFormatError for a file that is not a bibliography."""
     chunk = chunk or CHUNK
+    before = file_state(path)
     stream = iter_file(path, fmt)
     pending: list[ParsedRecord] = []
     count = 0
@@ -120,7 +144,9 @@ def read_in_chunks(path: str, fmt: str = "auto", chunk: int = 0) -> Iterator[Pre
                 yield prepare_rows(part)
     count += len(pending)
     yield from chunks_of(pending, chunk)
-    yield FileHead(result, count, sha256_of(path))
+    digest = sha256_of(path)
+    check_unchanged(path, before)
+    yield FileHead(result, count, digest)
 
 
 _started: _Readers | None = None  # reading begun by ``reading_started``, for the next read_files
@@ -301,6 +327,7 @@ class _Readers:
         self.given = 0
         self.planned: tuple[list[str], str] | None = None
         self.spans: list[tuple[int, int]] = []
+        self.states: list[tuple[int, int] | None] = []  # each file as it was when planned
         try:
             for i in range(n):
                 task_r, task_w = context.Pipe(duplex=False)
@@ -329,6 +356,9 @@ class _Readers:
         workers start."""
         self.planned = (list(names), fmt)
         spans = []
+        # Each file's size and time before its pieces are cut from its size: a file that
+        # grows or changes before its checksum is taken (``_pieces``) is refused.
+        self.states = [file_state(name) for name in names]
         for name in names:
             try:
                 ris = open_ris(name, fmt)
@@ -349,9 +379,9 @@ class _Readers:
         """The files planned, in order, as their rows arrive."""
         assert self.planned is not None, "plan() first"
         names, _ = self.planned
-        for name, (first, end) in zip(names, self.spans, strict=True):
+        for name, (first, end), before in zip(names, self.spans, self.states, strict=True):
             ris = self.tasks[first].ris
-            stream = self._whole(first) if ris is None else self._pieces(ris, first, end)
+            stream = self._whole(first) if ris is None else self._pieces(ris, first, end, before)
             yield FileRead(name, stream)
 
     def _give(self) -> None:
@@ -379,7 +409,8 @@ class _Readers:
                 return
             yield payload
 
-    def _pieces(self, ris: RisFile, first: int, end: int) -> Iterator[PreparedRows | FileHead]:
+    def _pieces(self, ris: RisFile, first: int, end: int,
+                before: tuple[int, int] | None) -> Iterator[PreparedRows | FileHead]:
         reading = RisFileReading(ris)
         end -= 1  # the last task is the checksum
         for index in range(first, end):
@@ -394,6 +425,7 @@ class _Readers:
             raise ImportFormatError(ris.path, "no RIS records found: no line starts with 'TY  - '")
         _, digest = self._take(end)
         self._taken(end)
+        check_unchanged(ris.path, before)
         yield FileHead(reading.result(), reading.summary.records, digest)
 
     def _take(self, index: int) -> tuple[Any, ...]:

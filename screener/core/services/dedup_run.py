@@ -152,6 +152,19 @@ def recheck(conn: Connection, certain: list[tuple[int, int, float]], groups: lis
     return settled.groups, settled.certain, settled.queued
 
 
+# The merge lock's key: the two-int form, this constant (``hashtext('screener merges')``,
+# so it meets no other lock of Screener's: the migrations lock is a one-bigint key) and
+# the oid of the ``record`` table the connection resolves. Keyed by the table actually
+# written, not by ``current_schema()``: two roles on one project can have different
+# current schemas (PostgreSQL 15's pattern of a schema per user, searched first, empty,
+# then ``public``) yet write the same table; a key from the schema name would give them
+# different locks, and nothing would serialise. Two projects in two schemas of one
+# database have two tables, two oids, two locks. An oid is an unsigned 32-bit number:
+# shifted by 2**31 it fits int4 exactly (no overflow error, no two oids share a key).
+MERGE_LOCK_SQL = ("SELECT pg_advisory_xact_lock(hashtext('screener merges'), "
+                  "('record'::regclass::oid::bigint - 2147483648)::int)")
+
+
 def lock_merges(conn: Connection) -> None:
     """Take the project's lock on merges and verdicts about duplicates, until the
     transaction ends. A dedup run's writing transaction and every verdict, unmerge or
@@ -159,15 +172,16 @@ def lock_merges(conn: Connection) -> None:
     follow each other: the verdict commits before the run re-reads the verdicts
     (``recheck``), or waits until the run has committed and then reads its merges.
 
-    On PostgreSQL a transaction-level advisory lock, keyed by the project's schema
-    (advisory locks belong to one database). Not row locks (``SELECT … FOR UPDATE``):
+    On PostgreSQL a transaction-level advisory lock (advisory locks belong to one
+    database) keyed by the ``record`` table this connection uses (``MERGE_LOCK_SQL``).
+    Not row locks (``SELECT … FOR UPDATE``):
     a verdict on a pair that has no row yet is an INSERT, which no row lock makes wait,
     and a reviewer's transaction must wait before it reads, not at its first write;
     one lock taken first by both sides cannot deadlock. Screening and reading never
     take it. A project file needs none: its writing transactions already exclude each
     other (BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('screener merges ' || current_schema()))")
+        conn.exec_driver_sql(MERGE_LOCK_SQL)
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:

@@ -198,6 +198,14 @@ class ImportService(Service):
         skipped = 0
         new_ids: list[int] = []
         with self.writing(importing=True) as s:
+            if update and batch_id is not None:
+                # An update's links are merges (``updates.link_update`` takes the lock on
+                # merges). Adding to an existing batch, take it before the inserts lock that
+                # batch's row, as ``delete_batch`` takes it before deleting the row: in one
+                # order on both sides, the two wait for each other instead of deadlocking.
+                from screener.core.services.dedup_run import lock_merges
+
+                lock_merges(s.connection())
             batch = self._batch(s, batch_id, source, kind, search_date, search_string)
             previous_source = True
             if update and batch_id is None:
@@ -312,8 +320,16 @@ class ImportService(Service):
             ]
 
     def delete_batch(self, batch_id: int) -> int:
-        """Delete a whole batch, allowed only before any of its records is screened."""
+        """Delete a whole batch, allowed only before any of its records is screened.
+
+        Takes the project's lock on merges first (``dedup_run.lock_merges``): on a server a
+        dedup run, a reviewer's merge or an update's links written meanwhile would otherwise
+        link to records this deletes (or be refused half-way by the database). With the
+        lock, it waits for them to commit and then sees their links."""
+        from screener.core.services.dedup_run import lock_merges  # not on an import's path
+
         with self.writing() as s:
+            lock_merges(s.connection())
             batch = s.get(Batch, batch_id)
             if batch is None:
                 raise ScreenerError(f"no batch {batch_id}")

@@ -68,9 +68,14 @@ def link_update(s: Session, new_ids: Iterable[int], round_: int, previous_source
     """Match the update's records (``new_ids``, just stored) against the project and
     each other, and link the certain matches. Runs inside the import's transaction."""
     from screener.core.dedup import find_duplicates
+    from screener.core.services.dedup_run import lock_merges
 
     new = set(new_ids)
     yield Progress(0, 1, "Matching the update against the records already in the project")
+    # Links are merges: take the project's lock on merges before reading what to link to,
+    # so that a dedup run, a reviewer's unmerge or a batch deletion on a server waits for
+    # this import to commit (or this waits for them) instead of interleaving.
+    lock_merges(s.connection())
     records = _dedup_records(s)
     rejected = {(a, b) for a, b in s.execute(
         select(DuplicatePair.record_a, DuplicatePair.record_b).where(DuplicatePair.status == "not_duplicate"))}
