@@ -20,6 +20,7 @@ import pytest
 from screener.core.project import Project
 from screener.types import run_work
 from tests.factories import add_batch, make_record, new_project
+from tests.store.races import pair_project
 from tests.store.test_dedup_service import TITLE, article, erratum_in_embase
 
 
@@ -157,14 +158,7 @@ def test_a_batch_deleted_while_dedup_runs_is_left_out_and_the_rest_merged(tmp_pa
 
 
 def _pair_project(tmp_path: Path) -> Path:
-    target = tmp_path / "p.screener"
-    project = new_project(str(target), per_record=1)
-    add_batch(project, [article(1, doi="10.1/original"),
-                        article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"],
-                                pages="1002-10"),
-                        make_record(3)], tmp=tmp_path)
-    project.close()
-    return target
+    return Path(pair_project(None, tmp_path))
 
 
 @pytest.mark.parametrize("way", ["core", "orm"])

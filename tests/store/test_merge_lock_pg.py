@@ -24,8 +24,8 @@ from screener.core.services.dedup_run import lock_merges
 from screener.types import ReadResult, ScreenerError, run_work
 from tests.factories import add_batch, new_project
 from tests.pg import PostgresServer
+from tests.store.races import WAIT, Hold, Worker, waits_for_merge_lock
 from tests.store.test_dedup_service import article
-from tests.store.test_dedup_verdicts_pg import WAIT, Hold, Worker, waits_for_merge_lock
 
 
 def _two_batches(postgres: PostgresServer, tmp_path: Path) -> tuple[str, int, int]:

@@ -1,0 +1,111 @@
+"""Two real connections racing on a real PostgreSQL server, made deterministic: one
+transaction is held open at a chosen statement (``Hold``) while another acts in a thread
+of its own (``Worker``), and the test waits on what it started (the held statement
+reached, the other connection seen waiting on the server's lock table, each thread's
+end), never on a clock. Also the small project such races are run on."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+
+from tests.factories import add_batch, make_record, new_project
+from tests.pg import PostgresServer
+from tests.store.test_dedup_service import TITLE, article
+
+WAIT = 120  # seconds: a bound on each wait, so that a broken build fails instead of hanging
+
+
+class Hold:
+    """Hold one thread's transaction open just before it runs its first statement that
+    contains ``marker``: ``reached`` is set there, and it goes on once ``go`` is set."""
+
+    def __init__(self, engine: Engine, thread: str, marker: str) -> None:
+        self.engine, self.thread, self.marker = engine, thread, marker
+        self.reached, self.go = threading.Event(), threading.Event()
+        event.listen(engine, "before_cursor_execute", self._before)
+
+    def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if (threading.current_thread().name == self.thread and self.marker in statement
+                and not self.reached.is_set()):
+            self.reached.set()
+            assert self.go.wait(WAIT), "the test never let the held transaction go on"
+
+    def remove(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+class Worker(threading.Thread):
+    """Runs ``job`` in a thread of its own, keeping its result or its exception."""
+
+    def __init__(self, name: str, job: Callable[[], object]) -> None:
+        super().__init__(name=name, daemon=True)
+        self.job = job
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self.result = self.job()
+        except BaseException as e:  # noqa: BLE001 - handed to the test, which asserts on it
+            self.error = e
+        finally:
+            self.done.set()
+
+    def outcome(self) -> Any:
+        self.join(WAIT)
+        assert not self.is_alive(), f"{self.name} never finished"
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+# Connections to this project's database that wait for a lock: the lock on merges (an
+# advisory lock), or any lock at all (a row's, for one).
+MERGE_LOCK_WAITS = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+LOCK_WAITS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+              "AND wait_event_type = 'Lock'")
+
+
+def waits_for_lock(url: str, other: Worker, query: str = LOCK_WAITS) -> bool:
+    """Until a connection to this project waits for a lock (True), or ``other`` finished
+    without waiting (False)."""
+    watcher = create_engine(url, isolation_level="AUTOCOMMIT")
+    deadline = time.monotonic() + WAIT
+    try:
+        with watcher.connect() as conn:
+            while time.monotonic() < deadline:
+                if conn.execute(text(query)).scalar_one():
+                    return True
+                if other.done.wait(0.02):  # between looks at the lock table: returns as it ends
+                    return False
+    finally:
+        watcher.dispose()
+    raise AssertionError(f"{other.name} neither waited for the lock nor finished")
+
+
+def waits_for_merge_lock(url: str, other: Worker) -> bool:
+    """Until a connection to this project waits for the lock on merges (True), or
+    ``other`` finished without waiting (False)."""
+    return waits_for_lock(url, other, MERGE_LOCK_WAITS)
+
+
+def pair_project(postgres: PostgresServer | None, tmp_path: Path) -> str:
+    """A project (a new PostgreSQL database, or without a server a file in ``tmp_path``)
+    with one batch: records 1 and 2 are the same article, certain duplicates, and 3 is
+    another. Returns where it is."""
+    target = postgres.new_database() if postgres is not None else str(tmp_path / "p.screener")
+    project = new_project(target, per_record=1)
+    add_batch(project, [article(1, doi="10.1/original"),
+                        article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"],
+                                pages="1002-10"),
+                        make_record(3)], tmp=tmp_path)
+    project.close()
+    return target
