@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
 from screener.core.services.base import Service, log_event, now
+from screener.core.services.batch_rows import batch_to_add_to, batch_to_delete
 from screener.core.services.updates import UpdateReport, link_update, update_round_for
 from screener.paths import path_problem
 from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_records
@@ -279,10 +280,7 @@ class ImportService(Service):
         search_string: str,
     ) -> Batch:
         if batch_id is not None:
-            found = s.get(Batch, batch_id)
-            if found is None:
-                raise ScreenerError(f"no batch {batch_id}")
-            return found
+            return batch_to_add_to(s, batch_id)  # locked: a deletion of it waits, or came first
         batch = Batch(source=source.strip(), kind=kind, search_date=parse_date(search_date),
                       search_string=search_string, created_at=now())
         s.add(batch)
@@ -330,7 +328,7 @@ class ImportService(Service):
 
         with self.writing() as s:
             lock_merges(s.connection())
-            batch = s.get(Batch, batch_id)
+            batch = batch_to_delete(s, batch_id)  # an import into it commits first
             if batch is None:
                 raise ScreenerError(f"no batch {batch_id}")
             ids = select(Record.id).where(Record.batch_id == batch_id)
