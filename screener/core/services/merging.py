@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from screener.core.dedup.merge_plan import plan_merges, regroup
 from screener.core.services.base import log_event, now
 from screener.core.services.dedup_run import stored_publication_type
-from screener.core.services.status import STAGES, recompute
+from screener.core.services.status import STAGES, lock_records, recompute
 from screener.store.models import Decision, DuplicatePair, Event, Record, StageStatus
 from screener.types import DedupRecord, Stage, Status
 
@@ -117,6 +117,11 @@ def merge_groups(
         return 0, []
     clusters = _with_current_groups(s, clusters)
     all_ids = [i for c in clusters for i in c]
+    # A decision on one of these, being written or made now, commits before the decisions
+    # are read (and is seen), or waits and then finds its record merged: never between.
+    ordered = sorted(set(all_ids))
+    for start in range(0, len(ordered), 500):
+        lock_records(s, ordered[start : start + 500])
     decided: set[int] = set()
     final: dict[int, str] = {}
     current: dict[int, int | None] = {}
