@@ -41,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 if os.environ.get("SCREENER_BENCH_CODE"):  # --table-measure of the reference tree: its code first
@@ -101,12 +102,30 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def retrain(process: Any, pid: int, labels: dict[int, int], candidates: list[int],
+            repeats: int) -> tuple[list[float], list[float], list[int]]:
+    """``repeats`` retrains + re-ranks of ``candidates`` in the ranking ``process`` (its
+    ``pid``): the wall and CPU seconds of each (both processes' CPU), and the last order."""
+    from screener.core.ranking_process import places
+
+    walls: list[float] = []
+    cpus: list[float] = []
+    order: list[int] = []
+    for _ in range(repeats):
+        t, c = time.perf_counter(), cpu_s(pid) + time.process_time()
+        order = process.order(labels, candidates)
+        places(order)
+        walls.append(time.perf_counter() - t)
+        cpus.append(cpu_s(pid) + time.process_time() - c)
+    return walls, cpus, order
+
+
 def measure(path: Path, repeats: int) -> None:  # noqa: PLR0915
     import numpy as np
 
     from screener.core.project import Project
     from screener.core.ranking import Ranker
-    from screener.core.ranking_process import RankingProcess, places
+    from screener.core.ranking_process import RankingProcess
     from screener.core.services.queue_order import rank_ids
 
     print(f"CPU {cpu_model()} × {os.cpu_count()} · load average at the start {load()}")
@@ -145,15 +164,9 @@ def measure(path: Path, repeats: int) -> None:  # noqa: PLR0915
         labels = {rid: int(k % 20 == 0) for k, rid in enumerate(sample)}
         labelled[decided] = labels
         candidates = [rid for rid in ids if rid not in labels]
-        times, cpus = [], []
         pid = process._process.pid
         fresh_peak(process)
-        for _ in range(repeats):
-            t, c = time.perf_counter(), cpu_s(pid) + time.process_time()
-            order = process.order(labels, candidates)
-            places(order)
-            times.append(time.perf_counter() - t)
-            cpus.append(cpu_s(pid) + time.process_time() - c)
+        times, cpus, order = retrain(process, pid, labels, candidates, repeats)
         peak_of(process, f"retrain + re-rank, {decided:,} decisions, after the build ({repeats}×)")
         retrains[decided] = times
         assert len(order) == len(candidates)
@@ -251,7 +264,7 @@ def measure_table(path: Path, decisions: list[int], repeats: int) -> None:
 
     import screener
     from screener.core.project import Project
-    from screener.core.ranking_process import RankingProcess, places
+    from screener.core.ranking_process import RankingProcess
 
     project = Project.open(path)
     service = project.queue_order
@@ -266,13 +279,7 @@ def measure_table(path: Path, decisions: list[int], repeats: int) -> None:
         labels = {rid: int(k % 20 == 0) for k, rid in enumerate(rng.sample(ids, decided))}
         candidates = [rid for rid in ids if rid not in labels]
         reset_hwm(pid)
-        walls, cpus = [], []
-        for _ in range(repeats):
-            t, c = time.perf_counter(), cpu_s(pid) + time.process_time()
-            order = process.order(labels, candidates)
-            places(order)
-            walls.append(time.perf_counter() - t)
-            cpus.append(cpu_s(pid) + time.process_time() - c)
+        walls, cpus, order = retrain(process, pid, labels, candidates, repeats)
         assert len(order) == len(candidates)
         print(json.dumps({"decisions": decided, "wall": walls, "cpu": cpus, "peak_mb": vm_hwm_mb(pid)}),
               flush=True)

@@ -32,6 +32,16 @@ def decided(labels: list[int], seed: int) -> dict[int, int]:
     return {i: labels[i] for i in inc + exc}
 
 
+def presuming(adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch, seed: int,
+              **constants: float) -> tuple[Ranker, list[int], dict[int, int]]:
+    """The ranker, its labels and the decisions ``decided`` draws with ``seed``, with the
+    model's presumed-exclude ``constants`` set for this test."""
+    for name, value in constants.items():
+        monkeypatch.setattr(ranking_model, name, value)
+    ranker, labels = adhd
+    return ranker, labels, decided(labels, seed)
+
+
 def mean_rank_share_of_includes(order: list[int], labels: list[int]) -> float:
     """0 = every remaining include ranked first, 0.5 = chance, 1 = all last."""
     positions = [k for k, i in enumerate(order) if labels[i]]
@@ -88,9 +98,7 @@ def test_a_replay_retraining_after_every_record_is_a_deterministic_permutation()
 def test_presumed_excludes_are_unlabelled_rows_drawn_alike_for_the_same_decisions(
     adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ranker, labels = adhd
-    decisions = decided(labels, 5)
-    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 100)
+    ranker, labels, decisions = presuming(adhd, monkeypatch, 5, PRESUMED_NEGATIVES=100)
     drawn = ranking_model._presumed(ranker.n, decisions, 150)
     assert len(drawn) == len(set(drawn)) == 100
     assert not set(drawn) & set(decisions)
@@ -106,10 +114,7 @@ def test_presumed_excludes_are_unlabelled_rows_drawn_alike_for_the_same_decision
 def test_presumed_excludes_stay_in_the_queue_and_are_never_counted_as_decisions(
     adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ranker, labels = adhd
-    decisions = decided(labels, 6)
-    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 100)
-    monkeypatch.setattr(ranking_model, "PRESUMED_WEIGHT", 0.5)
+    ranker, labels, decisions = presuming(adhd, monkeypatch, 6, PRESUMED_NEGATIVES=100, PRESUMED_WEIGHT=0.5)
     drawn = ranking_model._presumed(ranker.n, decisions, 150)
     order = ranker.rank(decisions)
     # every record not decided is still to be screened, the presumed ones too, once each
@@ -122,10 +127,7 @@ def test_presumed_excludes_stay_in_the_queue_and_are_never_counted_as_decisions(
 def test_presumed_excludes_are_capped_at_a_share_of_the_records_left(
     adhd: tuple[Ranker, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ranker, labels = adhd
-    decisions = decided(labels, 7)
-    monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 500)
-    monkeypatch.setattr(ranking_model, "PRESUMED_SHARE", 0.1)
+    ranker, _labels, decisions = presuming(adhd, monkeypatch, 7, PRESUMED_NEGATIVES=500, PRESUMED_SHARE=0.1)
     left = ranker.n - len(decisions)
     assert len(ranking_model._presumed(ranker.n, decisions, 150)) == int(0.1 * left)
     monkeypatch.setattr(ranking_model, "PRESUMED_NEGATIVES", 20)
