@@ -97,6 +97,27 @@ def waits_for_merge_lock(url: str, other: Worker) -> bool:
     return waits_for_lock(url, other, MERGE_LOCK_WAITS)
 
 
+def race(engine: Engine, first: Worker, marker: str, second: Worker, watch: str | None,
+         query: str = LOCK_WAITS) -> bool | None:
+    """Start ``first`` and hold it at its first statement on ``engine`` that contains
+    ``marker``; start ``second``; once a connection to the project at ``watch`` waits for a
+    lock (``query``), or ``second`` finished, let ``first`` go on; wait for both to end.
+    Returns whether ``second`` waited (None without ``watch``: a project file)."""
+    hold = Hold(engine, first.name, marker)
+    try:
+        first.start()
+        assert hold.reached.wait(WAIT), f"{first.name} never ran {marker!r}"
+        second.start()
+        waited = None if watch is None else waits_for_lock(watch, second, query)
+        hold.go.set()
+        first.join(WAIT)
+        second.join(WAIT)
+    finally:
+        hold.go.set()
+        hold.remove()
+    return waited
+
+
 def pair_project(postgres: PostgresServer | None, tmp_path: Path) -> str:
     """A project (a new PostgreSQL database, or without a server a file in ``tmp_path``)
     with one batch: records 1 and 2 are the same article, certain duplicates, and 3 is

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from screener.core.project import Project
 from screener.types import ScreenerError, run_work
 from tests.pg import PostgresServer
-from tests.store.races import WAIT, Hold, Worker, pair_project, waits_for_lock
+from tests.store.races import Worker, pair_project, race
 
 
 def _state(p: Project) -> tuple[dict[int, int | None], dict[int, str], list[tuple[int, str]]]:
@@ -40,16 +40,11 @@ def test_a_decision_made_while_a_run_writes_its_merges_waits_and_is_refused_plai
     the record to decide on, instead of landing on a record just merged away."""
     url = pair_project(postgres, tmp_path)
     with Project.open(url) as runner, Project.open(url) as reviewer:
-        hold = Hold(runner.store.write_engine, "dedup", "UPDATE record SET duplicate_of")
         dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
-        dedup.start()
-        assert hold.reached.wait(WAIT)  # the run has read the decisions and is about to link 2 to 1
         decision = Worker("reviewer", lambda: reviewer.screening.decide(2, "ana", "include"))
-        decision.start()
-        waited = waits_for_lock(url, decision)
-        hold.go.set()
+        # held once it has read the decisions, as it is about to link 2 to 1
+        waited = race(runner.store.write_engine, dedup, "UPDATE record SET duplicate_of", decision, url)
         summary = dedup.outcome()
-        hold.remove()
         with pytest.raises(ScreenerError, match="record 2 is a duplicate of record 1; decide on that one"):
             decision.outcome()
         links, status, decisions = _state(runner)
@@ -67,17 +62,12 @@ def test_a_decision_being_written_when_a_run_writes_is_waited_for_and_keeps_its_
     and keeps 2, merging 1 into it."""
     url = pair_project(postgres, tmp_path)
     with Project.open(url) as runner, Project.open(url) as reviewer:
-        hold = Hold(reviewer.store.write_engine, "reviewer", "INSERT INTO decision")
         decision = Worker("reviewer", lambda: reviewer.screening.decide(2, "ana", "exclude", reason="Wrong design"))
-        decision.start()
-        assert hold.reached.wait(WAIT)  # the decision holds 2's status and is being written
         dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
-        dedup.start()
-        waited = waits_for_lock(url, dedup)
-        hold.go.set()
+        # held once it holds 2's status and is writing the decision
+        waited = race(reviewer.store.write_engine, decision, "INSERT INTO decision", dedup, url)
         decision.outcome()
         summary = dedup.outcome()
-        hold.remove()
         links, status, decisions = _state(runner)
     assert waited  # the run's writing transaction waited for the decision to commit
     assert summary.merged == 1

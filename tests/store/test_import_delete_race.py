@@ -20,7 +20,7 @@ from sqlalchemy import text
 from screener.core.project import Project
 from screener.types import ScreenerError, run_work
 from tests.factories import add_batch, make_record, new_project
-from tests.store.races import WAIT, Hold, Worker, waits_for_lock
+from tests.store.races import Worker, race
 
 RIS = Path(__file__).parent.parent / "data" / "ris" / "proquest_abi_inform_anonymised__colrev.ris"  # 2 records
 
@@ -53,21 +53,14 @@ def _race(target: str, tmp_path: Path, first: str) -> tuple[Worker, Worker, bool
     other starts on batch A; once the other waits for it (on a server), it goes on."""
     a, _b = _project(target, tmp_path)
     with Project.open(target) as importer, Project.open(target) as deleter:
-        if first == "import":  # it has looked batch A up and is about to store its file
-            hold = Hold(importer.store.write_engine, "importer", "INSERT INTO source_file")
-            held, other = _import(importer, a), Worker("deleter", lambda: deleter.imports.delete_batch(a))
-        else:  # it has read batch A's records and is deleting them
-            hold = Hold(deleter.store.write_engine, "deleter", "DELETE FROM record")
-            held, other = Worker("deleter", lambda: deleter.imports.delete_batch(a)), _import(importer, a)
-        held.start()
-        assert hold.reached.wait(WAIT)
-        other.start()
-        waited = None if importer.store.is_sqlite else waits_for_lock(target, other)
-        hold.go.set()
-        held.join(WAIT)
-        other.join(WAIT)
-        hold.remove()
-        return held, other, waited, _contents(importer)
+        importing, deleting = _import(importer, a), Worker("deleter", lambda: deleter.imports.delete_batch(a))
+        watch = None if importer.store.is_sqlite else target
+        if first == "import":  # held once it has looked batch A up, about to store its file
+            waited = race(importer.store.write_engine, importing, "INSERT INTO source_file", deleting, watch)
+            return importing, deleting, waited, _contents(importer)
+        # held once it has read batch A's records, deleting them
+        waited = race(deleter.store.write_engine, deleting, "DELETE FROM record", importing, watch)
+        return deleting, importing, waited, _contents(importer)
 
 
 def test_a_deletion_that_meets_an_import_into_its_batch_waits_and_deletes_the_whole_batch(
