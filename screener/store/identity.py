@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # the ORM is loaded by the services that use sessions, not on
     from sqlalchemy.orm import Session
 
 
+# The SQLSTATE of a strict project's trigger refusing in the services' own words
+# (store/security.py): core.services.base.connection_errors raises them as a ScreenerError.
+REFUSED = "SCR01"
+
+
 @dataclass(frozen=True)
 class Identity:
     strict: bool = False  # blinding enforced by the database (PostgreSQL only)

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from screener.store import policies as stopping  # the rules of the stopping tables
+from screener.store.identity import REFUSED  # a refusal in the services' own words
 from screener.store.models import Base
 from screener.store.server_functions import install_functions  # status SQL, screener_decide
 
@@ -182,17 +183,32 @@ BEGIN
   END IF;
   RETURN NULL;
 END $fn$""",
+        # The row locks of a record's statuses, for a reviewer role (which may not lock
+        # them itself), as core.services.status.lock_records takes them: a dedup run
+        # merging the record waits for its decision, or the decision waits for the run.
+        f"""
+CREATE OR REPLACE FUNCTION {s}.screener_lock_status(p_record integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
+BEGIN
+  PERFORM 1 FROM {s}.stage_status WHERE record_id = p_record ORDER BY stage FOR UPDATE;
+END $fn$""",
         # Before a reviewer role writes: the server's clock, not the client's; and the
         # rules the services check, for a decision or resolution written with plain SQL.
         f"""
 CREATE OR REPLACE FUNCTION {s}.screener_check_write() RETURNS trigger
 LANGUAGE plpgsql {path} AS $fn$
+DECLARE
+  merged_into integer;
 BEGIN
   IF {not_owner} THEN
     NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp() AT TIME ZONE 'utc'));
     IF TG_TABLE_NAME IN ('decision', 'resolution') THEN
-      IF EXISTS (SELECT 1 FROM {s}.record WHERE id = NEW.record_id AND duplicate_of IS NOT NULL) THEN
-        RAISE EXCEPTION USING MESSAGE = 'record ' || NEW.record_id || ' is a duplicate; decide on the record it was merged into';
+      -- A dedup run merging this record holds these rows: wait for it, then see the merge.
+      PERFORM {s}.screener_lock_status(NEW.record_id);
+      SELECT duplicate_of INTO merged_into FROM {s}.record WHERE id = NEW.record_id;
+      IF merged_into IS NOT NULL THEN  -- the services' own words (core.services.base.REFUSED)
+        RAISE EXCEPTION USING ERRCODE = '{REFUSED}', MESSAGE = 'record ' || NEW.record_id
+          || ' is a duplicate of record ' || merged_into || '; decide on that one';
       END IF;
       IF TG_OP = 'INSERT' AND NEW.stage = 'full_text' AND NOT EXISTS (
           SELECT 1 FROM {s}.stage_status WHERE record_id = NEW.record_id
@@ -361,8 +377,9 @@ def install(conn: Connection) -> list[str]:
     for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_retrieval",
-                 "on_project", "on_assignment", "check_write", "check_logged", "check_claim"):
-        args = "integer[], text" if name == "refresh_status" else ""
+                 "on_project", "on_assignment", "check_write", "check_logged", "check_claim",
+                 "lock_status"):
+        args = {"refresh_status": "integer[], text", "lock_status": "integer"}.get(name, "")
         run(f"REVOKE ALL ON FUNCTION {s}.screener_{name}({args}) FROM PUBLIC")
     for table, policies in _policies(s).items():
         run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
@@ -430,6 +447,8 @@ def grant_reviewer(conn: Connection, login: str) -> list[str]:
             run(f"GRANT SELECT ON {s}.{_q(conn, table)} TO {role}")
     for table, privileges in WRITES.items():
         run(f"GRANT {privileges} ON {s}.{table} TO {role}")
+    if conn.exec_driver_sql("SELECT to_regprocedure(" + _literal(f"{s}.screener_lock_status(integer)") + ")").scalar():
+        run(f"GRANT EXECUTE ON FUNCTION {s}.screener_lock_status(integer) TO {role}")  # check_write's
     for table in SEQUENCES:
         sequence = conn.exec_driver_sql(
             "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": f"{s}.{table}"}).scalar()

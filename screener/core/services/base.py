@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from screener.store.engine import Store
-from screener.store.identity import identity_of
+from screener.store.identity import REFUSED, identity_of
 from screener.store.models import Event, Reviewer
 from screener.types import ConnectionLost, ScreenerError
 
@@ -48,10 +48,14 @@ class Service:
 @contextmanager
 def connection_errors(store: Store, writing: bool = True) -> Iterator[None]:
     """A server that cannot be reached raises ``ConnectionLost``, saying plainly that what
-    was being written is not saved (a project file's errors pass through as they are)."""
+    was being written is not saved (a project file's errors pass through as they are). A
+    strict project's trigger that refuses in the services' own words (SQLSTATE
+    ``identity.REFUSED``) raises ``ScreenerError`` with them."""
     try:
         yield
     except DBAPIError as e:
+        if getattr(e.orig, "sqlstate", None) == REFUSED:
+            raise ScreenerError(str(e.orig).strip().splitlines()[0]) from None
         if store.is_sqlite or not is_connection_error(e):
             raise
         why = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else "no connection"

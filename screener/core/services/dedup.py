@@ -32,6 +32,7 @@ from screener.core.services.merging import (
     canonical_map,
     canonical_of,
     dedup_input,
+    lock_for_merge,
     merge_groups,
     merge_into,
     pick_canonical,
@@ -166,6 +167,7 @@ class DedupService(Service):
             if is_duplicate:
                 ca, cb = canonical_of(s, a), canonical_of(s, b)
                 if ca != cb:
+                    lock_for_merge(s, [ca, cb])  # a decision on either is seen, or sees the merge
                     target = canonical_of(s, keep) if keep is not None else pick_canonical(s, [ca, cb])
                     merge_into(s, target, [cb if target == ca else ca], "manual", reviewer)
                 upsert_pair(s, a, b, None, "duplicate")
@@ -236,6 +238,7 @@ class DedupService(Service):
         with self._merging() as s:
             pairs = [p for p in open_candidates(s) if p.score >= threshold]
             before = _links(s, {x for p in pairs for x in (p.record_a, p.record_b)})
+            lock_for_merge(s, {canonical_of(s, x) for p in pairs for x in (p.record_a, p.record_b)})
             for p in pairs:
                 ca, cb = canonical_of(s, p.record_a), canonical_of(s, p.record_b)
                 if ca != cb:

@@ -70,6 +70,16 @@ def canonical_of(s: Session, record_id: int) -> int:
     return r.duplicate_of or r.id
 
 
+def lock_for_merge(s: Session, ids: Iterable[int]) -> None:
+    """Take the status row locks of records about to be merged (``status.lock_records``), in
+    id order, a chunk at a time, before reading their decisions: a decision on one of them
+    commits first (and is seen), or waits and then finds its record merged. The caller
+    holds the lock on merges, so two merging units of work never hold rows of each other's."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), 500):
+        lock_records(s, ordered[start : start + 500])
+
+
 def pick_canonical(s: Session, ids: list[int]) -> int:
     """Keep the record that reviewers have already decided on, else the oldest."""
     decided = set(s.scalars(select(Decision.record_id).where(Decision.record_id.in_(ids))))
@@ -119,9 +129,7 @@ def merge_groups(
     all_ids = [i for c in clusters for i in c]
     # A decision on one of these, being written or made now, commits before the decisions
     # are read (and is seen), or waits and then finds its record merged: never between.
-    ordered = sorted(set(all_ids))
-    for start in range(0, len(ordered), 500):
-        lock_records(s, ordered[start : start + 500])
+    lock_for_merge(s, all_ids)
     decided: set[int] = set()
     final: dict[int, str] = {}
     current: dict[int, int | None] = {}

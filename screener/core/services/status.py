@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screener.core.screening_rules import Vote, stage_outcome
-from screener.store.identity import refresh_statuses, status_kept_by_database
+from screener.store.identity import identity_of, refresh_statuses, status_kept_by_database
 from screener.store.models import (
     Decision,
     Project,
@@ -46,9 +46,12 @@ def recompute(s: Session, record_ids: Iterable[int], stages: Iterable[str] = STA
 def lock_records(s: Session, record_ids: Iterable[int]) -> None:
     """Take the row locks of these records' statuses (PostgreSQL; SQLite's write
     transactions are already exclusive), in id order so that writers never deadlock.
-    Two reviewers deciding on one record at once then see each other's decision."""
+    Two reviewers deciding on one record at once then see each other's decision. On a
+    strict project a reviewer role may not lock them: its decisions take them in the
+    database (store/security.py, ``screener_check_write``); the owner takes them here."""
     ids = sorted(set(record_ids))
-    if ids and s.get_bind().dialect.name != "sqlite" and not status_kept_by_database(s):
+    reviewer_role = status_kept_by_database(s) and not identity_of(s).owner
+    if ids and s.get_bind().dialect.name != "sqlite" and not reviewer_role:
         s.execute(
             select(StageStatus.record_id)
             .where(StageStatus.record_id.in_(ids))

@@ -1,0 +1,123 @@
+"""On a strict project, a reviewer role's decision and a merge of its record follow each
+other too: the decision's trigger (``screener_check_write``) takes the record's status row
+locks through ``screener_lock_status`` before it checks that the record is not merged, and
+the dedup run, as the owner, takes the same locks (``merging.lock_for_merge``) before it
+reads the decisions. A reviewer role may not lock the rows itself, so before this the run
+skipped them and the trigger checked without waiting: a decision committed while a run
+was writing left its record decided and merged away.
+
+A project made before (schema 0009) gets the lock when its owner opens it (migration 0010,
+then ``security.after_migrate``). Two real connections on a real server, held and watched
+as ``tests.store.races`` does: never waiting on a clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from screener.core.project import Project
+from screener.store import security
+from screener.types import ScreenerError, run_work
+from tests.factories import add_batch, make_record
+from tests.pg import PostgresServer
+from tests.store.races import Worker, race, waits_for_lock
+from tests.store.test_dedup_service import TITLE, article
+from tests.team import Team, strict_team
+
+
+def _pair_team(postgres: PostgresServer, tmp_path: Path) -> Team:
+    """A strict project in which 1 and 2 are the same article (certain duplicates), 3 another,
+    and one reviewer decides each record."""
+    team = strict_team(postgres, tmp_path, records=0, per_record=1)
+    with team.open() as owner:
+        add_batch(owner, [article(1, doi="10.1/original"),
+                          article(2, title=TITLE.upper() + ".", authors=["Moran GS", "Russinova Z", "Gidugu V"],
+                                  pages="1002-10"),
+                          make_record(3)], tmp=tmp_path)
+    return team
+
+
+def _watch(team: Team) -> str:
+    """A superuser's URL: it sees every role's lock waits (the owner sees only its own)."""
+    return f"postgresql+psycopg://{team.server.user}@127.0.0.1:{team.server.port}/{team.database}"
+
+
+def _state(p: Project) -> tuple[dict[int, int | None], dict[int, str], list[tuple[int, str]]]:
+    """Each record's link, its title/abstract status, and the decisions (record, decision)."""
+    with p.store.engine.connect() as conn:
+        links = dict(conn.execute(text("SELECT id, duplicate_of FROM record ORDER BY id")).all())
+        status = dict(conn.execute(text("SELECT record_id, status FROM stage_status "
+                                        "WHERE stage = 'title_abstract' ORDER BY record_id")).all())
+        decisions = [(r, d) for r, d in conn.execute(text("SELECT record_id, decision FROM decision ORDER BY id"))]
+    return links, status, decisions  # type: ignore[return-value]
+
+
+def _decide_while_the_run_writes(team: Team) -> None:
+    """The run (the owner) has read that nobody decided on 1 or 2 and is about to merge 2
+    into 1 when ana includes 2: her decision waits for the run, then is refused."""
+    with team.open() as runner, team.open("ana") as ana:
+        dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
+        decision = Worker("reviewer", lambda: ana.screening.decide(2, team["ana"], "include"))
+        waited = race(runner.store.write_engine, dedup, "UPDATE record SET duplicate_of", decision, _watch(team))
+        summary = dedup.outcome()
+        with pytest.raises(ScreenerError, match="record 2 is a duplicate"):
+            decision.outcome()
+        links, status, decisions = _state(runner)
+    assert waited  # the decision waited for the run to commit
+    assert summary.merged == 1
+    assert links == {1: None, 2: 1, 3: None}
+    assert status == {1: "undecided", 2: "duplicate", 3: "undecided"}
+    assert decisions == []  # nothing decided on a merged record
+
+
+def test_a_reviewer_roles_decision_made_while_a_run_writes_waits_and_is_refused(
+        postgres: PostgresServer, tmp_path: Path) -> None:
+    _decide_while_the_run_writes(_pair_team(postgres, tmp_path))
+
+
+def test_a_reviewer_roles_decision_being_written_is_waited_for_by_the_run_and_keeps_its_record(
+        postgres: PostgresServer, tmp_path: Path) -> None:
+    """Ana excludes 2 with plain SQL, her transaction still open (her trigger holds 2's
+    statuses), when the run starts writing: the run waits for her commit, then sees 2
+    decided and keeps it, merging 1 into it."""
+    team = _pair_team(postgres, tmp_path)
+    with team.open() as runner, team.sql("ana") as ana:
+        ana.execute("INSERT INTO decision (record_id, reviewer_id, stage, decision, reason, note, decided_at) "
+                    "SELECT 2, id, 'title_abstract', 'exclude', '', '', now() FROM reviewer WHERE login = current_user")
+        ana.execute("INSERT INTO event (at, kind, record_id, reviewer, stage, detail) VALUES (now(), 'decision', 2, "
+                    "%s, 'title_abstract', '{\"decision\": \"exclude\", \"reason\": \"\", \"note\": \"\"}')",
+                    (team["ana"],))
+        dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
+        dedup.start()
+        try:
+            waited = waits_for_lock(_watch(team), dedup)
+        finally:
+            ana.commit()
+        summary = dedup.outcome()
+        links, status, decisions = _state(runner)
+    assert waited  # the run's writing transaction waited for the decision to commit
+    assert summary.merged == 1
+    assert links == {1: 2, 2: None, 3: None}  # the decided record is the one kept
+    assert status == {1: "duplicate", 2: "excluded", 3: "undecided"}
+    assert decisions == [(2, "exclude")]
+
+
+def test_a_strict_project_made_before_the_lock_gets_it_when_its_owner_opens_it(
+        postgres: PostgresServer, tmp_path: Path) -> None:
+    """The project as schema 0009 left it: the trigger checks without the lock, and there is
+    no lock function. Opened by the owner, it is upgraded, and the race is closed."""
+    team = _pair_team(postgres, tmp_path)
+    with team.sql(autocommit=True) as conn:
+        s = '"' + conn.execute("SELECT current_schema()").fetchone()[0] + '"'  # type: ignore[index]
+        check_write = next(f for f in security._functions(s) if "screener_check_write()" in f)
+        lock = f"      PERFORM {s}.screener_lock_status(NEW.record_id);\n"
+        assert lock in check_write
+        conn.execute(check_write.replace(lock, ""))
+        conn.execute(f"DROP FUNCTION {s}.screener_lock_status(integer)")
+        conn.execute("UPDATE alembic_version SET version_num = '0009'")
+    with pytest.raises(ScreenerError, match="the project on the server is at schema 0009"):
+        team.open("ana")  # a reviewer role cannot upgrade it
+    team.open().close()  # the owner upgrades it
+    _decide_while_the_run_writes(team)  # the lock is there, and ana may take it
