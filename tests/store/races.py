@@ -12,8 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, create_engine, event, text
 
+from screener.core.project import Project
+from screener.types import ScreenerError
 from tests.factories import add_batch, make_record, new_project
 from tests.pg import PostgresServer
 from tests.store.test_dedup_service import TITLE, article
@@ -130,3 +133,38 @@ def pair_project(postgres: PostgresServer | None, tmp_path: Path) -> str:
                         make_record(3)], tmp=tmp_path)
     project.close()
     return target
+
+
+# What ``pair_project``'s records are after a merge of 2 with 1 and a decision on 2 that
+# followed each other: each record's link, its title/abstract status, the decisions
+# (record, decision). The merge first: the decision was refused. The decision first (an
+# exclusion): 2 is kept, 1 merged into it.
+MERGED_FIRST = ({1: None, 2: 1, 3: None}, {1: "undecided", 2: "duplicate", 3: "undecided"}, [])
+DECIDED_FIRST = ({1: 2, 2: None, 3: None}, {1: "duplicate", 2: "excluded", 3: "undecided"}, [(2, "exclude")])
+
+
+def pair_state(p: Project) -> tuple[dict[int, int | None], dict[int, str], list[tuple[int, str]]]:
+    """Each record's link, its title/abstract status, and the decisions (record, decision)."""
+    with p.store.engine.connect() as conn:
+        links = dict(conn.execute(text("SELECT id, duplicate_of FROM record ORDER BY id")).all())
+        status = dict(conn.execute(text("SELECT record_id, status FROM stage_status "
+                                        "WHERE stage = 'title_abstract' ORDER BY record_id")).all())
+        decisions = [(r, d) for r, d in conn.execute(text("SELECT record_id, decision FROM decision ORDER BY id"))]
+    return links, status, decisions  # type: ignore[return-value]
+
+
+def refused_while_merging(merger: Project, reviewer: Project, name: str, watch: str,
+                          merge: Callable[[], object]) -> object:
+    """``merge`` (on ``merger``: a dedup run, or a reviewer's "duplicate" verdict) is held as
+    it is about to link 2 to 1, having read that nobody decided on either, when reviewer
+    ``name`` includes 2 on ``reviewer``: the decision waits for the merge to commit (seen at
+    ``watch``), then is refused plainly, and nothing is decided. Returns what ``merge`` did."""
+    merging = Worker("merge", merge)
+    decision = Worker("reviewer", lambda: reviewer.screening.decide(2, name, "include"))
+    waited = race(merger.store.write_engine, merging, "UPDATE record SET duplicate_of", decision, watch)
+    result = merging.outcome()
+    with pytest.raises(ScreenerError, match="record 2 is a duplicate of record 1; decide on that one"):
+        decision.outcome()
+    assert waited  # the decision waited for the merge to commit
+    assert pair_state(merger) == MERGED_FIRST  # nothing decided on a merged record
+    return result

@@ -1,6 +1,8 @@
-"""On a PostgreSQL server, a reviewer's decision and a dedup run's writing transaction
-follow each other: the run locks the statuses of the records it merges (as a decision
-does, ``status.lock_records``) before it reads which of them reviewers decided on.
+"""On a PostgreSQL server, a reviewer's decision and a merge follow each other: a dedup
+run's writing transaction, or a reviewer's "duplicate" verdict on a pair
+(``DedupService.mark``), locks the statuses of the records it merges (as a decision does,
+``status.lock_records``; ``merging.lock_for_merge``) before it reads which of them
+reviewers decided on, to pick the record it keeps.
 
 Without that, a decision committed after the run read the decisions but before it wrote
 could leave the decided record merged away into an undecided one, its decision silently
@@ -12,65 +14,58 @@ Two real connections in two threads on a real server, held and watched as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from screener.core.project import Project
-from screener.types import ScreenerError, run_work
+from screener.types import run_work
 from tests.pg import PostgresServer
-from tests.store.races import Worker, pair_project, race
+from tests.store.races import (
+    DECIDED_FIRST,
+    Worker,
+    pair_project,
+    pair_state,
+    race,
+    refused_while_merging,
+)
+
+# The two ways records are merged, on the project that merges: what each returns.
+MERGES: dict[str, Callable[[Project], object]] = {
+    "run": lambda p: run_work(p.dedup.run()),
+    "mark": lambda p: p.dedup.mark(1, 2, True, reviewer="bob"),
+}
 
 
-def _state(p: Project) -> tuple[dict[int, int | None], dict[int, str], list[tuple[int, str]]]:
-    """Each record's link, its title/abstract status, and the decisions (record, decision)."""
-    with p.store.engine.connect() as conn:
-        links = dict(conn.execute(text("SELECT id, duplicate_of FROM record ORDER BY id")).all())
-        status = dict(conn.execute(text("SELECT record_id, status FROM stage_status "
-                                        "WHERE stage = 'title_abstract' ORDER BY record_id")).all())
-        decisions = [(r, d) for r, d in conn.execute(text("SELECT record_id, decision FROM decision ORDER BY id"))]
-    return links, status, decisions  # type: ignore[return-value]
-
-
-def test_a_decision_made_while_a_run_writes_its_merges_waits_and_is_refused_plainly(
-        postgres: PostgresServer, tmp_path: Path) -> None:
-    """The run has read that nobody decided on 1 or 2 and is merging 2 into 1 (the older)
-    when a reviewer includes 2: the decision waits for the run, then is refused, naming
-    the record to decide on, instead of landing on a record just merged away."""
+@pytest.mark.parametrize("merge", sorted(MERGES))
+def test_a_decision_made_while_a_merge_is_written_waits_and_is_refused_plainly(
+        merge: str, postgres: PostgresServer, tmp_path: Path) -> None:
+    """The run, or bob's verdict that 2 is a duplicate of 1, has read that nobody decided on
+    1 or 2 and is merging 2 into 1 (the older) when a reviewer includes 2: the decision
+    waits for the merge, then is refused, naming the record to decide on, instead of
+    landing on a record just merged away."""
     url = pair_project(postgres, tmp_path)
-    with Project.open(url) as runner, Project.open(url) as reviewer:
-        dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
-        decision = Worker("reviewer", lambda: reviewer.screening.decide(2, "ana", "include"))
-        # held once it has read the decisions, as it is about to link 2 to 1
-        waited = race(runner.store.write_engine, dedup, "UPDATE record SET duplicate_of", decision, url)
-        summary = dedup.outcome()
-        with pytest.raises(ScreenerError, match="record 2 is a duplicate of record 1; decide on that one"):
-            decision.outcome()
-        links, status, decisions = _state(runner)
-    assert waited  # the decision waited for the run to commit
-    assert summary.merged == 1
-    assert links == {1: None, 2: 1, 3: None}
-    assert status == {1: "undecided", 2: "duplicate", 3: "undecided"}
-    assert decisions == []  # nothing decided on a merged record
+    with Project.open(url) as merger, Project.open(url) as reviewer:
+        done = refused_while_merging(merger, reviewer, "ana", url, lambda: MERGES[merge](merger))
+    assert merge == "mark" or done.merged == 1  # type: ignore[attr-defined]
 
 
-def test_a_decision_being_written_when_a_run_writes_is_waited_for_and_keeps_its_record(
-        postgres: PostgresServer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("merge", sorted(MERGES))
+def test_a_decision_being_written_when_a_merge_starts_is_waited_for_and_keeps_its_record(
+        merge: str, postgres: PostgresServer, tmp_path: Path) -> None:
     """A reviewer's exclusion of 2 (with a reason: a unit of work of several statements) is
-    being written when the run starts writing: the run waits for it, then sees 2 decided
-    and keeps 2, merging 1 into it."""
+    being written when the run, or bob's verdict, starts writing: the merge waits for it,
+    then sees 2 decided and keeps 2, merging 1 into it."""
     url = pair_project(postgres, tmp_path)
-    with Project.open(url) as runner, Project.open(url) as reviewer:
+    with Project.open(url) as merger, Project.open(url) as reviewer:
         decision = Worker("reviewer", lambda: reviewer.screening.decide(2, "ana", "exclude", reason="Wrong design"))
-        dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
+        merging = Worker("merge", lambda: MERGES[merge](merger))
         # held once it holds 2's status and is writing the decision
-        waited = race(reviewer.store.write_engine, decision, "INSERT INTO decision", dedup, url)
+        waited = race(reviewer.store.write_engine, decision, "INSERT INTO decision", merging, url)
         decision.outcome()
-        summary = dedup.outcome()
-        links, status, decisions = _state(runner)
-    assert waited  # the run's writing transaction waited for the decision to commit
-    assert summary.merged == 1
-    assert links == {1: 2, 2: None, 3: None}  # the decided record is the one kept
-    assert status == {1: "duplicate", 2: "excluded", 3: "undecided"}
-    assert decisions == [(2, "exclude")]
+        done = merging.outcome()
+        state = pair_state(merger)
+    assert waited  # the merge's writing transaction waited for the decision to commit
+    assert merge == "mark" or done.merged == 1
+    assert state == DECIDED_FIRST  # the decided record is the one kept

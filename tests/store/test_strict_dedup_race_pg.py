@@ -15,14 +15,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from screener.core.project import Project
 from screener.store import security
 from screener.types import ScreenerError, run_work
 from tests.factories import add_batch, make_record
 from tests.pg import PostgresServer
-from tests.store.races import Worker, race, waits_for_lock
+from tests.store.races import (
+    DECIDED_FIRST,
+    Worker,
+    pair_state,
+    refused_while_merging,
+    waits_for_lock,
+)
 from tests.store.test_dedup_service import TITLE, article
 from tests.team import Team, strict_team
 
@@ -44,32 +48,13 @@ def _watch(team: Team) -> str:
     return f"postgresql+psycopg://{team.server.user}@127.0.0.1:{team.server.port}/{team.database}"
 
 
-def _state(p: Project) -> tuple[dict[int, int | None], dict[int, str], list[tuple[int, str]]]:
-    """Each record's link, its title/abstract status, and the decisions (record, decision)."""
-    with p.store.engine.connect() as conn:
-        links = dict(conn.execute(text("SELECT id, duplicate_of FROM record ORDER BY id")).all())
-        status = dict(conn.execute(text("SELECT record_id, status FROM stage_status "
-                                        "WHERE stage = 'title_abstract' ORDER BY record_id")).all())
-        decisions = [(r, d) for r, d in conn.execute(text("SELECT record_id, decision FROM decision ORDER BY id"))]
-    return links, status, decisions  # type: ignore[return-value]
-
 
 def _decide_while_the_run_writes(team: Team) -> None:
     """The run (the owner) has read that nobody decided on 1 or 2 and is about to merge 2
     into 1 when ana includes 2: her decision waits for the run, then is refused."""
     with team.open() as runner, team.open("ana") as ana:
-        dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
-        decision = Worker("reviewer", lambda: ana.screening.decide(2, team["ana"], "include"))
-        waited = race(runner.store.write_engine, dedup, "UPDATE record SET duplicate_of", decision, _watch(team))
-        summary = dedup.outcome()
-        with pytest.raises(ScreenerError, match="record 2 is a duplicate"):
-            decision.outcome()
-        links, status, decisions = _state(runner)
-    assert waited  # the decision waited for the run to commit
-    assert summary.merged == 1
-    assert links == {1: None, 2: 1, 3: None}
-    assert status == {1: "undecided", 2: "duplicate", 3: "undecided"}
-    assert decisions == []  # nothing decided on a merged record
+        summary = refused_while_merging(runner, ana, team["ana"], _watch(team), lambda: run_work(runner.dedup.run()))
+    assert summary.merged == 1  # type: ignore[attr-defined]
 
 
 def test_a_reviewer_roles_decision_made_while_a_run_writes_waits_and_is_refused(
@@ -95,13 +80,9 @@ def test_a_reviewer_roles_decision_being_written_is_waited_for_by_the_run_and_ke
             waited = waits_for_lock(_watch(team), dedup)
         finally:
             ana.commit()
-        summary = dedup.outcome()
-        links, status, decisions = _state(runner)
-    assert waited  # the run's writing transaction waited for the decision to commit
-    assert summary.merged == 1
-    assert links == {1: 2, 2: None, 3: None}  # the decided record is the one kept
-    assert status == {1: "duplicate", 2: "excluded", 3: "undecided"}
-    assert decisions == [(2, "exclude")]
+        merged = dedup.outcome().merged
+        # the run's writing transaction waited for her commit, and kept the decided record
+        assert (waited, merged, pair_state(runner)) == (True, 1, DECIDED_FIRST)
 
 
 def test_a_strict_project_made_before_the_lock_gets_it_when_its_owner_opens_it(
