@@ -57,7 +57,7 @@ IN_PROCESS = """
 import json, os, resource, sys, tempfile, time
 from screener.core.project import Project
 from screener.types import run_work
-with Project.create(os.path.join(tempfile.mkdtemp(), "bench.screener"), title="bench") as p:
+with tempfile.TemporaryDirectory() as work, Project.create(os.path.join(work, "bench.screener"), title="bench") as p:
     t, cpu = time.perf_counter(), time.process_time()
     report = run_work(p.imports.import_files(sys.argv[1:], source="Bench"))
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
@@ -181,7 +181,7 @@ from screener.store.bulk import create_indexes, drop_indexes_for_import, insert_
 from screener.store.models import Batch, SourceFile
 chunks = [c for f in sys.argv[1:] for c in read_in_chunks(f) if not isinstance(c, FileHead)]
 clock = {}  # part: [wall seconds, CPU seconds]
-with Project.create(os.path.join(tempfile.mkdtemp(), "w.screener"), title="w") as p:
+with tempfile.TemporaryDirectory() as work, Project.create(os.path.join(work, "w.screener"), title="w") as p:
     engine = p.store.WriteSession.kw["bind"]
     started = {}
 

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from screener.core.read_ahead import FileHead, FileRead, chunks_of, read_files, sha256_of
+from screener.core.file_reads import FileHead, FileRead, chunks_of, sha256_of
+from screener.core.read_ahead import read_files
 from screener.core.services.base import Service, log_event, now
 from screener.core.services.batch_rows import batch_to_add_to, batch_to_delete
 from screener.core.services.updates import UpdateReport, link_update, update_round_for
