@@ -9,9 +9,9 @@ The model (in :mod:`screener.core.ranking_model`, features in
   or in more than 95 % of them dropped. They use no labels, so they are built once per
   record set and extended when records are imported (:class:`RankingFeatures`;
   ``Ranker.from_features`` reuses them).
-* **Classifier.** A linear SVM with the class weights of ASReview LAB's current
-  default (ELAS u4: C 0.11, an include weighs 9.8 times an exclude's share), trained on
-  the decisions so far. Includes are rare (often 1-5 %), so the classes are weighted
+* **Classifier.** A linear SVM as in ASReview LAB's current default (ELAS u4: C 0.11),
+  but with the includes together weighing 80 times the excludes (ELAS u4: 9.8), trained
+  on the decisions so far. Includes are rare (often 1-5 %), so the classes are weighted
   rather than learning "looks like an exclude". A rank-average ensemble (the SVM and a
   balanced logistic regression; ``ENSEMBLE`` in
   :mod:`screener.core.ranking_model`) is there, off: on the shared sets it did not
