@@ -32,6 +32,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from screener.core.ranking_blocks import Block
+from screener.core.ranking_tokens import Normaliser
 
 # Bump FEATURES_VERSION whenever what a row holds changes (tokens, n-grams, hashing,
 # counting): the feature caches (core/ranking_cache.py) made before are then rebuilt.
@@ -42,6 +43,9 @@ MAX_DF = 0.95
 MIN_DF = 2
 CHUNK = 4000
 STOP_WORDS: str | None = None
+# Word normalisation before hashing (ranking_tokens.Normaliser: "s" strips plural s,
+# "ies", "num"; None: the words as written, lower case, accents stripped).
+STEM: str | None = None
 # Term frequency of a count c: "sublinear" 1 + ln(c), "raw" c, "binary" 1, "bm25"
 # c (k1 + 1) / (c + k1 (1 - b + b len / mean len)), len = the record's number of terms.
 TF = "sublinear"
@@ -88,6 +92,7 @@ def _vectorizer() -> HashingVectorizer:
         lowercase=True,
         strip_accents="unicode",
         stop_words=STOP_WORDS,
+        preprocessor=Normaliser(STEM) if STEM else None,
         alternate_sign=False,
         norm=None,
         dtype=np.float32,
