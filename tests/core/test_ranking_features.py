@@ -33,6 +33,8 @@ VARIANTS = {
     "bm25 idf": {"IDF": "bm25"},
     "no idf": {"IDF": "none"},
     "stop words": {"STOP_WORDS": "english"},
+    "plural s stripped": {"STEM": "s"},
+    "suffixes and numbers": {"STEM": "ies+s+num"},
     "title field": {"TITLE_WEIGHT": 0.5},
     "character n-grams": {"CHAR_NGRAMS": (3, 5), "CHAR_WEIGHT": 0.5},
     "title and characters": {"TITLE_WEIGHT": 1.0, "CHAR_NGRAMS": (3, 4)},
