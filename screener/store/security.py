@@ -183,14 +183,17 @@ BEGIN
   END IF;
   RETURN NULL;
 END $fn$""",
-        # The row locks of a record's statuses, for a reviewer role (which may not lock
-        # them itself), as core.services.status.lock_records takes them: a dedup run
-        # merging the record waits for its decision, or the decision waits for the run.
+        # Before a reviewer role writes a decision or resolution: the row locks of the
+        # record's statuses, as core.services.status.lock_records takes them, so that a dedup
+        # run merging the record waits for the decision, or the decision for the run. A
+        # trigger function (PostgreSQL refuses to call one directly), so that a reviewer
+        # cannot take these locks at will and hold up everyone's work.
         f"""
-CREATE OR REPLACE FUNCTION {s}.screener_lock_status(p_record integer) RETURNS void
+CREATE OR REPLACE FUNCTION {s}.screener_lock_for_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER {path} AS $fn$
-BEGIN
-  PERFORM 1 FROM {s}.stage_status WHERE record_id = p_record ORDER BY stage FOR UPDATE;
+BEGIN  -- for every role: here current_user is the owner (and the owner's services hold them already)
+  PERFORM 1 FROM {s}.stage_status WHERE record_id = NEW.record_id ORDER BY stage FOR UPDATE;
+  RETURN NEW;
 END $fn$""",
         # Before a reviewer role writes: the server's clock, not the client's; and the
         # rules the services check, for a decision or resolution written with plain SQL.
@@ -203,8 +206,7 @@ BEGIN
   IF {not_owner} THEN
     NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp() AT TIME ZONE 'utc'));
     IF TG_TABLE_NAME IN ('decision', 'resolution') THEN
-      -- A dedup run merging this record holds these rows: wait for it, then see the merge.
-      PERFORM {s}.screener_lock_status(NEW.record_id);
+      -- screener_lock_for_write has waited for a dedup run merging this record: see the merge.
       SELECT duplicate_of INTO merged_into FROM {s}.record WHERE id = NEW.record_id;
       IF merged_into IS NOT NULL THEN  -- the services' own words (core.services.base.REFUSED)
         RAISE EXCEPTION USING ERRCODE = '{REFUSED}', MESSAGE = 'record ' || NEW.record_id
@@ -284,6 +286,12 @@ def _triggers(s: str) -> list[str]:
             f"DROP TRIGGER IF EXISTS screener_check_write ON {s}.{table}",
             f"CREATE TRIGGER screener_check_write BEFORE {when} ON {s}.{table} "
             f"FOR EACH ROW EXECUTE FUNCTION {s}.screener_check_write('{column}')",
+        ]
+    for table, when in (("decision", "INSERT OR UPDATE"), ("resolution", "INSERT")):
+        out += [  # before screener_check_write: BEFORE triggers fire in the order of their names
+            f"DROP TRIGGER IF EXISTS screener_check_lock ON {s}.{table}",
+            f"CREATE TRIGGER screener_check_lock BEFORE {when} ON {s}.{table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.screener_lock_for_write()",
         ]
     for table in ("decision", "resolution"):
         out += [
@@ -374,12 +382,14 @@ def install(conn: Connection) -> list[str]:
     s = _q(conn, schema)
     run = conn.exec_driver_sql
     install_functions(conn)
+    # a development build's lock callable by reviewers (now screener_lock_for_write, a trigger's)
+    run(f"DROP FUNCTION IF EXISTS {s}.screener_lock_status(integer)")
     for statement in _functions(s) + _triggers(s):
         run(statement)
     for name in ("refresh_status", "on_decision", "on_resolution", "on_record", "on_retrieval",
                  "on_project", "on_assignment", "check_write", "check_logged", "check_claim",
-                 "lock_status"):
-        args = {"refresh_status": "integer[], text", "lock_status": "integer"}.get(name, "")
+                 "lock_for_write"):
+        args = {"refresh_status": "integer[], text"}.get(name, "")
         run(f"REVOKE ALL ON FUNCTION {s}.screener_{name}({args}) FROM PUBLIC")
     for table, policies in _policies(s).items():
         run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
@@ -447,8 +457,6 @@ def grant_reviewer(conn: Connection, login: str) -> list[str]:
             run(f"GRANT SELECT ON {s}.{_q(conn, table)} TO {role}")
     for table, privileges in WRITES.items():
         run(f"GRANT {privileges} ON {s}.{table} TO {role}")
-    if conn.exec_driver_sql("SELECT to_regprocedure(" + _literal(f"{s}.screener_lock_status(integer)") + ")").scalar():
-        run(f"GRANT EXECUTE ON FUNCTION {s}.screener_lock_status(integer) TO {role}")  # check_write's
     for table in SEQUENCES:
         sequence = conn.exec_driver_sql(
             "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": f"{s}.{table}"}).scalar()

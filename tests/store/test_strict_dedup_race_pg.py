@@ -1,6 +1,6 @@
 """On a strict project, a reviewer role's decision and a merge of its record follow each
 other too: the decision's trigger (``screener_check_write``) takes the record's status row
-locks through ``screener_lock_status`` before it checks that the record is not merged, and
+locks (trigger ``screener_check_lock``, which fires first) before it checks that the record is not merged, and
 the dedup run, as the owner, takes the same locks (``merging.lock_for_merge``) before it
 reads the decisions. A reviewer role may not lock the rows itself, so before this the run
 skipped them and the trigger checked without waiting: a decision committed while a run
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from screener.store import security
@@ -92,13 +93,35 @@ def test_a_strict_project_made_before_the_lock_gets_it_when_its_owner_opens_it(
     team = _pair_team(postgres, tmp_path)
     with team.sql(autocommit=True) as conn:
         s = '"' + conn.execute("SELECT current_schema()").fetchone()[0] + '"'  # type: ignore[index]
-        check_write = next(f for f in security._functions(s) if "screener_check_write()" in f)
-        lock = f"      PERFORM {s}.screener_lock_status(NEW.record_id);\n"
-        assert lock in check_write
-        conn.execute(check_write.replace(lock, ""))
-        conn.execute(f"DROP FUNCTION {s}.screener_lock_status(integer)")
+        for table in ("decision", "resolution"):
+            conn.execute(f"DROP TRIGGER screener_check_lock ON {s}.{table}")
+        conn.execute(f"DROP FUNCTION {s}.screener_lock_for_write()")
         conn.execute("UPDATE alembic_version SET version_num = '0009'")
     with pytest.raises(ScreenerError, match="the project on the server is at schema 0009"):
         team.open("ana")  # a reviewer role cannot upgrade it
     team.open().close()  # the owner upgrades it
     _decide_while_the_run_writes(team)  # the lock is there, and ana may take it
+
+
+def test_a_reviewer_role_cannot_take_the_status_locks_at_will(postgres: PostgresServer, tmp_path: Path) -> None:
+    """The locks are taken by a trigger as a decision is written, never by a function a
+    reviewer can call: else plain SQL could lock every record's statuses in an open
+    transaction and hold up everyone's decisions and dedup runs, writing nothing."""
+    team = _pair_team(postgres, tmp_path)
+    with team.sql("ana") as ana:
+        with pytest.raises(psycopg.Error, match="permission denied|trigger functions can only be called"):
+            ana.execute("SELECT screener_lock_for_write()")
+        ana.rollback()
+        with pytest.raises(psycopg.errors.UndefinedFunction):  # the callable one is gone
+            ana.execute("SELECT screener_lock_status(1)")
+        ana.rollback()
+    with team.sql() as owner:  # not even the owner can call the trigger's function
+        with pytest.raises(psycopg.Error, match="trigger functions can only be called"):
+            owner.execute("SELECT screener_lock_for_write()")
+        owner.rollback()
+    security_functions = team.sql(autocommit=True)
+    with security_functions as conn:  # install again (as after every migration): still so
+        with team.open() as p, p.store.write_engine.begin() as c:
+            security.install(c)
+        assert conn.execute("SELECT to_regprocedure('screener_lock_status(integer)')").fetchone() == (None,)
+    _decide_while_the_run_writes(team)  # and ana's decisions still wait for a run, as before

@@ -48,7 +48,7 @@ def lock_records(s: Session, record_ids: Iterable[int]) -> None:
     transactions are already exclusive), in id order so that writers never deadlock.
     Two reviewers deciding on one record at once then see each other's decision. On a
     strict project a reviewer role may not lock them: its decisions take them in the
-    database (store/security.py, ``screener_check_write``); the owner takes them here."""
+    database (store/security.py, ``screener_check_lock``); the owner takes them here."""
     ids = sorted(set(record_ids))
     reviewer_role = status_kept_by_database(s) and not identity_of(s).owner
     if ids and s.get_bind().dialect.name != "sqlite" and not reviewer_role:

@@ -1,11 +1,11 @@
 """a strict project's decisions lock their record's statuses before checking it: a reviewer
-role's decision or resolution (``screener_check_write``) takes its record's status row
-locks through ``screener_lock_status`` (store/security.py), as a dedup run does before it
+role's decision or resolution takes its record's status row locks in a trigger
+(``screener_check_lock``, before ``screener_check_write``; store/security.py), as a dedup run does before it
 reads decisions, so that a decision and a merge of its record follow each other
 
 Nothing changes in the tables. After this (as after every migration)
 ``store.security.after_migrate`` creates a strict project's functions and triggers again
-and grants the new function to every reviewer's role; a plain project and a project file
+with the new trigger (its function is not callable: firing needs no grant); a plain project and a project file
 are as they were.
 
 Revision ID: 0010
