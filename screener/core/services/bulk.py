@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -23,6 +24,7 @@ from screener.core.services.labels import label_id
 from screener.core.services.screening import check_choice, check_reason, check_stage
 from screener.core.services.status import lock_records, recompute
 from screener.core.services.team import check_acting_as
+from screener.store.identity import identity_of, status_kept_by_database
 from screener.store.models import (
     Decision,
     Event,
@@ -149,27 +151,20 @@ class BulkService(Service):
             at = now()
             was_in = self._ta_included(s, plan.change) if stage == Stage.TITLE_ABSTRACT else set()
             new_rows, changed_rows, events, reopen = [], [], [], []
-            for rid in plan.change:
+            for rid in sorted(plan.change):
                 old = current.get(rid)
                 previous = None if old is None else {"decision": old[1], "reason": old[2], "note": old[3]}
                 if old is None:
                     new_rows.append({"record_id": rid, "reviewer_id": me.id, "stage": stage, "decision": decision,
                                      "reason": reason, "note": note, "decided_at": at})
                 else:
-                    changed_rows.append({"b_id": old[0], "b_decision": decision, "b_reason": reason,
+                    changed_rows.append({"record_id": rid, "b_id": old[0], "b_decision": decision, "b_reason": reason,
                                          "b_note": note or old[3], "b_at": at})
                     reopen.append(rid)
                 events.append({"at": at, "kind": "decision", "record_id": rid, "reviewer": reviewer, "stage": stage,
                                "detail": {"decision": decision, "reason": reason, "note": note or (old[3] if old else ""),
                                           "previous": previous, "bulk": True, "step": step}})
-            if new_rows:
-                s.execute(insert(Decision), new_rows)
-            if changed_rows:
-                s.connection().execute(
-                    update(Decision).where(Decision.id == bindparam("b_id")).values(
-                        decision=bindparam("b_decision"), reason=bindparam("b_reason"),
-                        note=bindparam("b_note"), decided_at=bindparam("b_at")),
-                    changed_rows)
+            _write_decisions(s, new_rows, changed_rows)
             if events:
                 s.execute(insert(Event), events)
             self._reopen(s, reopen, stage, reviewer)
@@ -364,3 +359,25 @@ def _clean_tag(tag: str) -> str:
     if len(tag) > 200:
         raise ScreenerError("a tag has at most 200 characters")
     return tag
+
+
+def _write_decisions(s: Session, new_rows: list[dict[str, Any]], changed_rows: list[dict[str, Any]]) -> None:
+    """Insert the new decisions and update the changed ones. On a strict project a reviewer
+    role's rows lock their records' statuses one by one, in the database (store/security.py,
+    ``screener_check_lock``): there they are written in one pass in record id order (runs
+    of inserts and of updates), as a dedup run locks, so that the two never deadlock."""
+    per_row_locks = status_kept_by_database(s) and not identity_of(s).owner
+    rows = sorted([(r["record_id"], True, r) for r in new_rows] + [(r["record_id"], False, r) for r in changed_rows],
+                  key=lambda x: x[0])
+    runs = groupby(rows, key=lambda x: x[1]) if per_row_locks else \
+        [(True, [x for x in rows if x[1]]), (False, [x for x in rows if not x[1]])]
+    for is_new, run in runs:
+        batch = [row for _rid, _new, row in run]
+        if batch and is_new:
+            s.execute(insert(Decision), batch)
+        elif batch:
+            s.connection().execute(
+                update(Decision).where(Decision.id == bindparam("b_id")).values(
+                    decision=bindparam("b_decision"), reason=bindparam("b_reason"),
+                    note=bindparam("b_note"), decided_at=bindparam("b_at")),
+                [{k: v for k, v in row.items() if k != "record_id"} for row in batch])

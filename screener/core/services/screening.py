@@ -140,13 +140,20 @@ class ScreeningService(Service):
 
         Each row has record_id, reviewer, stage, decision, reason, note and, optionally,
         ``line`` (for the error message)."""
-        with self.writing() as s:
-            for row in rows:
+        parsed = []
+        for row in rows:
+            try:
+                parsed.append((int(str(row.get("record_id", "")).strip()), row))
+            except ValueError:
                 where = f"{source}, line {row.get('line', '?')}: " if source else ""
-                try:
-                    rid = int(str(row.get("record_id", "")).strip())
-                except ValueError:
-                    raise ScreenerError(f"{where}record_id {row.get('record_id')!r} is not a number") from None
+                raise ScreenerError(f"{where}record_id {row.get('record_id')!r} is not a number") from None
+        # in record id order (stable: a record's rows keep the file's order), every status
+        # lock taken first, as a dedup run takes them: so the two never deadlock
+        parsed.sort(key=lambda x: x[0])
+        with self.writing() as s:
+            lock_records(s, [rid for rid, _row in parsed])
+            for rid, row in parsed:
+                where = f"{source}, line {row.get('line', '?')}: " if source else ""
                 try:
                     stage = check_stage(row.get("stage") or Stage.TITLE_ABSTRACT.value)
                     check_choice((row.get("decision") or "").strip())
