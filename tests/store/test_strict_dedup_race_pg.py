@@ -12,10 +12,13 @@ as ``tests.store.races`` does: never waiting on a clock."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import event
 
 from screener.store import security
 from screener.types import ScreenerError, run_work
@@ -23,6 +26,7 @@ from tests.factories import add_batch, make_record
 from tests.pg import PostgresServer
 from tests.store.races import (
     DECIDED_FIRST,
+    WAIT,
     Worker,
     pair_state,
     refused_while_merging,
@@ -125,3 +129,42 @@ def test_a_reviewer_role_cannot_take_the_status_locks_at_will(postgres: Postgres
             security.install(c)
         assert conn.execute("SELECT to_regprocedure('screener_lock_status(integer)')").fetchone() == (None,)
     _decide_while_the_run_writes(team)  # and ana's decisions still wait for a run, as before
+
+
+def test_a_reviewer_roles_bulk_decision_and_a_run_do_not_deadlock(postgres: PostgresServer, tmp_path: Path) -> None:
+    """Ana has decided on 1, not on 2, and excludes both at once: her rows lock their records'
+    statuses one by one in the database (``screener_check_lock``), so they are written in
+    record id order (1 changed, then 2 new), as the run locks 1 then 2. She is held before
+    her second write, having locked 1, when the run starts: it waits for her, and both end
+    well (before, she wrote 2 first, then waited for the run holding 1: a deadlock)."""
+    team = _pair_team(postgres, tmp_path)
+    with team.open() as runner, team.open("ana") as ana:
+        ana.screening.decide(1, team["ana"], "include")
+        writes = {"n": 0}
+        reached, go = threading.Event(), threading.Event()
+
+        def before(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+            if threading.current_thread().name == "bulk" and statement.startswith(("INSERT INTO decision",
+                                                                                     "UPDATE decision")):
+                writes["n"] += 1
+                if writes["n"] == 2:
+                    reached.set()
+                    assert go.wait(WAIT), "the test never let the bulk decision go on"
+
+        event.listen(ana.store.write_engine, "before_cursor_execute", before)
+        bulk = Worker("bulk", lambda: ana.bulk.decide([1, 2], team["ana"], "exclude"))
+        bulk.start()
+        try:
+            assert reached.wait(WAIT), "the bulk decision never wrote twice"
+            dedup = Worker("dedup", lambda: run_work(runner.dedup.run()))
+            dedup.start()
+            waited = waits_for_lock(_watch(team), dedup)
+        finally:
+            go.set()
+        done = bulk.outcome()
+        event.remove(ana.store.write_engine, "before_cursor_execute", before)
+        assert (done.changed, waited) == (2, True)  # type: ignore[attr-defined]
+        dedup.outcome()  # not ended as a deadlock
+    with team.sql() as owner:
+        decided = owner.execute("SELECT record_id, decision FROM decision ORDER BY record_id").fetchall()
+    assert decided == [(1, "exclude"), (2, "exclude")]
