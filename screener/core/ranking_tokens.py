@@ -14,9 +14,10 @@ lower-casing; no word list, no download):
 * ``"ies"``: ``ies`` after 2 letters becomes ``y`` ("studies" -> "study").
 * ``"num"``: every number (digits, with one decimal point or comma) becomes ``0``.
 
-Modes combine with ``+`` (``"ies+s"``). The normaliser's ``repr`` names its mode, so
-the feature cache's key (``ranking_cache.features_version``, built from the vectorizer's
-parameters) differs between modes and is stable between runs.
+Modes combine with ``+`` (``"ies+s"``). The normaliser's ``repr`` names its mode and
+its rules' patterns, so the feature cache's key (``ranking_cache.features_version``,
+built from the vectorizer's parameters) differs between modes, changes when a rule is
+edited (caches are rebuilt), and is stable between runs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _PLURAL_S = re.compile(r"(?<=[a-z]{3})(?<![su])s\b")
 _IES = re.compile(r"(?<=[a-z]{2})ies\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 MODES = ("s", "ies", "num")
+# Each mode's rule, in the order they apply: (mode, pattern, replacement).
+_RULES = (("num", _NUMBER, "0"), ("ies", _IES, "y"), ("s", _PLURAL_S, ""))
 
 
 class Normaliser:
@@ -42,21 +45,22 @@ class Normaliser:
         self.mode = "+".join(parts)
         self._parts = frozenset(parts)
 
+    def rules(self) -> list[tuple[str, str]]:
+        """The rules applied, in order: (pattern, replacement)."""
+        return [(pattern.pattern, into) for mode, pattern, into in _RULES if mode in self._parts]
+
     def __repr__(self) -> str:
-        return f"Normaliser({self.mode!r})"
+        return f"Normaliser({self.mode!r}, rules={self.rules()!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Normaliser) and other.mode == self.mode
+        return isinstance(other, Normaliser) and repr(other) == repr(self)
 
     def __hash__(self) -> int:
-        return hash(self.mode)
+        return hash(repr(self))
 
     def __call__(self, text: str) -> str:
         text = strip_accents_unicode(text.lower())
-        if "num" in self._parts:
-            text = _NUMBER.sub("0", text)
-        if "ies" in self._parts:
-            text = _IES.sub("y", text)
-        if "s" in self._parts:
-            text = _PLURAL_S.sub("", text)
+        for mode, pattern, into in _RULES:
+            if mode in self._parts:
+                text = pattern.sub(into, text)
         return text

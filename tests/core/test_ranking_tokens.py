@@ -4,6 +4,7 @@ feature cache made under another normalisation is rebuilt rather than believed."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from screener.core import ranking_cache as rc
 from screener.core import ranking_features as rf
+from screener.core import ranking_tokens as rt
 from screener.core.ranking import Ranker
 from screener.core.ranking_tokens import Normaliser
 
@@ -42,6 +44,7 @@ def test_with_stemming_a_record_about_patients_matches_one_about_a_patient(
         every = rf.RankingFeatures(texts).rows(np.arange(len(texts)))
         return float((every[0] @ every[1].T).toarray()[0, 0])
 
+    monkeypatch.setattr(rf, "STEM", None)
     as_written = similarity()  # "of", "after", "stroke" and "after stroke" shared
     monkeypatch.setattr(rf, "STEM", "s")
     assert similarity() > as_written + 0.2  # "outcome", "patient" and "outcome of" as well
@@ -61,6 +64,7 @@ def test_the_cache_key_names_the_normalisation_and_is_stable(
         assert out is not None
         return out
 
+    monkeypatch.setattr(rf, "STEM", None)
     plain = rc.features_version()
     monkeypatch.setattr(rf, "STEM", "s")
     stemmed = rc.features_version()
@@ -76,3 +80,15 @@ def test_the_cache_key_names_the_normalisation_and_is_stable(
     monkeypatch.setattr(rf, "STEM", None)
     with pytest.raises(rc.Stale, match="other feature parameters"):
         rc.load(path, IDENTITY)
+
+
+def test_editing_a_rule_changes_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key names the rules' patterns, not only the mode: a feature cache made before a
+    rule was edited is rebuilt rather than believed."""
+    monkeypatch.setattr(rf, "STEM", "s")
+    before = rc.features_version()
+    edited = tuple((mode, re.compile(r"(?<=[a-z]{2})(?<![su])s\b") if mode == "s" else pattern, into)
+                   for mode, pattern, into in rt._RULES)
+    monkeypatch.setattr(rt, "_RULES", edited)
+    assert Normaliser("s")("bras") == "bra"  # the edited rule is the one applied
+    assert rc.features_version() != before
