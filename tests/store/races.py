@@ -105,7 +105,13 @@ def race(engine: Engine, first: Worker, marker: str, second: Worker, watch: str 
     """Start ``first`` and hold it at its first statement on ``engine`` that contains
     ``marker``; start ``second``; once a connection to the project at ``watch`` waits for a
     lock (``query``), or ``second`` finished, let ``first`` go on; wait for both to end.
-    Returns whether ``second`` waited (None without ``watch``: a project file)."""
+    Returns whether ``second`` waited (None without ``watch``: a project file).
+
+    Without ``watch`` (SQLite) this is not a real race: nothing shows that ``second`` has
+    reached SQLite's write lock, so ``first`` is let go as soon as ``second`` is started,
+    and ``second`` usually writes after ``first`` committed (SQLite runs one write
+    transaction at a time anyway). Such a run checks that the two, one after the other in
+    this order, leave the project right; only the server runs check a contended wait."""
     hold = Hold(engine, first.name, marker)
     try:
         first.start()
