@@ -123,11 +123,14 @@ def test_a_reviewer_role_cannot_take_the_status_locks_at_will(postgres: Postgres
         with pytest.raises(psycopg.Error, match="trigger functions can only be called"):
             owner.execute("SELECT screener_lock_for_write()")
         owner.rollback()
-    security_functions = team.sql(autocommit=True)
-    with security_functions as conn:  # install again (as after every migration): still so
-        with team.open() as p, p.store.write_engine.begin() as c:
-            security.install(c)
-        assert conn.execute("SELECT to_regprocedure('screener_lock_status(integer)')").fetchone() == (None,)
+    with team.sql(autocommit=True) as conn:  # a development build's callable lock, granted to ana
+        conn.execute("CREATE FUNCTION screener_lock_status(p integer) RETURNS void LANGUAGE sql "
+                     "SECURITY DEFINER AS 'SELECT NULL::void'")
+        conn.execute(f'GRANT EXECUTE ON FUNCTION screener_lock_status(integer) TO "{team["ana"]}"')
+        for _ in range(2):  # installing (as after every migration) removes it, and again does no harm
+            with team.open() as p, p.store.write_engine.begin() as c:
+                security.install(c)
+            assert conn.execute("SELECT to_regprocedure('screener_lock_status(integer)')").fetchone() == (None,)
     _decide_while_the_run_writes(team)  # and ana's decisions still wait for a run, as before
 
 
