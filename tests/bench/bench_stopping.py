@@ -41,6 +41,8 @@ def main() -> int:
     ap.add_argument("--seeds", default="1,2,3,4,5")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
+    if not sorted(Path(args.sets).glob("*.csv")):
+        raise SystemExit(f"no labelled sets (*.csv) in {args.sets}; give --sets DIR")
     print(f"CPU: {cpu_model()}; load average: {os.getloadavg()}")
     header = (f"{'set':<28} {'N':>5} {'incl':>4} {'rule':<7} {'stop_at':>7} {'recall':>7} "
               f"{'min rec':>7} {'saved':>6} {'below':>5} {'time s':>6}")

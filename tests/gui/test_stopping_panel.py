@@ -51,6 +51,7 @@ def test_the_panel_shows_each_figure_with_how_it_was_computed(qtbot, make_screen
     text = dialog.findChild(QTextBrowser).toPlainText()
     assert "Callaghan MW, Müller-Hansen F." in text and "Cormack GV" in text and "Boetje J" in text
     assert "STOPPED BELOW ITS 95% TARGET on Cohen_2006_Antihistamines" in text
+    assert "only just: it stopped at exactly 95.0% recall" in text
     dialog.close()
 
 
