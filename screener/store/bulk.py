@@ -13,47 +13,47 @@ from sqlalchemy.orm import Session
 
 from screener.store.models import Record
 from screener.store.rows import COLUMNS, JSON_COLUMNS, ROW_COLUMNS, PreparedRows
+from screener.store.sqlite_file import DEFERRED_INDEXES
 from screener.types import Stage, Status
 
 STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
-BULK_TABLES = ("record", "stage_status")  # the tables an import fills
 _STAGES = " UNION ALL ".join(f"SELECT '{stage}' AS stage" for stage in STAGES)
 DEFER_INDEXES_FROM = 10_000  # records: below this, keeping the indexes up costs less
-# Indexes an import adds to in a few places only: its records, all of one batch, of a few
-# types, none merged, all undecided, take the largest ids, so each index's new entries go
-# at the end of a handful of runs and touch the same few pages. Kept up row by row, while
-# the reading processes still read, they cost less than building them again at the end,
-# when nothing else runs (each build reads every record once more).
-KEPT_INDEXES = frozenset({"ix_record_batch_id", "ix_record_duplicate_of", "ix_record_type_key",
-                          "ix_stage_status_list"})
+# Indexes an import adds to in a few places only (ix_record_batch_id, ix_record_duplicate_of,
+# ix_record_type_key, ix_stage_status_list): its records, all of one batch, of a few types,
+# none merged, all undecided, take the largest ids, so each index's new entries go at the end
+# of a handful of runs and touch the same few pages. Kept up row by row, while the reading
+# processes still read, they cost less than building them again at the end, when nothing
+# else runs (each build reads every record once more). The others are ``DEFERRED_INDEXES``.
 
 
 def drop_indexes_for_import(s: Session, expected: int) -> list[str]:
     """Inside an import's transaction: for an import of about ``expected`` records, at
-    least as many as the project holds, drop the secondary indexes of the tables an import
-    fills but ``KEPT_INDEXES``, and return the SQL that makes them again (``create_indexes``,
-    once the rows are in). Keeping them up row by row costs about half of the storing
-    (titles and DOIs come in no order, so every row touches pages all over each index);
-    building them once, by sorting, costs a fraction of that. It is all the import's transaction: an import that
-    fails or is killed rolls back to the indexes as they were, and other processes reading
-    meanwhile see the project as it was, indexes and all. SQLite only (on PostgreSQL, []).
+    least as many as the project holds, drop ``sqlite_file.DEFERRED_INDEXES`` and return the
+    SQL that makes them again (``create_indexes``, once the rows are in). Keeping them up
+    row by row costs about half of the storing (titles and DOIs come in no order, so every
+    row touches pages all over each index); building them once, by sorting, costs a fraction
+    of that. Other processes reading meanwhile see the project as it was, indexes and all;
+    an import that fails or is killed before it commits its rows rolls back to the indexes
+    as they were. The import makes them again in a transaction of their own after the rows'
+    (``ImportService``); one killed between the two leaves them missing until the project
+    is next opened (``engine.open_store`` makes them). SQLite only (on PostgreSQL, []).
     """
     if s.get_bind().dialect.name != "sqlite" or expected < DEFER_INDEXES_FROM:
         return []
     if expected < (s.scalar(select(func.max(Record.id))) or 0):
         return []
     conn = s.connection()
-    saved = [(name, sql) for name, sql in conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({', '.join('?' for _ in BULK_TABLES)}) ORDER BY name", BULK_TABLES,
-    ) if name not in KEPT_INDEXES]
-    for name, _ in saved:
+    present = {name for (name,) in conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'")}
+    dropped = [name for name in DEFERRED_INDEXES if name in present]
+    for name in dropped:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _, sql in saved]
+    return [DEFERRED_INDEXES[name] for name in dropped]
 
 
 def create_indexes(s: Session, statements: list[str]) -> None:
-    """Make again the indexes ``drop_indexes_for_import`` dropped."""
+    """Make again the indexes ``drop_indexes_for_import`` dropped (those still missing)."""
     conn = s.connection()
     for sql in statements:
         conn.exec_driver_sql(sql)

@@ -39,6 +39,8 @@ from screener.store.sqlite_file import (
     file_access,
     full_disk_access,
     is_disk_full_error,
+    make_missing_indexes,
+    missing_indexes,
     read_only_message,
 )
 from screener.types import ScreenerError
@@ -97,6 +99,36 @@ def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+# An import's write transaction on a project file (a transaction begun on a connection
+# given this execution option, ``Connection.execution_options``) runs without foreign-key
+# checks and without the automatic checkpoint at its commit: the rows it writes refer only
+# to the batch and source-file rows it made or locked and to the record ids it just
+# inserted, so the checks cost time (a tenth of the storing) and find nothing; and the
+# checkpoint is made beside the next step instead of inside the commit (``ImportService``).
+# Both are settings of the connection, not of a transaction (``foreign_keys`` cannot change
+# inside one): set before BEGIN, they are set back when the connection returns to the pool,
+# however the transaction ended, so no other unit of work ever gets them.
+IMPORT_OPTION = "screener_import"
+_IMPORT_PRAGMAS = "import_pragmas"  # in a pooled connection's info: set back at check-in
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+
+
+def _import_pragmas(dbapi_conn: sqlite3.Connection, info: dict[Any, Any]) -> None:
+    info[_IMPORT_PRAGMAS] = True
+    dbapi_conn.execute("PRAGMA foreign_keys=OFF")
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def _usual_pragmas(dbapi_conn: sqlite3.Connection | None, record: Any) -> None:
+    if dbapi_conn is None or not record.info.pop(_IMPORT_PRAGMAS, False):
+        return
+    try:
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+    except sqlite3.Error as error:
+        record.invalidate(error)  # closed: a new connection gets the usual settings
+
+
 # A server that goes away is noticed within seconds instead of the operating system's minutes.
 PG_CONNECT_DEFAULTS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 15,
                        "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 20000,
@@ -125,6 +157,7 @@ def make_engine(target: str | Path, *, writer: bool = False, password: str | Non
         event.listen(engine, "connect", _sqlite_connect_read_only if access.read_only else _sqlite_connect)
         if writer:
             event.listen(engine, "begin", begin or (lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE")))
+            event.listen(engine, "checkin", _usual_pragmas)
         else:
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         if not is_url(target):
@@ -301,6 +334,8 @@ class Store:
         if self.read_only:
             raise ScreenerError(read_only_message(self.target, self.read_only))
         dbapi = conn.connection.dbapi_connection
+        if conn.get_execution_options().get(IMPORT_OPTION):
+            _import_pragmas(dbapi, conn.connection.info)
         try:
             begin_writing(dbapi, str(Path(self.target).expanduser().resolve()), self.on_wait)
         except sqlite3.Error as error:
@@ -366,6 +401,22 @@ def _check_schema(store: Store) -> None:
     migrate(store.write_engine, store.target)
 
 
+def _make_missing_indexes(store: Store) -> None:
+    """Make the indexes an import killed between storing its rows and making them again
+    left missing (``sqlite_file.DEFERRED_INDEXES``): one query of the schema, on opening."""
+    reader = store.engine.raw_connection()
+    try:
+        if not missing_indexes(reader.driver_connection):  # type: ignore[arg-type]
+            return
+    finally:
+        reader.close()
+    writer = store.write_engine.raw_connection()
+    try:
+        make_missing_indexes(writer.driver_connection)  # type: ignore[arg-type]
+    finally:
+        writer.close()
+
+
 def open_store(target: str | Path, *, create: bool = False, password: str | None = None,
                on_wait: OnWait | None = None) -> Store:
     """Open (or ``create``) a project (``password``: for a server's user). ``on_wait`` is
@@ -388,6 +439,8 @@ def open_store(target: str | Path, *, create: bool = False, password: str | None
             continue
         try:
             _check_schema(store)
+            if store.is_sqlite and not access.read_only:
+                _make_missing_indexes(store)
         except BaseException as error:
             store.close()
             if (isinstance(error, OperationalError | DiskFullError) and attempt == 1 and not create

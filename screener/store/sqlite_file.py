@@ -210,3 +210,55 @@ def import_running(target: str) -> bool:
         except OSError:
             return True  # locked: its importer is alive
         return False  # left behind by an import that was killed
+
+
+# -- the indexes a large import makes after its rows ------------------------------------------
+
+# The secondary indexes of the record table that a large import drops before it stores its
+# rows and makes again after (``store.bulk``): keeping them up row by row costs more than
+# building them once. They are made in a second, short transaction, after the one that
+# stores the rows has committed, while the rows' write-ahead log is copied into the file on
+# the other core; a crash between the two leaves them missing, and ``make_missing_indexes``,
+# run whenever a project file is opened, makes them again. tests/store/test_import_indexes.py
+# checks this list against the schema the migrations make.
+DEFERRED_INDEXES = {
+    "ix_record_doi": "CREATE INDEX IF NOT EXISTS ix_record_doi ON record (doi)",
+    "ix_record_sort_first_author":
+        "CREATE INDEX IF NOT EXISTS ix_record_sort_first_author ON record (first_author COLLATE NOCASE, id)",
+    "ix_record_sort_title": "CREATE INDEX IF NOT EXISTS ix_record_sort_title ON record (title COLLATE NOCASE, id)",
+    "ix_record_year": "CREATE INDEX IF NOT EXISTS ix_record_year ON record (year)",
+}
+
+
+def missing_indexes(connection: sqlite3.Connection) -> list[str]:
+    """The statements that make the ``DEFERRED_INDEXES`` the project file lacks."""
+    present = {name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'")}
+    return [sql for name, sql in DEFERRED_INDEXES.items() if name not in present]
+
+
+def make_missing_indexes(writer: sqlite3.Connection) -> bool:
+    """Make the ``DEFERRED_INDEXES`` that an import killed after storing its rows left
+    missing (``missing_indexes`` found some). Opening never waits for the write lock: when
+    another process holds it (an import making them, most likely), they are left to it, or
+    to the next opening. Returns whether any were made."""
+    (usual,) = writer.execute("PRAGMA busy_timeout").fetchone()
+    writer.execute("PRAGMA busy_timeout=0")
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        writer.execute(f"PRAGMA busy_timeout={usual}")
+    try:
+        statements = missing_indexes(writer)  # made meanwhile by the import, perhaps
+        for sql in statements:
+            writer.execute(sql)
+        writer.execute("COMMIT")
+    except BaseException:
+        if writer.in_transaction:
+            writer.execute("ROLLBACK")
+        raise
+    return bool(statements)

@@ -129,6 +129,8 @@ def _importer_patches() -> None:
 def _importing_patches(importing, spent):  # type: ignore[no-untyped-def]
     importing._phases = True
     real_insert, real_indexes, real_log = importing.insert_records, importing.create_indexes, importing.log_event
+    service = importing.ImportService
+    real_make = getattr(service, "_make_indexes", None)  # the indexes in a transaction of their own
 
     def insert(*args, **kwargs):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
@@ -140,15 +142,23 @@ def _importing_patches(importing, spent):  # type: ignore[no-untyped-def]
             _event("stored", **spent)
 
     def indexes(*args, **kwargs):  # type: ignore[no-untyped-def]
-        _event("last_stored", **spent)
+        _event("last_stored", **spent)  # the first of the events after the rows (kept if first)
         real_indexes(*args, **kwargs)
         _event("indexes_made")
 
     def log(*args, **kwargs):  # type: ignore[no-untyped-def]
+        _event("last_stored", **spent)
         real_log(*args, **kwargs)
         _event("logged")
 
+    def make(*args, **kwargs):  # type: ignore[no-untyped-def]
+        _event("rows_committed")
+        real_make(*args, **kwargs)
+        _event("checkpointed")  # the indexes' commit, and the checkpoint beside them
+
     importing.insert_records, importing.create_indexes, importing.log_event = insert, indexes, log
+    if real_make is not None:
+        service._make_indexes = make
 
 
 if _TRACE and __name__ == "__mp_main__":
@@ -224,7 +234,7 @@ def main() -> None:
         rd: list[dict[str, dict[str, float]]] = t["readers"]  # type: ignore[assignment]
         row = {"rispy": rispy, "total": ended - launched, "python": imp["start"]["start"] - launched}
         for key in ("start", "import_begins", "readers_started", "first_stored", "last_stored", "indexes_made",
-                    "logged", "cli_done"):
+                    "logged", "rows_committed", "checkpointed", "cli_done"):
             row[key] = imp[key]["t"] - launched if key in imp else float("nan")
         last = imp["last_stored"]
         row.update(take=last["take"], store=last["store"], importer_cpu=imp["cli_done"]["cpu"])
@@ -241,7 +251,7 @@ def main() -> None:
     print(f"rispy parse {med['rispy']:.2f} s; command {med['total']:.2f} s = {med['total'] / med['rispy']:.2f}x "
           f"(medians of {args.repeats}); seconds from launch:")
     for key in ("python", "start", "import_begins", "readers_started", "first_stored", "last_stored",
-                "indexes_made", "logged", "cli_done", "total"):
+                "logged", "rows_committed", "indexes_made", "checkpointed", "cli_done", "total"):
         print(f"  importer {key:<16}{med[key]:>7.2f}")
     print(f"  importer: taking rows (waiting, and receiving them where no thread of its own has) "
           f"{med['take']:.2f} s, storing {med['store']:.2f} s, CPU {med['importer_cpu']:.2f} s")

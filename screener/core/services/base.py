@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from screener.store.engine import Store
+from screener.store.engine import IMPORT_OPTION, Store
 from screener.store.identity import REFUSED, identity_of
 from screener.store.models import Event, Reviewer
 from screener.types import ConnectionLost, ScreenerError
@@ -35,12 +35,14 @@ class Service:
     def writing(self, importing: bool = False) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error. An import
         (``importing``) takes the write lock at once and marks that it holds it, so that
-        another window waiting to write can say what it waits for."""
+        another window waiting to write can say what it waits for; on a project file its
+        transaction runs without foreign-key checks or an automatic checkpoint at its
+        commit (``store.engine.IMPORT_OPTION``)."""
         with connection_errors(self.store), self.store.WriteSession() as s, s.begin():
             if not importing:
                 yield s
                 return
-            s.connection()
+            s.connection(execution_options={IMPORT_OPTION: True})
             with self.store.importing():
                 yield s
 

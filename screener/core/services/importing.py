@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from screener.core.file_reads import FileHead, FileRead, chunks_of, sha256_of
@@ -260,7 +262,9 @@ class ImportService(Service):
                 raise SkippedRecordsError(skip_lines, "nothing to import: " + skip_lines[0], 0, len(skip_lines))
             if report.records == 0:
                 raise ScreenerError("nothing to import: these files hold no records that can be read")
-            create_indexes(s, dropped)  # before anything reads the records back
+            if update:  # its links read the records back
+                create_indexes(s, dropped)
+                dropped = []
             report.batch_id = batch.id
             extra: dict[str, Any] = {}
             if update:
@@ -272,8 +276,34 @@ class ImportService(Service):
                          "linked": report.update.linked, "already_screened": report.update.already_screened}
             log_event(s, "import", batch_id=batch.id, source=batch.source,
                       files=[f.file for f in report.files], records=report.records, **extra)
+        if dropped:
+            self._make_indexes(dropped, report)
         yield Progress(total, total, "Imported")
         return report
+
+    def _make_indexes(self, statements: list[str], report: ImportReport) -> None:
+        """After the rows' commit, make the indexes the import dropped, in a short
+        transaction of its own, while another connection copies the rows' write-ahead log
+        into the project file on the other core (SQLite works with Python's lock released):
+        the two used to follow each other, the checkpoint inside the commit. Killed between
+        the two commits, the import is stored and the indexes are made when the project is
+        next opened (``store.engine.open_store``); so they are, if making them fails here."""
+        checkpoint = threading.Thread(target=self._checkpoint, name="screener-checkpoint", daemon=True)
+        checkpoint.start()
+        try:
+            with self.writing(importing=True) as s:
+                create_indexes(s, statements)
+        except (DBAPIError, ScreenerError) as error:
+            report.warnings.append(f"the records are imported, but their indexes could not be made ({error}); "
+                                   "they are made the next time the project is opened")
+        finally:
+            checkpoint.join()
+
+    def _checkpoint(self) -> None:
+        try:
+            self.store.checkpoint()
+        except Exception:  # noqa: BLE001 - the driver's own errors too: closing checkpoints all the same
+            pass
 
     @staticmethod
     def _batch(
