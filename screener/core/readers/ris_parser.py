@@ -46,8 +46,10 @@ from screener.core.readers.ris_tags import (
     split_jammed,
 )
 
-# "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line.
-_CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS}
+# "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line. So
+# does the line "XX  -" (a tag without a value, nor the blank after its dash; the ER line
+# of Ovid and Web of Science), as ``parse_irregular`` reads it: ("XX", "").
+_CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS} | {tag + "  -": tag for tag in VALID_TAGS}
 _canonical_tag = _CANONICAL.get
 # Untagged lines after these tags are further items (one keyword or author per line, as
 # Rayyan and EndNote write them), not the continuation of the previous value.
@@ -144,6 +146,7 @@ class ScreenerRisParser(RisParser):
         canonical tag lines and continuation lines (records go to ``self.records``)."""
         canonical = _canonical_tag
         more = self._more
+        start_tag, end_tag = START_TAG, END_TAG
         try:
             self._iter_till_start(lines)
             append, values = self._append, self._values
@@ -168,10 +171,10 @@ class ScreenerRisParser(RisParser):
                         continue
                 if more:
                     self._join_more()
-                if tag == END_TAG:
+                if tag == end_tag:
                     self._iter_till_start(lines)
                     append, values = self._append, self._values
-                elif tag == START_TAG:  # inside a record: its ER is missing
+                elif tag == start_tag:  # inside a record: its ER is missing
                     self._start(content)
                     append, values = self._append, self._values
                 elif "  - " in content:
