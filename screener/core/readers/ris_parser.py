@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from rispy import RisParser
 
 from screener.core.readers.ris_tags import (
+    _LONG_TAG_STARTS,
     END_TAG,
     START_TAG,
     VALID_TAGS,
@@ -51,6 +52,7 @@ from screener.core.readers.ris_tags import (
 # of Ovid and Web of Science), as ``parse_irregular`` reads it: ("XX", "").
 _CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS} | {tag + "  -": tag for tag in VALID_TAGS}
 _canonical_tag = _CANONICAL.get
+_BLANKS = (" ", "\t")
 # Untagged lines after these tags are further items (one keyword or author per line, as
 # Rayyan and EndNote write them), not the continuation of the previous value.
 LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
@@ -155,7 +157,7 @@ class ScreenerRisParser(RisParser):
                 if tag is not None:
                     content = line[6:].strip()
                 else:
-                    if might_be_irregular_tag(line):
+                    if line[2:3] in _BLANKS or line[:4] in _LONG_TAG_STARTS:  # might_be_irregular_tag
                         tag, content = parse_irregular(line)
                     if tag is None:  # an untagged line: an item after a list tag, else more text
                         content = line.strip()
