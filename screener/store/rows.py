@@ -119,12 +119,25 @@ def json_strings(items: list[str]) -> str:
 
 def prepare_rows(records: Iterable[ParsedRecord]) -> PreparedRows:
     encode = json_strings
+    needs_escaping = _NEEDS_ESCAPING.search
     out = PreparedRows()
+    rows_append = out.rows.append
+    search_append = out.search.append
     for i, r in enumerate(records):
-        out.rows.append((
-            r.position, r.line, r.type, r.title, encode(r.authors), r.authors[0] if r.authors else "",
-            r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, r.abstract,
-            encode(r.keywords), encode(r.urls), r.notes, encode_tags(r.raw, r.abstract),
+        authors, keywords, urls = r.authors, r.keywords, r.urls
+        # json_strings of the three lists, with one search for characters to escape
+        # over all their items (in most records there are none).
+        if needs_escaping("".join([*authors, *keywords, *urls])):
+            authors_json, keywords_json, urls_json = encode(authors), encode(keywords), encode(urls)
+        else:
+            authors_json = '["' + '","'.join(authors) + '"]' if authors else "[]"
+            keywords_json = '["' + '","'.join(keywords) + '"]' if keywords else "[]"
+            urls_json = '["' + '","'.join(urls) + '"]' if urls else "[]"
+        title, abstract = r.title, r.abstract
+        rows_append((
+            r.position, r.line, r.type, title, authors_json, authors[0] if authors else "",
+            r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, abstract,
+            keywords_json, urls_json, r.notes, encode_tags(r.raw, abstract),
         ))
-        out.search.append((i, r.title, r.abstract, " ; ".join(r.authors), " ; ".join(r.keywords)))
+        search_append((i, title, abstract, " ; ".join(authors), " ; ".join(keywords)))
     return out

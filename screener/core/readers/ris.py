@@ -132,7 +132,10 @@ def parse_piece(
     and ends where the file ends or just before a TY line; lines and positions are
     numbered from ``first_line`` and ``first_position``."""
     with gc_paused():  # many small objects, no cycles
-        lines = DecodedText(text, "").lines()
+        if has_control_chars or "\u2028" in text or "\u2029" in text:
+            lines = DecodedText(text, "").lines()
+        else:  # what lines() gives: the other breaks it looks for are control characters
+            lines = text.splitlines()
         info = PieceInfo(lines=len(lines), long_lines=_cut_long_lines(lines, first_line))
         parser = ScreenerRisParser(first_position)
         parser.read(lines, first_line)

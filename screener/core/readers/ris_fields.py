@@ -193,9 +193,10 @@ def _doi(values: dict[str, list[str]]) -> str:
 
 def _pmid(values: dict[str, list[str]]) -> str:
     for tag in ("PMID", "C2"):
-        for value in values.get(tag, ()):
-            if pmid := pmid_from_digits(value):
-                return pmid
+        if tag in values:
+            for value in values[tag]:
+                if pmid := pmid_from_digits(value):
+                    return pmid
     if "C5" in values or "AN" in values:
         source = " ".join([*values.get("DB", ()), *values.get("DP", ())]).lower()
         if "embase" in source:
@@ -208,7 +209,7 @@ def _pmid(values: dict[str, list[str]]) -> str:
                     return pmid
     if values.keys().isdisjoint(_LABELLED_PMID_TAGS) and "UR" not in values and "L2" not in values:
         return ""
-    labelled = [value for tag in _LABELLED_PMID_TAGS for value in values.get(tag, ())]
+    labelled = [value for tag in _LABELLED_PMID_TAGS if tag in values for value in values[tag]]
     # A label is "PMID" (its I may be the Turkish İ or ı) or "PUBMED", in any case: without
     # "pm" or "pubmed" in the lower-cased values there is none to look for.
     if labelled and ("pm" in (low := "\x1f".join(labelled).lower()) or "pubmed" in low):

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from rispy import RisParser
 
 from screener.core.readers.ris_tags import (
+    _LONG_TAG_STARTS,
     END_TAG,
     START_TAG,
     VALID_TAGS,
@@ -46,9 +47,12 @@ from screener.core.readers.ris_tags import (
     split_jammed,
 )
 
-# "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line.
-_CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS}
+# "XX  - " → "XX" for every valid tag: one dict look-up tells a canonical tag line. So
+# does the line "XX  -" (a tag without a value, nor the blank after its dash; the ER line
+# of Ovid and Web of Science), as ``parse_irregular`` reads it: ("XX", "").
+_CANONICAL = {tag + "  - ": tag for tag in VALID_TAGS} | {tag + "  -": tag for tag in VALID_TAGS}
 _canonical_tag = _CANONICAL.get
+_BLANKS = (" ", "\t")
 # Untagged lines after these tags are further items (one keyword or author per line, as
 # Rayyan and EndNote write them), not the continuation of the previous value.
 LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4"})
@@ -144,6 +148,7 @@ class ScreenerRisParser(RisParser):
         canonical tag lines and continuation lines (records go to ``self.records``)."""
         canonical = _canonical_tag
         more = self._more
+        start_tag, end_tag = START_TAG, END_TAG
         try:
             self._iter_till_start(lines)
             append, values = self._append, self._values
@@ -152,7 +157,7 @@ class ScreenerRisParser(RisParser):
                 if tag is not None:
                     content = line[6:].strip()
                 else:
-                    if might_be_irregular_tag(line):
+                    if line[2:3] in _BLANKS or line[:4] in _LONG_TAG_STARTS:  # might_be_irregular_tag
                         tag, content = parse_irregular(line)
                     if tag is None:  # an untagged line: an item after a list tag, else more text
                         content = line.strip()
@@ -168,10 +173,10 @@ class ScreenerRisParser(RisParser):
                         continue
                 if more:
                     self._join_more()
-                if tag == END_TAG:
+                if tag == end_tag:
                     self._iter_till_start(lines)
                     append, values = self._append, self._values
-                elif tag == START_TAG:  # inside a record: its ER is missing
+                elif tag == start_tag:  # inside a record: its ER is missing
                     self._start(content)
                     append, values = self._append, self._values
                 elif "  - " in content:
