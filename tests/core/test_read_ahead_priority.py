@@ -12,9 +12,9 @@ from screener.core import read_ahead
 def test_reading_processes_run_at_the_lower_priority_from_their_start() -> None:
     readers = read_ahead._Readers(2)
     try:
-        # Right after they were started: a reading process takes a tenth of a second
-        # or so to load the reading code, and before this change it lowered its own
-        # priority only after that.
+        # Right after they were started, while they are still loading the reading code
+        # (a tenth of a second or so): lowering their priority only after that would
+        # let them slow the importer's own start.
         seen = [os.getpriority(os.PRIO_PROCESS, p.pid) for p in readers.processes]
         alive = [p.is_alive() for p in readers.processes]
     finally:
