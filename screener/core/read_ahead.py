@@ -168,14 +168,16 @@ def _unpack(message: tuple[Any, ...]) -> tuple[Any, ...]:
     return message
 
 
-def _yield_the_core() -> None:
-    """Lower this reading process's priority: when the cores are short, the importer,
-    whose storing is what the import waits for at the end, runs first, and the readers
-    take what is left (they are ahead anyway); an idle core still goes to them. The
-    rest of the machine (the user's other windows) goes before them too."""
+def _yield_the_core(pid: int | None) -> None:
+    """Lower a reading process's priority, as soon as it is started (before it loads its
+    modules, which would otherwise slow the importer's own start): when the cores are
+    short, the importer, whose storing is what the import waits for at the end, runs
+    first, and the readers take what is left (they are ahead anyway); an idle core still
+    goes to them. The rest of the machine (the user's other windows) goes before them too."""
     try:
-        os.nice(READER_NICENESS)
-    except (AttributeError, OSError):  # no nice on this system: the same, only slower
+        if pid is not None:
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + READER_NICENESS)
+    except (AttributeError, OSError):  # no priorities here, or it has ended: the same, only slower
         pass
 
 
@@ -184,7 +186,6 @@ def _work(tasks: Connection, results: Connection) -> None:
     own sends what it has read, so that reading goes on while the importer is busy
     storing and not yet taking messages."""
     exit_with_parent("screener-reader-watch")
-    _yield_the_core()
     outbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD)
 
     def send() -> None:
@@ -288,6 +289,7 @@ class _Readers:
                 self.result_pipes.append(result_r)
                 with _stdio_to_devnull():
                     process.start()
+                _yield_the_core(process.pid)
                 task_r.close()
                 result_w.close()
                 self.inboxes.append(queue.SimpleQueue())
