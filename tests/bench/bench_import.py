@@ -6,7 +6,8 @@ rispy's bare ``load`` of the same files, measured in the same run.
     .venv/bin/python tests/bench/bench_import.py --writer   # where the writer's time goes
     .venv/bin/python tests/bench/bench_import.py --before /tmp/old   # /tmp/old: `git archive REV screener | tar -x`
 
-The variants are tests/bench/corpus_variants.py's (written once into --corpus). For each
+Every measured checkout's ``screener`` package is compiled to byte code first, as installing
+it does, and named on PYTHONPATH. The variants are tests/bench/corpus_variants.py's (written once into --corpus). For each
 variant and repeat, three fresh processes run one after the other (interleaved, so that
 load on the machine falls on all three alike):
 
@@ -84,11 +85,22 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+ROOT = HERE.parent.parent  # this checkout's root
+
+
+def compile_code(root: Path) -> None:
+    """Compile a checkout's ``screener`` package to byte code, as installing it does (pip,
+    the desktop bundle): a command then loads its modules instead of compiling them at every
+    start, whatever PYTHONDONTWRITEBYTECODE says. Done for every measured checkout alike."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "screener")], check=True)
+
+
 def run(command: list[str], code: Path | None = None) -> tuple[float, float, str, float]:
     """(wall seconds, peak MB of the process tree, stdout, CPU seconds of the process and
     the children it waited for) of a command run to its end, on Screener's code in
-    ``code`` (a checkout's root) instead of this one if given."""
-    env = dict(os.environ, PYTHONPATH=str(code)) if code else None
+    ``code`` (a checkout's root), or this checkout's if not given: named on PYTHONPATH
+    either way, so the environment's installed copy never decides which code runs."""
+    env = dict(os.environ, PYTHONPATH=str(code or ROOT))
     started = time.perf_counter()
     # Run from a folder without a screener package, so that PYTHONPATH decides which code runs.
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -139,6 +151,9 @@ def bench(variants: list[str], corpus: Path, repeats: int, before: Path | None =
     print(header, flush=True)
     codes: list[tuple[str, Path | None]] = [("before", before)] if before else []
     codes.append(("this", None))
+    for _, code in codes:
+        compile_code(code or ROOT)
+    print("both measured as installed: each checkout's screener package compiled to byte code first", flush=True)
     with tempfile.TemporaryDirectory() as work:
         for name in variants:
             files = build(name, corpus)

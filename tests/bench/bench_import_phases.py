@@ -204,7 +204,7 @@ def main() -> None:
 
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here))
-    from bench_import import RISPY, run
+    from bench_import import RISPY, ROOT, compile_code, run
     from corpus_variants import VARIANTS, build
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -213,6 +213,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "screener-import-corpus")
     args = parser.parse_args()
     files = [str(f) for f in build(args.variant, args.corpus)]
+    compile_code(ROOT)  # as installed; and this checkout's code runs, named on PYTHONPATH
+    code_env = dict(os.environ, PYTHONPATH=str(ROOT))
     print(f"{args.variant}; load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rows: list[dict[str, float]] = []
     for _ in range(args.repeats):
@@ -221,10 +223,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as work:
             project = os.path.join(work, "p.screener")
             subprocess.run([sys.executable, "-m", "screener", "new", project, "--title", "t"], check=True,
-                           capture_output=True)
+                           capture_output=True, env=code_env)
             trace = os.path.join(work, "trace")
             os.mkdir(trace)
-            env = dict(os.environ, SCREENER_PHASES_DIR=trace)
+            env = dict(code_env, SCREENER_PHASES_DIR=trace)
             launched = time.time()
             subprocess.run([sys.executable, __file__, "--child", "import", project, *files, "--source", "B",
                             "--json"], check=True, capture_output=True, env=env, cwd=work)
