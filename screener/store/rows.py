@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from screener.store.source_tags import (  # noqa: F401  (where the tags' form was defined before)
+    ABSTRACT_MARK,
+    FIELD,
+    PAIR,
+    decode_tags,
+    encode_tags,
+)
 from screener.types import ParsedRecord
 
 JSON_COLUMNS = ("authors", "keywords", "urls")
@@ -25,67 +32,6 @@ COLUMNS = (
 ROW_COLUMNS = COLUMNS[3:]
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-# A record's original tags are one text value: "TY\x1fJOUR\x1eAU\x1fSmith, A\x1e…". These
-# separators never occur in RIS values (a record holding control characters is skipped);
-# where they occur in values from other formats, the tags are stored as a JSON list of
-# [tag, value] pairs instead, as schema 0001 stored them all. The abstract is most of a
-# record's text, so the copy held by the tags is replaced by a mark (JSON: null).
-PAIR = "\x1e"
-FIELD = "\x1f"
-ABSTRACT_MARK = "\x1d"
-ABSTRACT_TAGS = ("AB", "N2")
-
-
-def encode_tags(pairs: Sequence[Sequence[str]], abstract: str) -> str:
-    items: Sequence[Sequence[str]] = [p if type(p) is tuple else tuple(p) for p in pairs] \
-        if pairs and type(pairs[0]) is not tuple else pairs  # copied below if the abstract is marked in it
-    marked = 0
-    if abstract:
-        # The first AB pair holding the abstract, else the first such N2 pair, gives its
-        # value up for the mark. ``in`` and list.index compare in C, the abstract by
-        # identity first (a reader's abstract is the very string of its pair); ``in``
-        # first, as a tag often absent would cost an exception a record.
-        for tag in ABSTRACT_TAGS:
-            pair = (tag, abstract)
-            if pair in items:
-                marking = list(items)
-                marking[marking.index(pair)] = (tag, ABSTRACT_MARK)
-                items = marking
-                marked = 1
-                break
-    text = PAIR.join(map(FIELD.join, items))
-    if (text.count(FIELD) != len(items) or text.count(PAIR) != max(0, len(items) - 1)
-            or text.count(ABSTRACT_MARK) != marked):
-        return _encode(_json_pairs(pairs, abstract))
-    return text
-
-
-def decode_tags(text: str | None, abstract: str) -> list[tuple[str, str]]:
-    """The (tag, value) pairs ``encode_tags`` was given."""
-    if not text:
-        return []
-    if text.startswith("["):
-        return [(str(tag), abstract if value is None else str(value)) for tag, value in json.loads(text)]
-    pairs = []
-    for item in text.split(PAIR):
-        tag, value = item.split(FIELD, 1)
-        pairs.append((tag, abstract if value == ABSTRACT_MARK else value))
-    return pairs
-
-
-def _json_pairs(pairs: Sequence[Sequence[str]], abstract: str) -> list[list[str | None]]:
-    out: list[list[str | None]] = []
-    replaced = not abstract
-    for tag, value in pairs:
-        if not replaced and tag in ABSTRACT_TAGS and value == abstract:
-            out.append([tag, None])
-            replaced = True
-        else:
-            out.append([tag, value])
-    return out
-
-
 
 @dataclass
 class PreparedRows:
@@ -137,7 +83,7 @@ def prepare_rows(records: Iterable[ParsedRecord]) -> PreparedRows:
         rows_append((
             r.position, r.line, r.type, title, authors_json, authors[0] if authors else "",
             r.year, r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, abstract,
-            keywords_json, urls_json, r.notes, encode_tags(r.raw, abstract),
+            keywords_json, urls_json, r.notes, encode_tags(r.raw, abstract, title, authors, keywords, r.journal),
         ))
         search_append((i, title, abstract, " ; ".join(authors), " ; ".join(keywords)))
     return out

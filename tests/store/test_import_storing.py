@@ -60,12 +60,16 @@ def test_records_stored_in_chunks_are_found_by_their_own_words_and_start_undecid
     assert set(project.records.ids(search="peer")) == kept and len(kept) == 300
 
 
-def test_the_abstract_is_marked_in_its_ab_pair_even_after_an_n2_copy() -> None:
+def test_the_abstract_is_stored_once_whether_its_n2_or_its_ab_copy_comes_first() -> None:
     abstract = "Background: the abstract."
-    pairs = [("TY", "JOUR"), ("N2", abstract), ("AB", abstract), ("KW", "x")]
-    stored = encode_tags(pairs, abstract)
-    assert stored.split("\x1e")[2] == f"AB\x1f{ABSTRACT_MARK}"  # the AB pair, as schema 0002 stores
-    assert decode_tags(stored, abstract) == pairs
+    for pairs in ([("TY", "JOUR"), ("N2", abstract), ("AB", abstract), ("KW", "x")],
+                  [("TY", "JOUR"), ("AB", abstract), ("N2", abstract), ("KW", "x")]):
+        stored = encode_tags(pairs, abstract)
+        assert stored.count("Background") == 1 and stored.count(ABSTRACT_MARK) == 2  # the form's mark and the abstract's
+        assert decode_tags(stored, abstract) == pairs
+    # as schema 0002 stored them (the mark in the AB pair): read as before
+    assert decode_tags(f"TY\x1fJOUR\x1eN2\x1f{abstract}\x1eAB\x1f{ABSTRACT_MARK}\x1eKW\x1fx", abstract) == [
+        ("TY", "JOUR"), ("N2", abstract), ("AB", abstract), ("KW", "x")]
 
 
 def test_pairs_given_as_lists_are_stored_as_tuples_are() -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from screener.core.dedup.merge_plan import plan_merges, regroup, settle
 from screener.core.dedup.records import TYPE_TAGS, publication_type
 from screener.store.engine import Store
-from screener.store.rows import FIELD, PAIR, decode_tags
+from screener.store.source_tags import FIELD, FLAT, PAIR, decode_tags, type_tag_values
 from screener.types import DedupRecord, DedupResult, Progress, Stage, Status, Work
 
 CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's limits on parameters
@@ -91,7 +91,11 @@ def stored_publication_type(source_tags: str | None) -> str:
     """The document/publication types among a record's stored original tags."""
     if not source_tags:
         return ""
-    if source_tags.startswith("["):  # the JSON form (see store.rows)
+    if source_tags.startswith(FLAT):  # the form written now (see store.source_tags)
+        if not any(f"{PAIR}{tag}{PAIR}" in source_tags for tag in TYPE_TAGS):
+            return ""
+        return publication_type(type_tag_values(source_tags, TYPE_TAGS))
+    if source_tags.startswith("["):  # the JSON form
         return publication_type(decode_tags(source_tags, ""))
     if not any(f"{tag}{FIELD}" in source_tags for tag in TYPE_TAGS):
         return ""
