@@ -26,7 +26,6 @@ through the same code.
 
 from __future__ import annotations
 
-import marshal
 import multiprocessing
 import os
 import pickle
@@ -51,6 +50,7 @@ from screener.core.file_reads import (
     sha256_of,
 )
 from screener.core.gc_pause import gc_paused
+from screener.core.read_transport import receive_message, send_message
 from screener.core.readers.ris_bytes import RisFile, RisFileReading, open_ris, read_piece
 from screener.store.rows import PreparedRows, prepare_rows
 from screener.types import ImportFormatError, ScreenerError
@@ -142,30 +142,9 @@ class _Task:
 # Messages from a worker, in the order of its tasks: ("piece", PreparedRows, PieceRead
 # without its records); ("hash", the file's SHA-256); for a whole file ("rows",
 # PreparedRows)… then ("end", FileHead); or ("error", exception or its text). The rows
-# travel packed (``_pack``).
+# travel packed (``read_transport``).
 
 READER_NICENESS = 5  # a reading process yields the core to the importer, which stores
-
-
-def _pack(message: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The message with its PreparedRows as one ``marshal`` blob: plain tuples of text and
-    numbers, which marshal writes and reads in C at about twice pickle's speed (pickle
-    remembers every string it writes; marshal only those referenced twice). Rows holding
-    anything else go as they are."""
-    if len(message) > 1 and isinstance(message[1], PreparedRows):
-        rows = message[1]
-        try:
-            blob = marshal.dumps((rows.rows, rows.search, rows.position_offset, rows.line_offset))
-        except ValueError:
-            return message
-        return (message[0], blob, *message[2:])
-    return message
-
-
-def _unpack(message: tuple[Any, ...]) -> tuple[Any, ...]:
-    if len(message) > 1 and message[0] in ("piece", "rows") and isinstance(message[1], bytes):
-        return (message[0], PreparedRows(*marshal.loads(message[1])), *message[2:])
-    return message
 
 
 def _yield_the_core(pid: int | None) -> None:
@@ -191,7 +170,7 @@ def _work(tasks: Connection, results: Connection) -> None:
     def send() -> None:
         try:
             while (message := outbox.get()) is not None:
-                results.send(_pack(message))
+                send_message(results, message)
         except OSError:  # the importer is gone: nothing to say to anyone
             os._exit(0)
 
@@ -260,9 +239,10 @@ class _Readers:
     A worker holds the only writing end of its results pipe, so if it dies (killed for
     memory, say) the importer reads the end of the pipe instead of waiting for ever.
 
-    A thread of the importer per worker receives (unpickles) what the worker sends as it
-    comes, while the importer stores earlier rows (SQLite lets go of the interpreter while
-    it writes); it holds no more than before, as a worker has at most ``AHEAD`` + 1 tasks."""
+    A thread of the importer per worker receives (unpickles, unmarshals) what the worker
+    sends as it comes, while the importer stores earlier rows (SQLite lets go of the
+    interpreter while it writes); it holds no more than before, as a worker has at most
+    ``AHEAD`` + 1 tasks, and a buffer the size of the largest blob."""
 
     def __init__(self, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
@@ -410,9 +390,10 @@ class _Readers:
     def _receive(self, worker: int) -> None:
         """A receiving thread: hand on what worker ``worker`` sends, until its pipe ends."""
         pipe, inbox = self.result_pipes[worker], self.inboxes[worker]
+        buffer = bytearray()  # kept: its pages are not faulted in again for every blob
         try:
             while True:
-                inbox.put(_unpack(pipe.recv()))
+                inbox.put(receive_message(pipe, buffer))
         except (EOFError, OSError):
             inbox.put(_CLOSED)
         except Exception as error:  # a message that cannot be unpickled: the stream is lost

@@ -85,6 +85,21 @@ def _reader_patches() -> None:
 
     Connection.send = timed_send  # type: ignore[method-assign]
     Connection.recv = timed_recv  # type: ignore[method-assign]
+    try:  # the rows' blob goes after its message, as raw bytes on the pipe
+        from screener.core import read_transport
+    except ImportError:  # an older tree: everything went through Connection.send
+        return
+    send_blob = read_transport._send_blob
+
+    def timed_send_blob(*args, **kwargs):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return send_blob(*args, **kwargs)
+        finally:
+            with lock:
+                spent["send_blocked"] += time.perf_counter() - t
+
+    read_transport._send_blob = timed_send_blob
 
 
 def _importer_patches() -> None:
