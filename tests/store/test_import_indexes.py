@@ -2,8 +2,8 @@
 makes the indexes it dropped in a second, short transaction. What a user relies on: the
 project is whole afterwards (every reference sound, deletions still cascade), no other unit
 of work ever gets a connection without foreign-key checks, and an import killed between
-its two commits leaves its records imported and the indexes made when the project is next
-opened, without the opening ever waiting for another process's write lock."""
+its two commits leaves its records imported, the next opening only reading (never writing,
+never waiting for another process's write lock), and the indexes made by the next write."""
 
 from __future__ import annotations
 
