@@ -269,6 +269,7 @@ class Store:
     read_only: str = ""  # why nothing can be written ("" when it can)
     on_wait: OnWait = field(default=lambda _message: None)  # told while a write waits for the lock
     identity: object = None  # who this connection is (store.identity), handed to every session
+    indexes_missing: bool = False  # deferred record indexes to make at this process's next write
     _makers: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -337,6 +338,13 @@ class Store:
         dbapi = conn.connection.dbapi_connection
         if conn.get_execution_options().get(IMPORT_OPTION):
             _import_pragmas(dbapi, conn.connection.info)
+        self._begin(dbapi)
+        if self.indexes_missing:
+            self.indexes_missing = False  # tried once: on a full disk, every write would pay for it
+            if not make_missing_indexes(dbapi):
+                self._begin(dbapi)  # SQLite ended the transaction on the error: the write goes on
+
+    def _begin(self, dbapi: sqlite3.Connection) -> None:
         try:
             begin_writing(dbapi, str(Path(self.target).expanduser().resolve()), self.on_wait)
         except sqlite3.Error as error:
@@ -402,20 +410,14 @@ def _check_schema(store: Store) -> None:
     migrate(store.write_engine, store.target)
 
 
-def _make_missing_indexes(store: Store) -> None:
-    """Make the indexes an import killed between storing its rows and making them again
-    left missing (``sqlite_file.DEFERRED_INDEXES``): one query of the schema, on opening."""
+def _indexes_missing(store: Store) -> bool:
+    """Whether an import killed between storing its rows and making its indexes left
+    some missing (``sqlite_file.DEFERRED_INDEXES``): one query of the schema, reading only."""
     reader = store.engine.raw_connection()
     try:
-        if not missing_indexes(reader.driver_connection):  # type: ignore[arg-type]
-            return
+        return bool(missing_indexes(reader.driver_connection))  # type: ignore[arg-type]
     finally:
         reader.close()
-    writer = store.write_engine.raw_connection()
-    try:
-        make_missing_indexes(writer.driver_connection)  # type: ignore[arg-type]
-    finally:
-        writer.close()
 
 
 def open_store(target: str | Path, *, create: bool = False, password: str | None = None,
@@ -441,7 +443,7 @@ def open_store(target: str | Path, *, create: bool = False, password: str | None
         try:
             _check_schema(store)
             if store.is_sqlite and not access.read_only:
-                _make_missing_indexes(store)
+                store.indexes_missing = _indexes_missing(store)
         except BaseException as error:
             store.close()
             if (isinstance(error, OperationalError | DiskFullError) and attempt == 1 and not create

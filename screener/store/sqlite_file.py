@@ -218,8 +218,8 @@ def import_running(target: str) -> bool:
 # rows and makes again after (``store.bulk``): keeping them up row by row costs more than
 # building them once. They are made in a second, short transaction, after the one that
 # stores the rows has committed, while the rows' write-ahead log is copied into the file on
-# the other core; a crash between the two leaves them missing, and ``make_missing_indexes``,
-# run whenever a project file is opened, makes them again. tests/store/test_import_indexes.py
+# the other core; a crash between the two leaves them missing: opening the project notices it (reading
+# only), and the next write of that process makes them (``make_missing_indexes``). tests/store/test_import_indexes.py
 # checks this list against the schema the migrations make.
 DEFERRED_INDEXES = {
     "ix_record_doi": "CREATE INDEX IF NOT EXISTS ix_record_doi ON record (doi)",
@@ -238,27 +238,19 @@ def missing_indexes(connection: sqlite3.Connection) -> list[str]:
 
 
 def make_missing_indexes(writer: sqlite3.Connection) -> bool:
-    """Make the ``DEFERRED_INDEXES`` that an import killed after storing its rows left
-    missing (``missing_indexes`` found some). Opening never waits for the write lock: when
-    another process holds it (an import making them, most likely), they are left to it, or
-    to the next opening. Returns whether any were made."""
-    (usual,) = writer.execute("PRAGMA busy_timeout").fetchone()
-    writer.execute("PRAGMA busy_timeout=0")
+    """Inside the write transaction ``writer`` has just begun, make the
+    ``DEFERRED_INDEXES`` the project file lacks, in a savepoint: if that fails (a full
+    disk), it is rolled back and they stay missing (the project works without them, only
+    sorting is slower) and the write goes on. Returns whether the transaction is still
+    open (SQLite may end it on some errors: then the caller begins it again)."""
+    writer.execute("SAVEPOINT screener_indexes")
     try:
-        writer.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
-            raise
-        return False
-    finally:
-        writer.execute(f"PRAGMA busy_timeout={usual}")
-    try:
-        statements = missing_indexes(writer)  # made meanwhile by the import, perhaps
-        for sql in statements:
+        for sql in missing_indexes(writer):
             writer.execute(sql)
-        writer.execute("COMMIT")
-    except BaseException:
-        if writer.in_transaction:
-            writer.execute("ROLLBACK")
-        raise
-    return bool(statements)
+        writer.execute("RELEASE screener_indexes")
+    except sqlite3.Error:
+        if not writer.in_transaction:
+            return False
+        writer.execute("ROLLBACK TO screener_indexes")
+        writer.execute("RELEASE screener_indexes")
+    return True

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from screener.core.file_reads import FileHead, FileRead, chunks_of, sha256_of
@@ -278,6 +277,8 @@ class ImportService(Service):
                       files=[f.file for f in report.files], records=report.records, **extra)
         if dropped:
             self._make_indexes(dropped, report)
+        else:
+            self._checkpoint()  # the import's commit made none (``IMPORT_OPTION``)
         yield Progress(total, total, "Imported")
         return report
 
@@ -286,16 +287,20 @@ class ImportService(Service):
         transaction of its own, while another connection copies the rows' write-ahead log
         into the project file on the other core (SQLite works with Python's lock released):
         the two used to follow each other, the checkpoint inside the commit. Killed between
-        the two commits, the import is stored and the indexes are made when the project is
-        next opened (``store.engine.open_store``); so they are, if making them fails here."""
+        the two commits, the import is stored and the indexes are made by the project's next
+        change (``Store.indexes_missing``); so they are if making them fails or is stopped
+        here (an error, Ctrl-C while waiting for another window's write lock): the import
+        is done all the same, and reports itself with a warning."""
         checkpoint = threading.Thread(target=self._checkpoint, name="screener-checkpoint", daemon=True)
         checkpoint.start()
         try:
             with self.writing(importing=True) as s:
                 create_indexes(s, statements)
-        except (DBAPIError, ScreenerError) as error:
-            report.warnings.append(f"the records are imported, but their indexes could not be made ({error}); "
-                                   "they are made the next time the project is opened")
+        except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - the rows are committed: say so
+            why = "stopped" if isinstance(error, KeyboardInterrupt) else str(error) or type(error).__name__
+            self.store.indexes_missing = True
+            report.warnings.append(f"the records are imported, but their indexes were not made ({why}); "
+                                   "they are made at the project's next change")
         finally:
             checkpoint.join()
 
