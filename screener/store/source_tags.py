@@ -107,11 +107,15 @@ def decode_tags(text: str | None, abstract: str, title: str = "", authors: Seque
     if text.startswith("["):
         return _json_decoded(text, abstract)
     pairs = []
+    marked = False
     for item in text.split(PAIR):
         tag, sep, value = item.partition(FIELD)
-        if not sep or value[:1] == ABSTRACT_MARK and value != ABSTRACT_MARK:
-            return []
-        pairs.append((tag, abstract if value == ABSTRACT_MARK else value))
+        if not sep or value[:1] == ABSTRACT_MARK and (value != ABSTRACT_MARK or marked):
+            return []  # (the abstract was marked once: a second mark is an edit)
+        if value == ABSTRACT_MARK:
+            marked = True
+            value = abstract
+        pairs.append((tag, value))
     return pairs
 
 
@@ -128,10 +132,14 @@ def type_tag_values(text: str, tags: frozenset[str]) -> list[tuple[str, str]]:
 def _with_columns(pairs: Iterable[tuple[str, str]], abstract: str, title: str,
                   authors: Sequence[str], keywords: Sequence[str], journal: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    used: set[str] = set()
     for tag, value in pairs:
         if tag[:1] == ABSTRACT_MARK:
             return []
         if value[:1] == ABSTRACT_MARK:
+            if value in used:  # encode_tags writes each mark once: an edited text would
+                return []  # multiply a column (a thousand author marks, a huge export)
+            used.add(value)
             if value == ABSTRACT_MARK and abstract:
                 value = abstract
             elif value == TITLE_MARK and title:
@@ -163,10 +171,12 @@ def _json_decoded(text: str, abstract: str) -> list[tuple[str, str]]:
     if not isinstance(stored, list):
         return []
     pairs = []
+    marked = False
     for pair in stored:
         if not (isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is str
-                and (pair[1] is None or type(pair[1]) is str)):
-            return []
+                and (pair[1] is None or type(pair[1]) is str)) or pair[1] is None and marked:
+            return []  # (the abstract was marked once, as null: a second null is an edit)
+        marked = marked or pair[1] is None
         pairs.append((pair[0], abstract if pair[1] is None else pair[1]))
     return pairs
 

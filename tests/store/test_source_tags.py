@@ -123,6 +123,31 @@ def test_damaged_tags_give_no_pairs_and_no_error(text: str) -> None:
     stored_publication_type(text)  # deduplication reads what it can, without an error
 
 
+REPEATED_MARKS = [
+    "\x1d\x1eTY\x1eJOUR" + "\x1eAU\x1e\x1dA" * 1000,  # the authors put back a thousand times
+    "\x1d\x1eTY\x1eJOUR\x1eTI\x1e\x1dT\x1eT1\x1e\x1dT",  # the title twice
+    "\x1d\x1eTY\x1eJOUR\x1eAB\x1e\x1d\x1eN2\x1e\x1d",  # the abstract twice
+    "TY\x1fJOUR\x1eAB\x1f\x1d\x1eN2\x1f\x1d",  # the pairs form: its one abstract mark twice
+    '[["TY","JOUR"],["AB",null],["N2",null]]',  # the JSON form: its one null twice
+]
+
+
+@pytest.mark.parametrize("text", REPEATED_MARKS)
+def test_a_mark_written_more_than_once_is_an_edit_and_gives_no_pairs(text: str) -> None:
+    # encode_tags writes each mark once: an edited project must not multiply a column
+    # into an export many times the project's size (or out of memory)
+    assert decode_tags(text, "An abstract", "A title", ["Smith, J.", "Lee, K."], ["care"], "J") == []
+
+
+def test_each_mark_once_still_reads() -> None:
+    columns = ("An abstract", "A title", ["Smith, J.", "Lee, K."], ["care"], "Journal of care")
+    pairs = [("TY", "JOUR"), ("TI", "A title"), ("AU", "Smith, J."), ("AU", "Lee, K."), ("JO", "Journal of care"),
+             ("KW", "care"), ("AB", "An abstract")]
+    stored = encode_tags(pairs, *columns)
+    assert stored.count("\x1d") == 6  # the form's mark and the five columns' marks
+    assert decode_tags(stored, *columns) == pairs
+
+
 def test_a_column_that_is_not_a_list_of_strings_fills_no_mark() -> None:
     stored = encode_tags([("TY", "JOUR"), ("AU", "Smith, J.")], "", authors=["Smith, J."])
     assert decode_tags(stored, "", authors=["Smith, J."]) == [("TY", "JOUR"), ("AU", "Smith, J.")]
