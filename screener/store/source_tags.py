@@ -57,6 +57,13 @@ def encode_tags(pairs: Sequence[Sequence[str]], abstract: str, title: str = "", 
     flat = [ABSTRACT_MARK, *chain.from_iterable(pairs)]
     if len(flat) != 2 * len(pairs) + 1:
         raise ValueError("each source tag must be a (tag, value) pair")
+    # No tag or value may hold a separator or a mark: else the JSON form. Checked before
+    # marking too, so that every mark in the text below is one placed here: a column value
+    # that looks like a mark could otherwise stand in for one (and a mark overwritten by
+    # another, or taken into a run, leaves fewer marks than placed: checked at the end).
+    text = PAIR.join(flat)
+    if text.count(PAIR) != len(flat) - 1 or text.count(ABSTRACT_MARK) != 1:
+        return _encode(_json_pairs(pairs, abstract))
     marks = 1
     for value, mark in ((abstract, ABSTRACT_MARK), (title, TITLE_MARK), (journal, JOURNAL_MARK)):
         if len(value) > len(mark):  # shorter values are not worth a mark
@@ -83,8 +90,9 @@ def encode_tags(pairs: Sequence[Sequence[str]], abstract: str, title: str = "", 
                     and flat[at - 1:at - 1 + 2 * n:2].count(tag) == n):
                 flat[at - 1:at - 1 + 2 * n] = (tag, mark)
                 marks += 1
+    if marks == 1:
+        return text
     text = PAIR.join(flat)
-    # No tag or value may hold a separator or a mark: else the JSON form.
     if text.count(PAIR) != len(flat) - 1 or text.count(ABSTRACT_MARK) != marks:
         return _encode(_json_pairs(pairs, abstract))
     return text

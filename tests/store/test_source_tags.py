@@ -68,6 +68,18 @@ def _scopus_like() -> tuple[list[tuple[str, str]], dict[str, object]]:
     return pairs, columns
 
 
+@pytest.mark.parametrize(("pairs", "columns"), [
+    # a column value that looks like a mark the encoder placed (found by the property above)
+    ([("TY", "000"), ("TY", "\x1d")], {"abstract": "", "title": "000", "authors": ["\x1dT"]}),
+    ([("AU", "x"), ("AU", "000"), ("TY", "\x1d")], {"abstract": "", "title": "000", "authors": ["x", "\x1dT"]}),
+    ([("TI", "A title"), ("JO", "\x1dT"), ("KW", "\x1d")], {"abstract": "", "title": "A title", "journal": "\x1dT"}),
+])
+def test_a_column_that_looks_like_a_mark_never_stands_in_for_one(
+        pairs: list[tuple[str, str]], columns: dict[str, object]) -> None:
+    stored = encode_tags(pairs, **columns)  # type: ignore[arg-type]
+    assert decode_tags(stored, **columns) == pairs  # type: ignore[arg-type]
+
+
 def test_the_values_the_columns_hold_are_stored_once() -> None:
     pairs, columns = _scopus_like()
     stored = encode_tags(pairs, **columns)  # type: ignore[arg-type]
