@@ -3,10 +3,10 @@
 Creates the engine with the right settings per backend, runs the Alembic migrations
 (backing the file up first), and refuses a project written by a newer Screener.
 
-Opening and reading never wait for the write lock: the schema is checked on the reading
-engine, and only a migration writes, or, after an import killed between storing its rows
-and making its indexes, the making of those indexes (only if no one holds the lock). A project file that cannot be written (read-only,
-in a read-only folder, on a full disk) opens for reading only and says why
+Opening and reading never take the write lock: the schema is checked on the reading
+engine, and only a migration writes (indexes an import killed before making them left
+missing are only noted on opening, and made by this process's next write). A project file
+that cannot be written (read-only, in a read-only folder, on a full disk) opens for reading only and says why
 (``Store.read_only``); one that needs a migration then says so. A unit of work that
 writes waits for another process's write lock as long as it takes, telling
 ``Store.on_wait`` what it waits for (``store.sqlite_file``).
